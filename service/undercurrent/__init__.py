@@ -1,0 +1,1 @@
+"""Undercurrent: a streaming monitor of invisible failures in live LLM traffic."""

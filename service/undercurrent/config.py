@@ -1,0 +1,88 @@
+"""Typed settings, read from ``UNDERCURRENT_*`` environment variables.
+
+Nested fields use ``__`` as the delimiter, e.g.
+``UNDERCURRENT_SESSIONS__IDLE_TIMEOUT_S=900`` or
+``UNDERCURRENT_SESSIONS__IDLE_TIMEOUT_BY_FEATURE='{"search": 300}'``.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class KafkaSettings(BaseModel):
+    bootstrap: str = "127.0.0.1:9092"
+    security_protocol: Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"] = "PLAINTEXT"
+    sasl_mechanism: Literal["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"] | None = None
+    sasl_username: str | None = None
+    sasl_password: SecretStr | None = None
+    ssl_cafile: str | None = None
+    ssl_certfile: str | None = None
+    ssl_keyfile: str | None = None
+    partitions: int = Field(4, ge=1, description="partitions for topics the service creates")
+    rebalance_timeout_s: float = 6.0
+
+
+class TopicSettings(BaseModel):
+    chat: str = "undercurrent.chat"
+    client: str = "undercurrent.client"
+    sessions: str = "undercurrent.sessions"
+    dlq: str = "undercurrent.dlq"
+    judge_requests: str = "undercurrent.judge.requests"
+    judge_verdicts: str = "undercurrent.judge.verdicts"
+    judge_dlq: str = "undercurrent.judge.dlq"
+
+
+class SessionSettings(BaseModel):
+    idle_timeout_s: float = Field(1800.0, gt=0, description="event-time idle gap that closes a session")
+    idle_timeout_by_feature: dict[str, float] = Field(default_factory=dict)
+    max_duration_s: float = Field(6 * 3600.0, gt=0)
+    close_grace_s: float = Field(
+        5.0, ge=0, description="wall-clock quiet time a session needs before it may close"
+    )
+    retention_s: int = Field(7 * 24 * 3600, gt=0, description="how long closed sessions stay in Redis")
+    dedup_retention_s: int = Field(7 * 24 * 3600, gt=0)
+    sweep_interval_s: float = Field(1.0, gt=0)
+    sweep_batch: int = Field(500, ge=1)
+    claim_lease_s: float = Field(60.0, gt=0, description="a claimed close not published by then is retried")
+    max_future_skew_s: float = Field(300.0, ge=0)
+
+    def idle_timeout_for(self, feature: str) -> float:
+        return self.idle_timeout_by_feature.get(feature, self.idle_timeout_s)
+
+
+class IngestSettings(BaseModel):
+    max_message_bytes: int = Field(1_048_576, gt=0)
+    batch_max_messages: int = Field(500, ge=1)
+    batch_max_wait_s: float = Field(0.05, gt=0)
+    stream_buffer_maxsize: int = Field(65536, ge=1)
+
+
+class LabelSettings(BaseModel):
+    """Allow-lists that keep metric label cardinality bounded; anything else is ``other``."""
+
+    features: list[str] = Field(default_factory=lambda: ["default"])
+    domains: list[str] | None = Field(
+        None, description="allowed domain label values; None means the taxonomy's verticals"
+    )
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="UNDERCURRENT_", env_nested_delimiter="__", extra="ignore")
+
+    app_id: str = "undercurrent"
+    redis_url: SecretStr = SecretStr("redis://127.0.0.1:6379/0")
+    redis_key_prefix: str = "uc"
+    kafka: KafkaSettings = Field(default_factory=KafkaSettings)
+    topics: TopicSettings = Field(default_factory=TopicSettings)
+    sessions: SessionSettings = Field(default_factory=SessionSettings)
+    ingest: IngestSettings = Field(default_factory=IngestSettings)
+    labels: LabelSettings = Field(default_factory=LabelSettings)
+    metrics_host: str = "127.0.0.1"
+    metrics_port: int = 9464
+    log_format: Literal["json", "console", "auto"] = "auto"
+    log_level: str = "INFO"
+    data_dir: str = "./var"
