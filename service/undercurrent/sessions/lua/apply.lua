@@ -1,0 +1,53 @@
+-- Apply a batch of events to their sessions in one round trip.
+-- ARGV: prefix, now_ms, open_ttl_s, wm_cap_ms, then 7 values per event:
+--   session_id, event_id, ts_ms, kind ('t' turn, 'e' session_end, 'b' other), idle_ms, max_ms, payload
+-- Returns one character per event: '0' accepted, '1' duplicate, '2' late.
+local prefix, now, open_ttl, wm_cap = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
+local deadlines = prefix .. ':deadlines'
+local out = {}
+local max_ts = 0
+for i = 5, #ARGV, 7 do
+  local sid, eid, ts, kind = ARGV[i], ARGV[i + 1], tonumber(ARGV[i + 2]), ARGV[i + 3]
+  local idle, maxd, payload = tonumber(ARGV[i + 4]), tonumber(ARGV[i + 5]), ARGV[i + 6]
+  local base = prefix .. ':{' .. sid .. '}:'
+  local meta, evs = base .. 'm', base .. 'e'
+  if redis.call('SADD', base .. 'i', eid) == 0 then
+    out[#out + 1] = '1'
+  else
+    local state = redis.call('HGET', meta, 'state')
+    if state == 'closing' or state == 'closed' then
+      redis.call('RPUSH', evs, 'L' .. payload)
+      redis.call('HINCRBY', meta, 'late', 1)
+      out[#out + 1] = '2'
+    else
+      local first, last, ended
+      if not state then
+        first, last, ended = ts, ts, 0
+        redis.call('HSET', meta, 'state', 'open', 'first', ts, 'last', ts, 'idle', idle, 'max', maxd, 'ended', 0)
+        redis.call('EXPIRE', meta, open_ttl)
+        redis.call('EXPIRE', base .. 'i', open_ttl)
+      else
+        local m = redis.call('HMGET', meta, 'first', 'last', 'ended')
+        first, last, ended = math.min(tonumber(m[1]), ts), math.max(tonumber(m[2]), ts), tonumber(m[3])
+        redis.call('HSET', meta, 'first', first, 'last', last)
+      end
+      if kind == 'e' then
+        ended = 1
+        redis.call('HSET', meta, 'ended', 1)
+      end
+      if redis.call('RPUSH', evs, 'A' .. payload) == 1 then
+        redis.call('EXPIRE', evs, open_ttl)
+      end
+      redis.call('HSET', meta, 'wall', now)
+      local deadline = math.min(last + idle, first + maxd, now + idle + maxd)
+      if ended == 1 then deadline = 0 end
+      redis.call('ZADD', deadlines, deadline, sid)
+      out[#out + 1] = '0'
+    end
+  end
+  if ts > max_ts then max_ts = ts end
+end
+if max_ts > wm_cap then max_ts = wm_cap end
+local wm = tonumber(redis.call('GET', prefix .. ':wm') or '0')
+if max_ts > wm then redis.call('SET', prefix .. ':wm', max_ts) end
+return table.concat(out)

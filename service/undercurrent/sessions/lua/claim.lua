@@ -1,0 +1,35 @@
+-- Claim sessions that are due to close; each claim is atomic, so a session is
+-- handed to exactly one sweeper. Claims carry a lease: one not finalised before
+-- the lease ends (the claimant died) is handed out again.
+-- ARGV: prefix, now_ms, grace_ms, limit, lease_ms
+-- Returns a flat list: session_id, reason, session_id, reason, ...
+local prefix, now, grace = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
+local limit, lease = tonumber(ARGV[4]), tonumber(ARGV[5])
+local deadlines, closing = prefix .. ':deadlines', prefix .. ':closing'
+local wm = math.max(tonumber(redis.call('GET', prefix .. ':wm') or '0'), now)
+local out = {}
+for _, sid in ipairs(redis.call('ZRANGEBYSCORE', closing, '-inf', now, 'LIMIT', 0, limit)) do
+  redis.call('ZADD', closing, now + lease, sid)
+  out[#out + 1] = sid
+  out[#out + 1] = redis.call('HGET', prefix .. ':{' .. sid .. '}:m', 'reason') or 'idle'
+end
+for _, sid in ipairs(redis.call('ZRANGEBYSCORE', deadlines, '-inf', wm, 'LIMIT', 0, limit)) do
+  local meta = prefix .. ':{' .. sid .. '}:m'
+  local m = redis.call('HMGET', meta, 'wall', 'ended', 'first', 'last', 'idle', 'max')
+  if m[1] == false then
+    redis.call('ZREM', deadlines, sid)
+  elseif tonumber(m[1]) + grace <= now then
+    local reason = 'idle'
+    if m[2] == '1' then
+      reason = 'end'
+    elseif tonumber(m[3]) + tonumber(m[6]) <= tonumber(m[4]) + tonumber(m[5]) then
+      reason = 'max_duration'
+    end
+    redis.call('ZREM', deadlines, sid)
+    redis.call('ZADD', closing, now + lease, sid)
+    redis.call('HSET', meta, 'state', 'closing', 'reason', reason)
+    out[#out + 1] = sid
+    out[#out + 1] = reason
+  end
+end
+return out

@@ -1,0 +1,188 @@
+"""Session storage in Redis: the only module that talks to Redis.
+
+Keys (``P`` is the configured prefix, ``S`` a session id; the braces keep one
+session's keys in one Redis Cluster slot)::
+
+    P:{S}:m      hash   state (open|closing|closed), first/last event ms, idle/max ms,
+                        ended flag, wall ms of the last accepted event, close reason,
+                        late-event count, closed_at
+    P:{S}:e      list   events in arrival order, each prefixed A (accepted) or L (late)
+    P:{S}:i      set    event ids seen (de-duplication)
+    P:{S}:r      hash   stage results of the closed session: 'close' (detectors, sampling)
+                        written at close, 'judge' (the verdict) written later
+    P:deadlines  zset   open sessions by event-time close deadline (0 = ended)
+    P:closing    zset   claimed sessions by lease expiry (wall ms)
+    P:closed     zset   closed sessions by close time, for listing
+    P:wm         string event-time watermark (max event ms seen, capped by wall clock + skew)
+
+A batch of events costs one ``EVALSHA``; claiming due sessions costs one; the
+scripts iterate per session, so the layout also works on a single Redis Cluster
+node but not across slots.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any
+
+import msgspec
+import redis.asyncio as aioredis
+
+from ..events.model import Event, SessionEnd, Turn, ts_millis
+from .model import CloseReason, SessionSnapshot, build_snapshot
+
+OUTCOMES = {"0": "accepted", "1": "duplicate", "2": "late"}
+_event_decoder = msgspec.json.Decoder(Event)
+
+
+def _script(name: str) -> str:
+    return resources.files(__package__).joinpath("lua", name).read_text()
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    session_id: str
+    reason: CloseReason
+
+
+@dataclass(frozen=True, slots=True)
+class StoredSession:
+    """A session read back from Redis."""
+
+    snapshot: SessionSnapshot
+    state: str
+    last_wall_ms: int
+    closed_at_ms: int | None
+    results: dict[str, Any] | None
+
+
+@dataclass(frozen=True, slots=True)
+class EventTiming:
+    """How long a session may stay quiet, and open at all, in event time."""
+
+    idle_ms: int
+    max_ms: int
+
+
+class RedisSessionStore:
+    def __init__(self, client: aioredis.Redis, *, prefix: str = "uc") -> None:
+        self.redis = client
+        self.prefix = prefix
+        self._apply = client.register_script(_script("apply.lua"))
+        self._claim = client.register_script(_script("claim.lua"))
+        self._finalize = client.register_script(_script("finalize.lua"))
+
+    @classmethod
+    def from_url(cls, url: str, *, prefix: str = "uc", **kwargs: Any) -> RedisSessionStore:
+        return cls(aioredis.from_url(url, **kwargs), prefix=prefix)
+
+    async def close(self) -> None:
+        await self.redis.aclose()
+
+    def _key(self, session_id: str, suffix: str) -> str:
+        return f"{self.prefix}:{{{session_id}}}:{suffix}"
+
+    async def apply(
+        self,
+        events: Sequence[Event],
+        timings: Sequence[EventTiming],
+        *,
+        now_ms: int,
+        open_ttl_s: int,
+        max_future_skew_ms: int,
+    ) -> list[str]:
+        """Apply events atomically; return each event's outcome (accepted, duplicate or late)."""
+        if not events:
+            return []
+        args: list[Any] = [self.prefix, now_ms, open_ttl_s, now_ms + max_future_skew_ms]
+        encode = msgspec.json.encode
+        for event, timing in zip(events, timings, strict=True):
+            kind = "t" if isinstance(event, Turn) else "e" if isinstance(event, SessionEnd) else "b"
+            args += (
+                event.session_id,
+                event.event_id,
+                ts_millis(event.ts),
+                kind,
+                timing.idle_ms,
+                timing.max_ms,
+                encode(event),
+            )
+        codes: bytes = await self._apply(args=args)
+        return [OUTCOMES[c] for c in codes.decode()]
+
+    async def claim_due(self, *, now_ms: int, grace_ms: int, limit: int, lease_ms: int) -> list[Claim]:
+        flat = await self._claim(args=[self.prefix, now_ms, grace_ms, limit, lease_ms])
+        return [Claim(flat[i].decode(), flat[i + 1].decode()) for i in range(0, len(flat), 2)]
+
+    async def load(self, claims: Iterable[Claim]) -> list[tuple[SessionSnapshot, int]]:
+        """Snapshots of claimed sessions with the wall ms of their last accepted event."""
+        claims = list(claims)
+        async with self.redis.pipeline(transaction=False) as pipe:
+            for claim in claims:
+                pipe.lrange(self._key(claim.session_id, "e"), 0, -1)
+                pipe.hget(self._key(claim.session_id, "m"), "wall")
+            replies = await pipe.execute()
+        out = []
+        for i, claim in enumerate(claims):
+            entries, wall = replies[2 * i], replies[2 * i + 1]
+            snapshot = build_snapshot(claim.session_id, _decode_entries(entries), close_reason=claim.reason)
+            out.append((snapshot, int(wall or 0)))
+        return out
+
+    async def finalize(self, results: Sequence[tuple[str, bytes]], *, now_ms: int, retention_s: int) -> list[bool]:
+        """Mark sessions closed and keep their stage results; False where another sweeper already did."""
+        if not results:
+            return []
+        args: list[Any] = [self.prefix, now_ms, retention_s]
+        for session_id, payload in results:
+            args += (session_id, payload)
+        codes: bytes = await self._finalize(args=args)
+        return [c == "1" for c in codes.decode()]
+
+    async def open_count(self) -> int:
+        async with self.redis.pipeline(transaction=False) as pipe:
+            pipe.zcard(f"{self.prefix}:deadlines")
+            pipe.zcard(f"{self.prefix}:closing")
+            open_, closing = await pipe.execute()
+        return int(open_) + int(closing)
+
+    async def get(self, session_id: str) -> StoredSession | None:
+        async with self.redis.pipeline(transaction=False) as pipe:
+            pipe.hgetall(self._key(session_id, "m"))
+            pipe.lrange(self._key(session_id, "e"), 0, -1)
+            pipe.hgetall(self._key(session_id, "r"))
+            meta, entries, results = await pipe.execute()
+        if not meta:
+            return None
+        meta = {k.decode(): v.decode() for k, v in meta.items()}
+        reason = meta.get("reason") if meta.get("state") != "open" else None
+        snapshot = build_snapshot(session_id, _decode_entries(entries), close_reason=reason)  # type: ignore[arg-type]
+        return StoredSession(
+            snapshot=snapshot,
+            state=meta["state"],
+            last_wall_ms=int(meta.get("wall", 0)),
+            closed_at_ms=int(meta["closed_at"]) if "closed_at" in meta else None,
+            results={k.decode(): msgspec.json.decode(v) for k, v in results.items()} or None,
+        )
+
+    async def recent_closed(self, *, limit: int = 200, before_ms: int | None = None) -> list[tuple[str, int]]:
+        """Closed session ids, newest first, with their close time."""
+        top = "+inf" if before_ms is None else f"({before_ms}"
+        rows = await self.redis.zrevrangebyscore(
+            f"{self.prefix}:closed", top, "-inf", start=0, num=limit, withscores=True
+        )
+        return [(sid.decode(), int(score)) for sid, score in rows]
+
+    async def attach(self, session_id: str, stage: str, payload: bytes, *, retention_s: int) -> None:
+        """Keep a later stage's result (e.g. the judge verdict) with a closed session."""
+        key = self._key(session_id, "r")
+        async with self.redis.pipeline(transaction=True) as pipe:
+            pipe.hset(key, stage, payload)
+            pipe.expire(key, retention_s)
+            await pipe.execute()
+
+
+def _decode_entries(entries: Iterable[bytes]) -> list[tuple[Event, bool]]:
+    return [(_event_decoder.decode(entry[1:]), entry[:1] == b"L") for entry in entries]

@@ -1,0 +1,103 @@
+"""The Redis session store and its Lua scripts, against a real Redis."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from undercurrent.events import Copy, SessionEnd, Turn
+from undercurrent.sessions.store import EventTiming, RedisSessionStore
+
+pytestmark = pytest.mark.integration
+
+T = EventTiming(idle_ms=60_000, max_ms=3_600_000)
+NOW = 10_000_000
+
+
+def turn(sid: str, n: int, ts: int, role: str = "user", turn_index: int | None = None) -> Turn:
+    return Turn(event_id=f"{sid}-{n}", session_id=sid, ts=ts, role=role, text=f"text {n}", turn=turn_index)
+
+
+async def apply(store: RedisSessionStore, events: list, now: int = NOW) -> list[str]:
+    return await store.apply(events, [T] * len(events), now_ms=now, open_ttl_s=3600, max_future_skew_ms=0)
+
+
+async def claim(store: RedisSessionStore, now: int, grace_ms: int = 0, lease_ms: int = 60_000):
+    return await store.claim_due(now_ms=now, grace_ms=grace_ms, limit=100, lease_ms=lease_ms)
+
+
+async def test_duplicates_are_reported_and_not_stored(store: RedisSessionStore) -> None:
+    assert await apply(store, [turn("a", 1, 1000), turn("a", 1, 1000), turn("a", 2, 2000)]) == [
+        "accepted", "duplicate", "accepted"]
+    assert await apply(store, [turn("a", 2, 2000)]) == ["duplicate"]
+    stored = await store.get("a")
+    assert stored is not None and [t.event_id for t in stored.snapshot.turns] == ["a-1", "a-2"]
+
+
+async def test_session_closes_after_idle_timeout_in_event_time(store: RedisSessionStore) -> None:
+    await apply(store, [turn("a", 1, NOW - 120_000), turn("b", 1, NOW - 10_000)])
+    claims = await claim(store, NOW)
+    assert [(c.session_id, c.reason) for c in claims] == [("a", "idle")]
+
+
+async def test_explicit_end_closes_without_waiting_for_idle(store: RedisSessionStore) -> None:
+    await apply(store, [turn("a", 1, NOW), SessionEnd(event_id="a-e", session_id="a", ts=NOW + 1)])
+    assert [(c.session_id, c.reason) for c in await claim(store, NOW)] == [("a", "end")]
+
+
+async def test_max_duration_closes_a_session_that_never_goes_idle(store: RedisSessionStore) -> None:
+    events = [turn("a", n, NOW - 3_700_000 + n * 50_000) for n in range(74)]
+    await apply(store, events)
+    assert [(c.session_id, c.reason) for c in await claim(store, NOW)] == [("a", "max_duration")]
+
+
+async def test_grace_keeps_a_session_open_while_its_events_still_arrive(store: RedisSessionStore) -> None:
+    await apply(store, [turn("a", 1, NOW - 500_000)], now=NOW)
+    assert await claim(store, NOW + 1_000, grace_ms=5_000) == []
+    assert [c.session_id for c in await claim(store, NOW + 6_000, grace_ms=5_000)] == ["a"]
+
+
+async def test_events_after_close_are_late_and_kept(store: RedisSessionStore) -> None:
+    await apply(store, [turn("a", 1, NOW - 120_000)])
+    [c] = await claim(store, NOW)
+    assert await apply(store, [Copy(event_id="a-c", session_id="a", ts=NOW, turn=0)]) == ["late"]
+    await store.finalize([("a", b"{}")], now_ms=NOW, retention_s=60)
+    assert await apply(store, [turn("a", 2, NOW)]) == ["late"]
+    stored = await store.get("a")
+    assert stored is not None and stored.state == "closed"
+    assert stored.snapshot.late_events == 2
+    assert [b.late for b in stored.snapshot.behaviours] == [True]
+
+
+async def test_concurrent_sweepers_claim_each_session_once(store: RedisSessionStore) -> None:
+    await apply(store, [turn(f"s{i}", 1, NOW - 120_000) for i in range(300)])
+    results = await asyncio.gather(*(claim(store, NOW) for _ in range(4)))
+    claimed = [c.session_id for batch in results for c in batch]
+    assert sorted(claimed) == sorted(f"s{i}" for i in range(300))
+
+
+async def test_expired_claim_is_handed_out_again_and_finalised_once(store: RedisSessionStore) -> None:
+    await apply(store, [turn("a", 1, NOW - 120_000)])
+    assert len(await claim(store, NOW, lease_ms=1_000)) == 1
+    assert [c.session_id for c in await claim(store, NOW + 2_000)] == ["a"]
+    assert await store.finalize([("a", b"{}")], now_ms=NOW + 2_000, retention_s=60) == [True]
+    assert await store.finalize([("a", b"{}")], now_ms=NOW + 2_000, retention_s=60) == [False]
+
+
+async def test_closed_session_keeps_results_and_expires(store: RedisSessionStore) -> None:
+    await apply(store, [turn("a", 1, NOW - 120_000)])
+    await claim(store, NOW)
+    await store.finalize([("a", b'{"risk": 0.5}')], now_ms=NOW, retention_s=100)
+    await store.attach("a", "judge", b'{"quality": "good"}', retention_s=100)
+    stored = await store.get("a")
+    assert stored is not None and stored.results == {"close": {"risk": 0.5}, "judge": {"quality": "good"}}
+    assert 0 < await store.redis.ttl(f"{store.prefix}:{{a}}:e") <= 100
+    assert await store.recent_closed() == [("a", NOW)]
+
+
+async def test_turns_without_index_take_arrival_order(store: RedisSessionStore) -> None:
+    await apply(store, [turn("a", 1, 1000, turn_index=0), turn("a", 2, 900, "assistant"), turn("a", 3, 3000)])
+    stored = await store.get("a")
+    assert stored is not None
+    assert [(t.index, t.event_id) for t in stored.snapshot.turns] == [(0, "a-1"), (1, "a-2"), (2, "a-3")]
