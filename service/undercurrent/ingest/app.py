@@ -1,0 +1,112 @@
+"""The faust application: two input agents, a close sweeper and a lag probe.
+
+Each agent pulls batches off its topic (``take_events``: offsets are committed
+only after a batch is processed) and hands them to the :class:`IngestPipeline`.
+The sweeper closes due sessions on every replica; Redis makes each close happen
+once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import faust
+import structlog
+from prometheus_client import REGISTRY, CollectorRegistry
+
+from ..config import Settings
+from ..events.decode import TopicKind
+from ..metrics.definitions import IngestMetrics, SessionMetrics
+from ..metrics.labels import LabelBounds
+from ..sessions.closer import CloseStage, SessionCloser
+from ..sessions.store import RedisSessionStore
+from .kafka import faust_broker_options
+from .pipeline import IngestPipeline, Message
+from .sink import FaustProducerSink
+
+log = structlog.get_logger(__name__)
+
+
+def create_app(
+    settings: Settings,
+    *,
+    stages: Sequence[CloseStage] = (),
+    registry: CollectorRegistry = REGISTRY,
+) -> faust.App:
+    app = faust.App(
+        settings.app_id,
+        broker=f"kafka://{settings.kafka.bootstrap}",
+        **faust_broker_options(settings.kafka),
+        value_serializer="raw",
+        key_serializer="raw",
+        web_enabled=False,
+        store="memory://",
+        topic_partitions=settings.kafka.partitions,
+        topic_replication_factor=1,
+        stream_buffer_maxsize=settings.ingest.stream_buffer_maxsize,
+        broker_rebalance_timeout=settings.kafka.rebalance_timeout_s,
+        broker_session_timeout=max(10.0, settings.kafka.rebalance_timeout_s),
+        broker_heartbeat_interval=1.0,
+        consumer_auto_offset_reset="earliest",
+        producer_linger=0.005,
+    )
+    bounds = LabelBounds(settings.labels.features, settings.labels.domains)
+    store = RedisSessionStore.from_url(settings.redis_url.get_secret_value(), prefix=settings.redis_key_prefix)
+    sink = FaustProducerSink(app.producer)
+    ingest_metrics = IngestMetrics(registry)
+    session_metrics = SessionMetrics(registry)
+    pipeline = IngestPipeline(settings, store, sink, ingest_metrics)
+    closer = SessionCloser(settings, store, sink, session_metrics, bounds, stages)
+    processed: dict[Any, int] = {}
+
+    topics = settings.topics
+    for name in (topics.sessions, topics.dlq, topics.judge_requests):
+        app.topic(name, partitions=settings.kafka.partitions, internal=False)
+    _input_agent(app, settings, pipeline, processed, "chat", topics.chat)
+    _input_agent(app, settings, pipeline, processed, "client", topics.client)
+
+    @app.timer(settings.sessions.sweep_interval_s)
+    async def sweep() -> None:
+        while await closer.sweep_once() >= settings.sessions.sweep_batch:
+            pass
+
+    @app.timer(5.0)
+    async def probe() -> None:
+        session_metrics.open.set(await store.open_count())
+        for tp, offset in list(processed.items()):
+            highwater = app.consumer.highwater(tp)
+            if highwater is not None:
+                ingest_metrics.consumer_lag.labels(tp.topic, str(tp.partition)).set(max(0, highwater - offset - 1))
+
+    @app.on_before_shutdown.connect  # type: ignore[misc]
+    async def close_store(sender: faust.App, **_: Any) -> None:
+        await store.close()
+
+    app.undercurrent = {"pipeline": pipeline, "closer": closer, "store": store}  # type: ignore[attr-defined]
+    return app
+
+
+def _input_agent(
+    app: faust.App,
+    settings: Settings,
+    pipeline: IngestPipeline,
+    processed: dict[Any, int],
+    kind: TopicKind,
+    topic_name: str,
+) -> None:
+    topic = app.topic(topic_name, partitions=settings.kafka.partitions, value_serializer="raw")
+    batch, within = settings.ingest.batch_max_messages, settings.ingest.batch_max_wait_s
+
+    async def consume(stream: faust.StreamT) -> None:
+        async for events in stream.take_events(batch, within=within):
+            messages = [
+                Message(e.message.topic, e.message.partition, e.message.offset, e.message.key, e.message.value)
+                for e in events
+            ]
+            with pipeline.metrics.batch_seconds.labels(topic_name).time():
+                await pipeline.handle(kind, messages)
+            for e in events:
+                processed[e.message.tp] = e.message.offset
+
+    app.agent(topic, name=f"ingest-{kind}")(consume)

@@ -1,0 +1,35 @@
+"""Bounded label values: a producer cannot create new time series by sending new names."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+VERTICALS: tuple[str, ...] = (
+    "software_development", "data_science_ml", "it_infrastructure",
+    "legal", "finance_accounting", "consulting_strategy",
+    "marketing_advertising", "sales_crm", "hr_recruiting", "customer_support", "product_management",
+    "healthcare_medical", "education_academic", "ecommerce_retail", "real_estate",
+    "manufacturing_supply_chain", "energy_utilities", "government_public_sector", "travel_hospitality",
+    "insurance", "telecommunications",
+    "creative_writing", "content_production", "media_entertainment", "design_ux",
+    "personal_lifestyle", "gaming", "general_knowledge", "translation_language", "math_science",
+    "adversarial_invalid", "explicit_nsfw", "ambiguous_unclear",
+)  # fmt: skip
+OTHER = "other"
+UNKNOWN_DOMAIN = "unknown"
+
+
+class LabelBounds:
+    """Maps free-form feature and domain names onto an allow-list plus ``other``."""
+
+    def __init__(self, features: Iterable[str], domains: Iterable[str] | None = None) -> None:
+        self.features = frozenset(features)
+        self.domains = frozenset(domains if domains is not None else (*VERTICALS, UNKNOWN_DOMAIN))
+
+    def feature(self, value: str | None) -> str:
+        return value if value in self.features else OTHER
+
+    def domain(self, value: str | None) -> str:
+        if value is None:
+            return UNKNOWN_DOMAIN
+        return value if value in self.domains else OTHER
