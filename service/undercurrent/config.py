@@ -49,6 +49,9 @@ class SessionSettings(BaseModel):
     sweep_batch: int = Field(500, ge=1)
     claim_lease_s: float = Field(60.0, gt=0, description="a claimed close not published by then is retried")
     max_future_skew_s: float = Field(300.0, ge=0)
+    watermark_quiet_s: float = Field(
+        30.0, gt=0, description="an input partition with no traffic for this long stops holding closes back"
+    )
 
     def idle_timeout_for(self, feature: str) -> float:
         return self.idle_timeout_by_feature.get(feature, self.idle_timeout_s)

@@ -42,7 +42,7 @@ async def test_session_closes_after_idle_timeout_in_event_time(store: RedisSessi
 
 
 async def test_explicit_end_closes_without_waiting_for_idle(store: RedisSessionStore) -> None:
-    await apply(store, [turn("a", 1, NOW), SessionEnd(event_id="a-e", session_id="a", ts=NOW + 1)])
+    await apply(store, [turn("a", 1, NOW - 10), SessionEnd(event_id="a-e", session_id="a", ts=NOW - 5)])
     assert [(c.session_id, c.reason) for c in await claim(store, NOW)] == [("a", "end")]
 
 
@@ -101,3 +101,20 @@ async def test_turns_without_index_take_arrival_order(store: RedisSessionStore) 
     stored = await store.get("a")
     assert stored is not None
     assert [(t.index, t.event_id) for t in stored.snapshot.turns] == [(0, "a-1"), (1, "a-2"), (2, "a-3")]
+
+
+async def test_a_lagging_partition_holds_closes_back_until_it_catches_up(store: RedisSessionStore) -> None:
+    end = SessionEnd(event_id="a-e", session_id="a", ts=5_000)
+    await store.apply([end], [T], now_ms=NOW, open_ttl_s=60, max_future_skew_ms=0, marks={"client/0": 5_000})
+    await store.apply([], [], now_ms=NOW, open_ttl_s=60, max_future_skew_ms=0, marks={"chat/0": 4_000})
+    assert await claim(store, NOW) == []
+    await store.apply([], [], now_ms=NOW, open_ttl_s=60, max_future_skew_ms=0, marks={"chat/0": 5_000})
+    assert [(c.session_id, c.reason) for c in await claim(store, NOW)] == [("a", "end")]
+
+
+async def test_quiet_partitions_stop_holding_closes_back(store: RedisSessionStore) -> None:
+    await store.apply([turn("a", 1, 1_000)], [T], now_ms=NOW, open_ttl_s=60, max_future_skew_ms=0,
+                      marks={"chat/0": 1_000})
+    assert await store.claim_due(now_ms=NOW + 1_000, grace_ms=0, limit=10, lease_ms=1, quiet_ms=30_000) == []
+    claims = await store.claim_due(now_ms=NOW + 31_000, grace_ms=0, limit=10, lease_ms=1, quiet_ms=30_000)
+    assert [c.session_id for c in claims] == ["a"]

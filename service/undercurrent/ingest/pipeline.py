@@ -16,7 +16,7 @@ import structlog
 from ..config import Settings
 from ..events import EventDecoder, Reject
 from ..events.decode import TopicKind
-from ..events.model import Event
+from ..events.model import Event, ts_millis
 from ..metrics.definitions import IngestMetrics
 from ..sessions.store import EventTiming, RedisSessionStore
 from .sink import RecordSink, send_all
@@ -77,11 +77,16 @@ class IngestPipeline:
         """Process one batch; returns counts by (type, outcome)."""
         decoder = self.decoders[kind]
         events: list[Event] = []
+        marks: dict[str, int] = {}
         dead: list[tuple[bytes | None, bytes, list[tuple[str, bytes]]]] = []
         counts: Counter[tuple[str, str]] = Counter()
         for message in messages:
             decoded = decoder.decode(message.value)
             events.extend(decoded.events)
+            if decoded.events:
+                mark = f"{message.topic}/{message.partition}"
+                newest = max(ts_millis(e.ts) for e in decoded.events)
+                marks[mark] = max(marks.get(mark, 0), newest)
             for reject in decoded.rejects:
                 dead.append((message.key, reject.raw, dead_letter_headers(message, reject)))
                 self.metrics.dlq.labels(message.topic, reject.reason).inc()
@@ -89,24 +94,28 @@ class IngestPipeline:
         if dead:
             await send_all(self.sink, self.settings.topics.dlq, dead)
             log.warning("dead-lettered", topic=messages[0].topic, count=len(dead))
-        await self._apply(events, counts)
+        await self._apply(events, marks, counts)
         topic = messages[0].topic if messages else kind
         for (event_type, outcome), n in counts.items():
             self.metrics.events.labels(topic, event_type, outcome).inc(n)
         return counts
 
-    async def _apply(self, events: list[Event], counts: Counter[tuple[str, str]]) -> None:
+    async def _apply(
+        self, events: list[Event], marks: dict[str, int], counts: Counter[tuple[str, str]]
+    ) -> None:
         sessions = self.settings.sessions
         now_ms = int(time.time() * 1000)
         open_ttl = int(sessions.max_duration_s + sessions.retention_s + 3600)
-        for start in range(0, len(events), APPLY_CHUNK):
+        for start in range(0, max(len(events), 1), APPLY_CHUNK):
             chunk = events[start : start + APPLY_CHUNK]
+            last = start + APPLY_CHUNK >= len(events)
             outcomes = await self.store.apply(
                 chunk,
                 [self.timing(event.feature) for event in chunk],
                 now_ms=now_ms,
                 open_ttl_s=open_ttl,
                 max_future_skew_ms=int(sessions.max_future_skew_s * 1000),
+                marks=marks if last else None,
             )
             for event, outcome in zip(chunk, outcomes, strict=True):
                 counts[event.__struct_config__.tag, outcome] += 1  # type: ignore[index]

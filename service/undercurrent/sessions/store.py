@@ -10,10 +10,10 @@ session's keys in one Redis Cluster slot)::
     P:{S}:i      set    event ids seen (de-duplication)
     P:{S}:r      hash   stage results of the closed session: 'close' (detectors, sampling)
                         written at close, 'judge' (the verdict) written later
-    P:deadlines  zset   open sessions by event-time close deadline (0 = ended)
+    P:deadlines  zset   open sessions by event-time close deadline
     P:closing    zset   claimed sessions by lease expiry (wall ms)
     P:closed     zset   closed sessions by close time, for listing
-    P:wm         string event-time watermark (max event ms seen, capped by wall clock + skew)
+    P:wm         hash   per input topic/partition: "max event ms:wall ms of the last batch"
 
 A batch of events costs one ``EVALSHA``; claiming due sessions costs one; the
 scripts iterate per session, so the layout also works on a single Redis Cluster
@@ -22,7 +22,7 @@ node but not across slots.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any
@@ -92,11 +92,19 @@ class RedisSessionStore:
         now_ms: int,
         open_ttl_s: int,
         max_future_skew_ms: int,
+        marks: Mapping[str, int] | None = None,
     ) -> list[str]:
-        """Apply events atomically; return each event's outcome (accepted, duplicate or late)."""
-        if not events:
+        """Apply events atomically; return each event's outcome (accepted, duplicate or late).
+
+        ``marks`` maps input ``topic/partition`` to the highest event time consumed from it
+        in this batch: the watermarks that decide when sessions are due.
+        """
+        marks = marks or {}
+        if not events and not marks:
             return []
-        args: list[Any] = [self.prefix, now_ms, open_ttl_s, now_ms + max_future_skew_ms]
+        args: list[Any] = [self.prefix, now_ms, open_ttl_s, now_ms + max_future_skew_ms, len(marks)]
+        for name, ts in marks.items():
+            args += (name, ts)
         encode = msgspec.json.encode
         for event, timing in zip(events, timings, strict=True):
             kind = "t" if isinstance(event, Turn) else "e" if isinstance(event, SessionEnd) else "b"
@@ -112,8 +120,10 @@ class RedisSessionStore:
         codes: bytes = await self._apply(args=args)
         return [OUTCOMES[c] for c in codes.decode()]
 
-    async def claim_due(self, *, now_ms: int, grace_ms: int, limit: int, lease_ms: int) -> list[Claim]:
-        flat = await self._claim(args=[self.prefix, now_ms, grace_ms, limit, lease_ms])
+    async def claim_due(
+        self, *, now_ms: int, grace_ms: int, limit: int, lease_ms: int, quiet_ms: int = 30_000
+    ) -> list[Claim]:
+        flat = await self._claim(args=[self.prefix, now_ms, grace_ms, limit, lease_ms, quiet_ms])
         return [Claim(flat[i].decode(), flat[i + 1].decode()) for i in range(0, len(flat), 2)]
 
     async def load(self, claims: Iterable[Claim]) -> list[tuple[SessionSnapshot, int]]:

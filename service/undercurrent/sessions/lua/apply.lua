@@ -1,12 +1,19 @@
 -- Apply a batch of events to their sessions in one round trip.
--- ARGV: prefix, now_ms, open_ttl_s, wm_cap_ms, then 7 values per event:
+-- ARGV: prefix, now_ms, open_ttl_s, wm_cap_ms, n_marks, then n_marks pairs (topic/partition, max event ms)
+-- that advance the per-partition watermarks, then 7 values per event:
 --   session_id, event_id, ts_ms, kind ('t' turn, 'e' session_end, 'b' other), idle_ms, max_ms, payload
 -- Returns one character per event: '0' accepted, '1' duplicate, '2' late.
 local prefix, now, open_ttl, wm_cap = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
-local deadlines = prefix .. ':deadlines'
+local deadlines, marks = prefix .. ':deadlines', prefix .. ':wm'
+local n_marks = tonumber(ARGV[5])
+for i = 6, 5 + 2 * n_marks, 2 do
+  local ts = math.min(tonumber(ARGV[i + 1]), wm_cap)
+  local current = redis.call('HGET', marks, ARGV[i])
+  if current then ts = math.max(ts, tonumber(string.match(current, '^(%d+)'))) end
+  redis.call('HSET', marks, ARGV[i], ts .. ':' .. now)
+end
 local out = {}
-local max_ts = 0
-for i = 5, #ARGV, 7 do
+for i = 6 + 2 * n_marks, #ARGV, 7 do
   local sid, eid, ts, kind = ARGV[i], ARGV[i + 1], tonumber(ARGV[i + 2]), ARGV[i + 3]
   local idle, maxd, payload = tonumber(ARGV[i + 4]), tonumber(ARGV[i + 5]), ARGV[i + 6]
   local base = prefix .. ':{' .. sid .. '}:'
@@ -32,22 +39,18 @@ for i = 5, #ARGV, 7 do
         redis.call('HSET', meta, 'first', first, 'last', last)
       end
       if kind == 'e' then
-        ended = 1
-        redis.call('HSET', meta, 'ended', 1)
+        ended = ts
+        redis.call('HSET', meta, 'ended', ts)
       end
       if redis.call('RPUSH', evs, 'A' .. payload) == 1 then
         redis.call('EXPIRE', evs, open_ttl)
       end
       redis.call('HSET', meta, 'wall', now)
       local deadline = math.min(last + idle, first + maxd, now + idle + maxd)
-      if ended == 1 then deadline = 0 end
+      if ended > 0 then deadline = ended end
       redis.call('ZADD', deadlines, deadline, sid)
       out[#out + 1] = '0'
     end
   end
-  if ts > max_ts then max_ts = ts end
 end
-if max_ts > wm_cap then max_ts = wm_cap end
-local wm = tonumber(redis.call('GET', prefix .. ':wm') or '0')
-if max_ts > wm then redis.call('SET', prefix .. ':wm', max_ts) end
 return table.concat(out)

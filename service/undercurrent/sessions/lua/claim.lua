@@ -1,12 +1,25 @@
 -- Claim sessions that are due to close; each claim is atomic, so a session is
 -- handed to exactly one sweeper. Claims carry a lease: one not finalised before
 -- the lease ends (the claimant died) is handed out again.
--- ARGV: prefix, now_ms, grace_ms, limit, lease_ms
+--
+-- Due means: the session's event-time deadline (last event + idle, first event +
+-- max duration, or the explicit end) is behind the watermark, and no event of
+-- it arrived in the last grace_ms of wall time. The watermark is the lowest
+-- event time reached by the input partitions that saw traffic in the last
+-- quiet_ms of wall time, so a lagging partition holds closes back until it
+-- catches up; with no active partition it is the wall clock.
+-- ARGV: prefix, now_ms, grace_ms, limit, lease_ms, quiet_ms
 -- Returns a flat list: session_id, reason, session_id, reason, ...
 local prefix, now, grace = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
-local limit, lease = tonumber(ARGV[4]), tonumber(ARGV[5])
+local limit, lease, quiet = tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6])
 local deadlines, closing = prefix .. ':deadlines', prefix .. ':closing'
-local wm = math.max(tonumber(redis.call('GET', prefix .. ':wm') or '0'), now)
+local wm = nil
+local marks = redis.call('HGETALL', prefix .. ':wm')
+for i = 2, #marks, 2 do
+  local ts, wall = string.match(marks[i], '^(%d+):(%d+)$')
+  if tonumber(wall) + quiet > now and (wm == nil or tonumber(ts) < wm) then wm = tonumber(ts) end
+end
+if wm == nil then wm = now end
 local out = {}
 for _, sid in ipairs(redis.call('ZRANGEBYSCORE', closing, '-inf', now, 'LIMIT', 0, limit)) do
   redis.call('ZADD', closing, now + lease, sid)
@@ -20,7 +33,7 @@ for _, sid in ipairs(redis.call('ZRANGEBYSCORE', deadlines, '-inf', wm, 'LIMIT',
     redis.call('ZREM', deadlines, sid)
   elseif tonumber(m[1]) + grace <= now then
     local reason = 'idle'
-    if m[2] == '1' then
+    if m[2] ~= '0' then
       reason = 'end'
     elseif tonumber(m[3]) + tonumber(m[6]) <= tonumber(m[4]) + tonumber(m[5]) then
       reason = 'max_duration'
