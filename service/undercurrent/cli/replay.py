@@ -2,8 +2,145 @@
 
 from __future__ import annotations
 
+import asyncio
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Annotated
+
 import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from ..config import KafkaSettings, Settings
+from ..replay.conversation import Conversation
+from ..replay.jsonl import ConversationFileError, read_jsonl
+from ..replay.produce import KafkaSender, ProgressCallback, ReplaySummary, Topics, replay
+from ..replay.rates import BehaviourRates, parse_overrides
+from ..replay.schedule import Event, Window, sessions
+from ..replay.sharegpt import read_sharegpt
+from ..replay.synth import SynthOptions
+
+_KAFKA_OVERHEAD_BYTES = 16 * 1024
 
 
 def register(app: typer.Typer) -> None:
     """Add this module's commands to ``app``."""
+    app.command("replay")(replay_command)
+
+
+def replay_command(
+    source: Annotated[str, typer.Option(help="'sharegpt' or a path to a .jsonl file")] = "sharegpt",
+    limit: Annotated[int | None, typer.Option(min=1, help="replay at most N conversations")] = None,
+    skip: Annotated[int, typer.Option(min=0, help="skip the first N conversations")] = 0,
+    seed: Annotated[int, typer.Option(help="same seed and source give the same events")] = 1,
+    envelope_size: Annotated[int, typer.Option(min=1, help="events per Kafka message")] = 1,
+    features: Annotated[str, typer.Option(help="comma-separated feature names")] = "chat",
+    rate: Annotated[list[str] | None, typer.Option(help="NAME=VALUE, repeatable, e.g. copy=0.3")] = None,
+    window_start_ago_min: Annotated[float, typer.Option(help="first session starts N min ago")] = 300.0,
+    window_min: Annotated[float, typer.Option(help="sessions start over N minutes")] = 240.0,
+    session_prefix: Annotated[str | None, typer.Option(help="default: replay<seed>")] = None,
+    model: Annotated[str, typer.Option(help="model name on assistant turns")] = "gpt-3.5-turbo",
+    compression: Annotated[str | None, typer.Option(help="gzip, snappy, lz4 or zstd")] = None,
+    bootstrap: Annotated[str | None, typer.Option(help="default: UNDERCURRENT_KAFKA__BOOTSTRAP")] = None,
+) -> None:
+    """Produce contract events into Kafka from conversations, with synthetic timing and behaviour."""
+    settings = Settings()
+    kafka = settings.kafka.model_copy(update={"bootstrap": bootstrap}) if bootstrap else settings.kafka
+    try:
+        rates = BehaviourRates(**parse_overrides(rate or []))
+        now_ms = time.time_ns() // 1_000_000
+        window = Window.before(now_ms, start_ago_s=window_start_ago_min * 60, length_s=window_min * 60)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from exc
+    options = SynthOptions(
+        rates=rates,
+        features=[name.strip() for name in features.split(",") if name.strip()] or ["chat"],
+        session_prefix=session_prefix or f"replay{seed}",
+        model=model,
+    )
+    console = Console(stderr=True)
+    try:
+        expected = limit or sum(1 for _ in _read(source, skip, None))
+        conversations = _read(source, skip, limit)
+        stream = sessions(conversations, seed=seed, window=window, expected=expected, options=options)
+        with _progress(console) as progress:
+            conversations_task = progress.add_task("conversations", total=expected)
+            events_task = progress.add_task("events", total=None)
+
+            def on_progress(conversations: int, events: int) -> None:
+                progress.update(conversations_task, completed=conversations)
+                progress.update(events_task, completed=events)
+
+            summary = asyncio.run(
+                _send(
+                    stream,
+                    settings,
+                    kafka,
+                    envelope_size=envelope_size,
+                    compression=compression,
+                    on_progress=on_progress,
+                )
+            )
+    except ConversationFileError as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(1) from exc
+    Console().print(_summary_table(summary))
+
+
+def _read(source: str, skip: int, limit: int | None) -> Iterator[Conversation]:
+    if source == "sharegpt":
+        return read_sharegpt(skip=skip, limit=limit)
+    path = Path(source)
+    if not path.is_file():
+        raise typer.BadParameter(f"{source} is neither 'sharegpt' nor a file")
+    return read_jsonl(path, skip=skip, limit=limit)
+
+
+async def _send(
+    stream: Iterator[list[Event]],
+    settings: Settings,
+    kafka: KafkaSettings,
+    *,
+    envelope_size: int,
+    compression: str | None,
+    on_progress: ProgressCallback,
+) -> ReplaySummary:
+    max_bytes = settings.ingest.max_message_bytes
+    topics = Topics(chat=settings.topics.chat, client=settings.topics.client)
+    async with KafkaSender(
+        kafka, max_request_size=max_bytes + _KAFKA_OVERHEAD_BYTES, compression=compression
+    ) as sender:
+        return await replay(
+            stream,
+            sender,
+            topics,
+            envelope_size=envelope_size,
+            max_message_bytes=max_bytes,
+            on_progress=on_progress,
+        )
+
+
+def _progress(console: Console) -> Progress:
+    return Progress(
+        TextColumn("{task.description:>13}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+    )
+
+
+def _summary_table(summary: ReplaySummary) -> Table:
+    table = Table(title="replay", show_header=False)
+    table.add_row("conversations", f"{summary.conversations:,}")
+    for event_type, count in sorted(summary.events.items()):
+        table.add_row(f"events: {event_type}", f"{count:,}")
+    table.add_row("events", f"{summary.events_total:,}")
+    table.add_row("kafka messages", f"{summary.messages:,}")
+    if summary.oversized:
+        table.add_row("skipped (over message limit)", f"{summary.oversized:,}")
+    table.add_row("seconds", f"{summary.seconds:.1f}")
+    table.add_row("events/s", f"{summary.events_per_s:,.0f}")
+    return table
