@@ -1,0 +1,81 @@
+"""What a judge call costs, from its token usage and a price table.
+
+List prices in USD per million tokens, read from Anthropic's pricing page
+(platform.claude.com/docs/en/about-claude/pricing) on 2026-11-22. Cache writes
+use the 5-minute TTL rate, the one ``cache_control: ephemeral`` buys. Override
+the table with :func:`price_table` when prices change or a gateway bills
+differently.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import msgspec
+
+
+class Price(msgspec.Struct, frozen=True, kw_only=True):
+    input: float
+    output: float
+    cache_write: float
+    cache_read: float
+
+
+class Usage(msgspec.Struct, frozen=True, kw_only=True):
+    input_tokens: int = 0
+    output_tokens: int = 0
+    cache_creation_input_tokens: int = 0
+    cache_read_input_tokens: int = 0
+
+    def __add__(self, other: Usage) -> Usage:
+        return Usage(
+            input_tokens=self.input_tokens + other.input_tokens,
+            output_tokens=self.output_tokens + other.output_tokens,
+            cache_creation_input_tokens=self.cache_creation_input_tokens + other.cache_creation_input_tokens,
+            cache_read_input_tokens=self.cache_read_input_tokens + other.cache_read_input_tokens,
+        )
+
+
+_OPUS = Price(input=5.0, output=25.0, cache_write=6.25, cache_read=0.50)
+_SONNET = Price(input=3.0, output=15.0, cache_write=3.75, cache_read=0.30)
+_HAIKU = Price(input=1.0, output=5.0, cache_write=1.25, cache_read=0.10)
+
+LIST_PRICES: Mapping[str, Price] = {
+    "claude-opus-4-6": _OPUS,
+    "claude-opus-4-5": _OPUS,
+    "claude-sonnet-4-6": _SONNET,
+    "claude-sonnet-4-5": _SONNET,
+    "claude-haiku-4-5": _HAIKU,
+}
+
+
+class UnknownModelPrice(KeyError):
+    """The model has no price: spend cannot be accounted, so the caller must decide."""
+
+
+def price_table(overrides: Mapping[str, Mapping[str, float]] | None = None) -> dict[str, Price]:
+    """The list prices updated with ``{model: {input, output, cache_write, cache_read}}``."""
+    table = dict(LIST_PRICES)
+    for model, fields in (overrides or {}).items():
+        table[model] = msgspec.convert(fields, Price)
+    return table
+
+
+def price_for(model: str, table: Mapping[str, Price] = LIST_PRICES) -> Price:
+    """Exact match first, then the longest key that prefixes ``model`` (dated snapshots)."""
+    if model in table:
+        return table[model]
+    prefixes = [key for key in table if model.startswith(key)]
+    if not prefixes:
+        raise UnknownModelPrice(model)
+    return table[max(prefixes, key=len)]
+
+
+def cost_usd(model: str, usage: Usage, table: Mapping[str, Price] = LIST_PRICES) -> float:
+    price = price_for(model, table)
+    return (
+        usage.input_tokens * price.input
+        + usage.output_tokens * price.output
+        + usage.cache_creation_input_tokens * price.cache_write
+        + usage.cache_read_input_tokens * price.cache_read
+    ) / 1_000_000

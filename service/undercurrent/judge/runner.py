@@ -1,0 +1,46 @@
+"""Judge one session once or K times and combine the verdicts."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+
+import msgspec
+
+from ..sessions.model import SessionSnapshot
+from .client import JudgeClient, JudgeResult
+from .ensemble import EnsembleOutcome, combine
+from .prompt import Redact, Signal, build_request
+
+
+class SessionJudgement(msgspec.Struct, frozen=True, kw_only=True):
+    results: tuple[JudgeResult, ...]
+    ensemble: EnsembleOutcome | None  # None when no request produced a valid verdict
+
+
+async def judge_session(
+    client: JudgeClient,
+    snapshot: SessionSnapshot,
+    signals: Sequence[Signal] = (),
+    *,
+    redact: Redact,
+    k: int = 1,
+) -> SessionJudgement:
+    """Send ``k`` variants of the request concurrently; combine the valid verdicts by majority."""
+    config = client.config
+    requests = [
+        build_request(
+            snapshot,
+            signals,
+            model=config.model,
+            redact=redact,
+            max_tokens=config.max_tokens,
+            temperature=config.temperature,
+            variant=variant,
+        )
+        for variant in range(k)
+    ]
+    turns = {t.index for t in snapshot.turns}
+    results = await asyncio.gather(*(client.judge(r, known_turns=turns) for r in requests))
+    verdicts = [r.verdict for r in results if r.verdict is not None]
+    return SessionJudgement(results=tuple(results), ensemble=combine(verdicts) if verdicts else None)

@@ -1,0 +1,179 @@
+"""The judge client driven through the real ``anthropic`` SDK against a local Messages API."""
+
+import asyncio
+import json
+import os
+import sys
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from tests.support import make_snapshot
+from tests.support.fake_anthropic import FakeAnthropic, Reply
+from undercurrent.judge.client import JudgeClient, JudgeConfig
+from undercurrent.judge.errors import JudgeInvalidOutput, JudgeRateLimited, JudgeTimeout, JudgeUnavailable
+from undercurrent.judge.evaluate import agreement_report, load_cases, run_evaluation
+from undercurrent.judge.prompt import build_request
+from undercurrent.judge.redact import Redactor
+
+SESSION = make_snapshot(
+    ("user", "I'm bob.smith@example.com, card 4242 4242 4242 4242. Why was I charged twice?"),
+    ("assistant", "You were charged once."),
+    behaviours=(("abandon", 5, 1),),
+)
+SIGNALS = [{"name": "walkaway", "turns": [1], "score": 0.8, "evidence": "bob.smith@example.com left"}]
+
+
+def request() -> dict:
+    return build_request(SESSION, SIGNALS, model="claude-sonnet-4-6", redact=Redactor())
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeAnthropic]:
+    async with FakeAnthropic() as server:
+        yield server
+
+
+def client(fake: FakeAnthropic, **overrides) -> JudgeClient:
+    config = {
+        "base_url": fake.base_url,
+        "api_key": "test-key",
+        "max_retries": 2,
+        "timeout_s": 5.0,
+        **overrides,
+    }
+    return JudgeClient(JudgeConfig(**config))
+
+
+async def test_good_verdict(fake: FakeAnthropic) -> None:
+    result = await client(fake).judge(request(), known_turns={0, 1})
+    assert result.outcome == "ok"
+    assert result.verdict.archetype_names == {"walkaway"}
+    assert result.usage.cache_creation_input_tokens > 0
+
+
+async def test_second_call_reads_the_cached_prefix(fake: FakeAnthropic) -> None:
+    judge = client(fake)
+    await judge.judge(request())
+    result = await judge.judge(request())
+    assert result.usage.cache_read_input_tokens > 0
+    assert fake.received[0].body["system"][0]["cache_control"] == {"type": "ephemeral"}
+
+
+async def test_retries_after_429_honouring_retry_after(fake: FakeAnthropic) -> None:
+    fake.then(Reply.rate_limited(retry_after=1.0))
+    result = await client(fake).judge(request())
+    assert result.ok
+    assert len(fake.received) == 2
+    # without the header the SDK's first backoff is at most 0.5 s
+    assert fake.received[1].at - fake.received[0].at >= 1.0
+
+
+async def test_rate_limited_after_retries_is_typed(fake: FakeAnthropic) -> None:
+    fake.then(*[Reply.rate_limited(retry_after=0.01)] * 3)
+    result = await client(fake, max_retries=2).judge(request())
+    assert isinstance(result.error, JudgeRateLimited)
+    assert result.error.retry_after == 0.01
+
+
+async def test_500_then_success(fake: FakeAnthropic) -> None:
+    fake.then(Reply.server_error(500))
+    result = await client(fake).judge(request())
+    assert result.ok
+    assert len(fake.received) == 2
+
+
+async def test_timeout_is_typed(fake: FakeAnthropic) -> None:
+    fake.then(Reply.slow(1.5))
+    result = await client(fake, timeout_s=0.2, max_retries=0).judge(request())
+    assert isinstance(result.error, JudgeTimeout)
+    assert result.outcome == "timeout"
+
+
+@pytest.mark.parametrize(
+    ("reply", "reason"),
+    [
+        (Reply.malformed_json(), "no record_verdict tool call"),
+        (Reply.wrong_schema(), "schema:"),
+        (Reply.broken_body(), "unreadable response"),
+    ],
+)
+async def test_invalid_output_is_a_typed_failure(fake: FakeAnthropic, reply: Reply, reason: str) -> None:
+    fake.then(reply)
+    result = await client(fake).judge(request())
+    assert isinstance(result.error, JudgeInvalidOutput)
+    assert reason in result.error.reason
+
+
+async def test_evidence_outside_the_session_is_invalid(fake: FakeAnthropic) -> None:
+    result = await client(fake).judge(request(), known_turns={0})
+    assert result.outcome == "invalid_output"
+
+
+async def test_circuit_opens_after_repeated_failures(fake: FakeAnthropic) -> None:
+    fake.then(*[Reply.server_error(503)] * 3)
+    judge = client(fake, max_retries=0, breaker_threshold=3, breaker_ttl_s=60)
+    outcomes = [(await judge.judge(request())).outcome for _ in range(3)]
+    blocked = await judge.judge(request())
+    assert outcomes == ["unavailable"] * 3
+    assert isinstance(blocked.error, JudgeUnavailable)
+    assert "circuit open" in str(blocked.error)
+    assert len(fake.received) == 3
+
+
+async def test_invalid_output_does_not_open_the_circuit(fake: FakeAnthropic) -> None:
+    fake.then(*[Reply.wrong_schema()] * 3)
+    judge = client(fake, breaker_threshold=2)
+    for _ in range(3):
+        await judge.judge(request())
+    assert (await judge.judge(request())).ok
+
+
+async def test_no_raw_pii_reaches_the_server(fake: FakeAnthropic) -> None:
+    fake.then(Reply.rate_limited(retry_after=0.01))
+    await client(fake).judge(request())
+    sent = json.dumps([r.body for r in fake.received])
+    assert len(fake.received) == 2
+    for raw in ("bob.smith@example.com", "4242 4242 4242 4242", "4242424242424242"):
+        assert raw not in sent
+    assert "[EMAIL]" in sent and "[CARD]" in sent
+
+
+async def test_base_url_and_key_come_from_the_environment(fake: FakeAnthropic, monkeypatch) -> None:
+    monkeypatch.setenv("ANTHROPIC_BASE_URL", fake.base_url)
+    monkeypatch.setenv("ANTHROPIC_API_KEY", "env-key")
+    result = await JudgeClient(JudgeConfig(max_retries=0)).judge(request())
+    assert result.ok
+    headers = fake.received[0].headers
+    assert "env-key" in headers.get("x-api-key", "") + headers.get("authorization", "")
+
+
+SAMPLE = Path(__file__).resolve().parents[1] / "data" / "judge_eval_sample.jsonl"
+
+
+async def test_evaluation_against_the_local_server(fake: FakeAnthropic) -> None:
+    run = await run_evaluation(client(fake), load_cases(SAMPLE), redact=Redactor(), k=3)
+    assert len(run.pairs) == 12 and run.failures == {}
+    assert len(fake.received) == 36
+    report = {row.label: row for row in agreement_report(run.pairs)}
+    # the fake's rule follows the signals, so it misses the two sessions labelled against them
+    assert report["mystery_failure"].reference_positive == 1 and report["mystery_failure"].judge_positive == 0
+    assert report["drift"].judge_positive == 2 and report["drift"].reference_positive == 1
+
+
+async def test_eval_judge_command_prints_agreement(fake: FakeAnthropic) -> None:
+    env = {
+        **os.environ,
+        "ANTHROPIC_BASE_URL": fake.base_url,
+        "ANTHROPIC_API_KEY": "test-key",
+        "COLUMNS": "160",
+    }
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "undercurrent.cli", "eval-judge", str(SAMPLE),
+        env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    out, err = await proc.communicate()
+    assert proc.returncode == 0, err.decode()
+    text = out.decode()
+    assert "walkaway" in text and "visibility" in text and "judged 12 sessions" in text

@@ -1,0 +1,181 @@
+"""A local stand-in for the Anthropic Messages API, for tests only.
+
+It serves ``POST /v1/messages`` in-process on a free port, answers each request
+with the next scripted :class:`Reply` (or, when the script is empty, a verdict
+derived from the request by a fixed rule), and records every request it got.
+It is a test double: nothing outside ``tests/`` may use it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+import socket
+import time
+from collections import deque
+from dataclasses import dataclass, field
+from typing import Any
+
+import uvicorn
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.routing import Route
+
+from undercurrent.judge.instructions import TOOL_NAME
+from undercurrent.judge.verdict import ARCHETYPES
+from undercurrent.metrics.labels import VERTICALS
+
+_SESSION = re.compile(r"<session_data_(\w+)>\n(.*)\n</session_data_\1>", re.S)
+
+
+@dataclass(frozen=True)
+class Reply:
+    kind: str = "rule"  # rule | verdict | text | status | broken_body
+    verdict: dict[str, Any] | None = None
+    text: str = ""
+    status: int = 200
+    retry_after: float | None = None
+    delay_s: float = 0.0
+
+    @classmethod
+    def ok(cls, verdict: dict[str, Any] | None = None, *, delay_s: float = 0.0) -> Reply:
+        return cls(kind="verdict" if verdict else "rule", verdict=verdict, delay_s=delay_s)
+
+    @classmethod
+    def malformed_json(cls) -> Reply:
+        return cls(kind="text", text='{"quality": "poor", "failure_visibility": ')
+
+    @classmethod
+    def wrong_schema(cls) -> Reply:
+        return cls(kind="verdict", verdict={"quality": "terrible", "archetypes": "walkaway"})
+
+    @classmethod
+    def rate_limited(cls, retry_after: float) -> Reply:
+        return cls(kind="status", status=429, retry_after=retry_after)
+
+    @classmethod
+    def server_error(cls, status: int = 500) -> Reply:
+        return cls(kind="status", status=status)
+
+    @classmethod
+    def slow(cls, delay_s: float) -> Reply:
+        return cls(kind="rule", delay_s=delay_s)
+
+    @classmethod
+    def broken_body(cls) -> Reply:
+        return cls(kind="broken_body")
+
+
+@dataclass(frozen=True)
+class Received:
+    body: dict[str, Any]
+    headers: dict[str, str]
+    at: float  # time.monotonic() on arrival
+
+
+@dataclass
+class FakeAnthropic:
+    script: deque[Reply] = field(default_factory=deque)
+    received: list[Received] = field(default_factory=list)
+    _cached: set[str] = field(default_factory=set)
+
+    def then(self, *replies: Reply) -> FakeAnthropic:
+        self.script.extend(replies)
+        return self
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self._port}"
+
+    async def __aenter__(self) -> FakeAnthropic:
+        sock = socket.socket()
+        sock.bind(("127.0.0.1", 0))
+        self._port = sock.getsockname()[1]
+        app = Starlette(routes=[Route("/v1/messages", self._messages, methods=["POST"])])
+        config = uvicorn.Config(app, log_level="warning", lifespan="off", timeout_graceful_shutdown=1)
+        self._server = uvicorn.Server(config)
+        self._task = asyncio.create_task(self._server.serve(sockets=[sock]))
+        while not self._server.started:
+            await asyncio.sleep(0.01)
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        self._server.should_exit = True
+        await self._task
+
+    async def _messages(self, request: Request) -> Response:
+        body = await request.json()
+        self.received.append(Received(body=body, headers=dict(request.headers), at=time.monotonic()))
+        reply = self.script.popleft() if self.script else Reply()
+        await asyncio.sleep(reply.delay_s)
+        if reply.kind == "status":
+            headers = {"retry-after": str(reply.retry_after)} if reply.retry_after is not None else {}
+            kind = "rate_limit_error" if reply.status == 429 else "api_error"
+            error = {"type": "error", "error": {"type": kind, "message": "scripted failure"}}
+            return JSONResponse(error, status_code=reply.status, headers=headers)
+        if reply.kind == "broken_body":
+            return PlainTextResponse("{not json", media_type="application/json")
+        if reply.kind == "text":
+            content = [{"type": "text", "text": reply.text}]
+            return JSONResponse(self._message(body, content, "end_turn"))
+        verdict = reply.verdict if reply.kind == "verdict" else rule_verdict(body)
+        content = [{"type": "tool_use", "id": "toolu_fake", "name": TOOL_NAME, "input": verdict}]
+        return JSONResponse(self._message(body, content, "tool_use"))
+
+    def _message(self, body: dict[str, Any], content: list[dict[str, Any]], stop: str) -> dict[str, Any]:
+        system = json.dumps(body.get("system", ""))
+        prompt_tokens = len(system) // 4
+        cached = system in self._cached
+        self._cached.add(system)
+        return {
+            "id": f"msg_fake_{len(self.received)}",
+            "type": "message",
+            "role": "assistant",
+            "model": body["model"],
+            "content": content,
+            "stop_reason": stop,
+            "stop_sequence": None,
+            "usage": {
+                "input_tokens": len(json.dumps(body.get("messages", ""))) // 4,
+                "output_tokens": len(json.dumps(content)) // 4,
+                "cache_creation_input_tokens": 0 if cached else prompt_tokens,
+                "cache_read_input_tokens": prompt_tokens if cached else 0,
+            },
+        }
+
+
+def rule_verdict(body: dict[str, Any]) -> dict[str, Any]:
+    """Archetypes = signal names that are archetypes; visible if the user regenerated or thumbed down."""
+    session = session_data(body)
+    names = sorted({s["name"] for s in session["signals"]} & set(ARCHETYPES))
+    hint = session["session"]["domain_hint"]
+    domain = hint if hint in VERTICALS else "general_knowledge"
+    if not names:
+        return {
+            "quality": "good",
+            "failure_visibility": "none",
+            "archetypes": [{"archetype": "none", "evidence_turns": [], "rationale": "no failure signal"}],
+            "domain": domain,
+            "failure_origin": "none",
+            "summary": "rule: no archetype signal",
+        }
+    noticed = any(b["type"] == "regenerate" or b.get("value") == "thumbs_down" for b in session["behaviours"])
+    turns = {s["name"]: s["turns"] for s in session["signals"]}
+    return {
+        "quality": "poor",
+        "failure_visibility": "visible" if noticed else "invisible",
+        "archetypes": [{"archetype": n, "evidence_turns": turns[n], "rationale": "rule"} for n in names],
+        "domain": domain,
+        "failure_origin": "interactional",
+        "summary": "rule: archetype signals present",
+    }
+
+
+def session_data(body: dict[str, Any]) -> dict[str, Any]:
+    text = body["messages"][0]["content"][0]["text"]
+    match = _SESSION.search(text)
+    if match is None:
+        raise ValueError("request has no session_data element")
+    return json.loads(match.group(2))

@@ -1,0 +1,35 @@
+import pytest
+
+from undercurrent.judge.cost import UnknownModelPrice, Usage, cost_usd, price_table
+
+MILLION = 1_000_000
+
+
+@pytest.mark.parametrize(
+    ("model", "usage", "expected"),
+    [
+        ("claude-sonnet-4-6", Usage(input_tokens=MILLION), 3.0),
+        ("claude-sonnet-4-6", Usage(output_tokens=MILLION), 15.0),
+        ("claude-sonnet-4-6", Usage(cache_creation_input_tokens=MILLION), 3.75),
+        ("claude-sonnet-4-6", Usage(cache_read_input_tokens=MILLION), 0.30),
+        ("claude-haiku-4-5-20251001", Usage(input_tokens=2000, output_tokens=400), 0.004),
+        ("claude-opus-4-6", Usage(input_tokens=1000, output_tokens=1000), 0.03),
+    ],
+)
+def test_cost_of_usage(model: str, usage: Usage, expected: float) -> None:
+    assert cost_usd(model, usage) == pytest.approx(expected)
+
+
+def test_unknown_model_is_an_error_not_zero() -> None:
+    with pytest.raises(UnknownModelPrice):
+        cost_usd("gpt-9", Usage(input_tokens=1))
+
+
+def test_overrides_replace_and_add_models() -> None:
+    table = price_table({"gateway-model": {"input": 1, "output": 2, "cache_write": 0, "cache_read": 0}})
+    assert cost_usd("gateway-model", Usage(output_tokens=MILLION), table) == 2.0
+
+
+def test_usage_adds_up() -> None:
+    total = Usage(input_tokens=1, cache_read_input_tokens=2) + Usage(input_tokens=3, output_tokens=4)
+    assert total == Usage(input_tokens=4, output_tokens=4, cache_read_input_tokens=2)
