@@ -1,0 +1,101 @@
+"""Every PromQL expression the dashboards show, by name. Layout modules never write PromQL.
+
+`$feature` and `$domain` are Grafana multi-value variables (regex matchers).
+"""
+
+from __future__ import annotations
+
+SCOPE = 'feature=~"$feature", domain=~"$domain"'
+FAILURE_RATE = "feature_domain_archetype:undercurrent_failure_rate:ratio_rate"
+INVISIBLE_RATE = "feature_domain_archetype:undercurrent_invisible_failure_rate:ratio_rate"
+
+
+def estimate(window: str, matchers: str, suffix: str = "", rate: str = FAILURE_RATE) -> str:
+    return f"{rate}{window}{suffix}{{{SCOPE}, {matchers}}}"
+
+
+def _ratio_by(by: str, numerator: str, denominator: str, window: str) -> str:
+    return (
+        f"sum by ({by}) (increase({numerator}[{window}]))\n"
+        f"/ on ({by}) sum by ({by}) (increase({denominator}[{window}]))"
+    )
+
+
+# On-call overview
+ANY = 'archetype="any"'
+invisible_rate = estimate("1h", ANY, rate=INVISIBLE_RATE)
+invisible_rate_lower = estimate("1h", ANY, "_lower95", INVISIBLE_RATE)
+invisible_rate_upper = estimate("1h", ANY, "_upper95", INVISIBLE_RATE)
+NAMED_ARCHETYPES = 'archetype!="any"'
+archetype_domain_matrix = (
+    "sum by (archetype, domain) (increase(undercurrent_failure_weight_total"
+    f"{{{SCOPE}, {NAMED_ARCHETYPES}}}[1d]))\n"
+    "/ on (domain) group_left sum by (domain) (increase(undercurrent_sessions_closed_total"
+    f"{{{SCOPE}}}[1d]))"
+)
+firing_alerts = (
+    "sum by (alertname, severity, feature, domain, archetype) "
+    '(ALERTS{alertstate="firing", alertname=~"Undercurrent.*"})'
+)
+top_movers = (
+    f"topk(10, {estimate('1h', NAMED_ARCHETYPES, '_lower95')}\n"
+    f"- {estimate('1d', NAMED_ARCHETYPES)} offset 1h)"
+)
+
+# Feature SLO
+slo_sli_1h = 'slo:sli_error:ratio_rate1h{feature=~"$feature"}'
+slo_sli_1d = 'slo:sli_error:ratio_rate1d{feature=~"$feature"}'
+slo_max_rate = 'slo:error_budget:ratio{feature=~"$feature"}'
+slo_budget_remaining = 'slo:period_error_budget_remaining:ratio{feature=~"$feature"}'
+
+
+def slo_burn_rate(window: str) -> str:
+    return (
+        f'slo:sli_error:ratio_rate{window}{{feature=~"$feature"}}\n'
+        f'/ on (slo, feature) slo:error_budget:ratio{{feature=~"$feature"}}'
+    )
+
+
+# Judge
+judge_sample_rate = _ratio_by(
+    "feature",
+    f"undercurrent_judge_sampled_sessions_total{{{SCOPE}}}",
+    f"undercurrent_sessions_closed_total{{{SCOPE}}}",
+    "1h",
+)
+judge_coverage = _ratio_by(
+    "feature, domain",
+    f"undercurrent_judge_sampled_sessions_total{{{SCOPE}}}",
+    f"undercurrent_sessions_closed_total{{{SCOPE}}}",
+    "1d",
+)
+judge_spend_per_hour = "sum by (model) (rate(undercurrent_judge_cost_usd_total[1h])) * 3600"
+judge_budget_remaining = "undercurrent_judge_budget_remaining_usd"
+judge_errors = 'sum by (model, outcome) (rate(undercurrent_judge_requests_total{outcome!="ok"}[5m]))'
+judge_tokens = "sum by (model, kind) (rate(undercurrent_judge_tokens_total[5m]))"
+judge_disagreement = (
+    "sum by (archetype) (increase(undercurrent_judge_disagreement_total[1h]))\n"
+    "/ ignoring (archetype) group_left sum(increase(undercurrent_judge_ensembles_total[1h]))"
+)
+
+
+def judge_latency(quantile: float) -> str:
+    return (
+        f"histogram_quantile({quantile}, "
+        "sum by (model, le) (rate(undercurrent_judge_request_duration_seconds_bucket[5m])))"
+    )
+
+
+# Pipeline
+events_per_second = "sum by (topic, outcome) (rate(undercurrent_events_total[5m]))"
+consumer_lag = "sum by (topic, partition) (undercurrent_consumer_lag)"
+dlq_per_second = "sum by (topic, reason) (rate(undercurrent_dlq_messages_total[5m]))"
+sessions_open = "sum(undercurrent_sessions_open)"
+session_closes = f"sum by (reason) (rate(undercurrent_sessions_closed_total{{{SCOPE}}}[5m]))"
+
+
+def close_delay(quantile: float) -> str:
+    return (
+        f"histogram_quantile({quantile}, "
+        "sum by (le) (rate(undercurrent_session_close_delay_seconds_bucket[5m])))"
+    )
