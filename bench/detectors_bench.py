@@ -1,0 +1,86 @@
+"""Detector cost and firing rates on real ShareGPT conversations.
+
+    .venv/bin/python bench/detectors_bench.py --limit 3000            # timing: median and p99 per session
+    .venv/bin/python bench/detectors_bench.py --limit 3000 --examples 4  # plus firing rates and excerpts
+
+ShareGPT carries text only: turns get synthetic timestamps 30 s apart, there are no
+behaviour events and the session closes at its last turn, so behaviour signals and
+walkaway cannot fire here; they are measured on the labelled scenarios instead.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+from collections import Counter, defaultdict
+
+from undercurrent.detectors import DETECTORS, run_session_detectors
+from undercurrent.replay.conversation import Conversation
+from undercurrent.replay.sharegpt import read_sharegpt
+from undercurrent.sessions.model import SessionSnapshot, TranscriptTurn
+
+TURN_GAP_MS = 30_000
+
+
+def to_snapshot(conversation: Conversation) -> SessionSnapshot:
+    turns = tuple(
+        TranscriptTurn(index=i, role=role, text=text, ts_ms=i * TURN_GAP_MS, event_id=f"{conversation.id}-{i}")
+        for i, (role, text) in enumerate(conversation.messages)
+    )
+    return SessionSnapshot(
+        session_id=conversation.id,
+        feature="default",
+        domain=None,
+        user_id=None,
+        turns=turns,
+        behaviours=(),
+        opened_ms=0,
+        last_event_ms=turns[-1].ts_ms if turns else 0,
+        close_reason="end",
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--limit", type=int, default=3000, help="conversations to read")
+    parser.add_argument("--skip", type=int, default=0)
+    parser.add_argument("--examples", type=int, default=0, help="evidence excerpts to print per signal")
+    args = parser.parse_args()
+
+    snapshots = [to_snapshot(c) for c in read_sharegpt(skip=args.skip, limit=args.limit)]
+    durations_ms: list[float] = []
+    fired: Counter[str] = Counter()
+    domains: Counter[str] = Counter()
+    examples: dict[str, list[str]] = defaultdict(list)
+    for snapshot in snapshots:
+        started = time.perf_counter()
+        report = run_session_detectors(snapshot)
+        durations_ms.append((time.perf_counter() - started) * 1000)
+        domains[report.domain] += 1
+        for signal in report.signals:
+            fired[signal.name] += 1
+            if len(examples[signal.name]) < args.examples:
+                examples[signal.name].append(f"{snapshot.session_id} t{signal.turns}: {signal.evidence}")
+
+    n = len(snapshots)
+    turns = sum(len(s.turns) for s in snapshots)
+    p99 = statistics.quantiles(durations_ms, n=100)[98] if n >= 2 else float("nan")
+    print(f"sessions={n} turns={turns} detectors={len(DETECTORS)}")
+    print(
+        f"per-session detector time: median={statistics.median(durations_ms):.3f} ms p99={p99:.3f} ms "
+        f"max={max(durations_ms):.1f} ms total={sum(durations_ms) / 1000:.2f} s"
+    )
+    if args.examples:
+        print("\nsignal | sessions | rate")
+        for detector in DETECTORS:
+            print(f"{detector.name} | {fired[detector.name]} | {fired[detector.name] / n:.1%}")
+        print("\ndomains:", ", ".join(f"{d} {c / n:.1%}" for d, c in domains.most_common(8)))
+        for name, lines in examples.items():
+            print(f"\n## {name}")
+            for line in lines:
+                print(f"  {line}")
+
+
+if __name__ == "__main__":
+    main()

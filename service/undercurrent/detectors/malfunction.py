@@ -1,0 +1,93 @@
+"""ai_malfunction: mechanical defects in an assistant turn (truncation, loops, garbled text).
+
+Language-independent except the unterminated-prose check, which only applies to text
+written in a script that ends sentences with punctuation.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterator
+
+from .model import Context, Hit
+from .text import cap, excerpt, strip_code
+from .turns import chat_turns
+
+_LOOP_MIN_WORDS = 5
+_LOOP_REPEATS = 3
+_WORD_RUN = re.compile(r"\b(\w{2,})(?:\W+\1\b){5,}", re.IGNORECASE)
+_MOJIBAKE = re.compile(r"Ã[\x80-\xbf©¨§ ]|â€[™œ\x9d“”˜]|ï¿½")
+_LIST_OR_HEADING = re.compile(r"^\s*(?:[-*+#>|]|\d+[.)]|\w[.)]\s)")
+_TERMINAL = set(".!?。！？…:;)]}\"'`»”’*")
+_SCAN = 8000
+
+
+def malfunction(ctx: Context) -> Iterator[Hit]:
+    for turn in chat_turns(ctx.snapshot):
+        if turn.role != "assistant":
+            continue
+        reason = _defect(turn.text, turn.finish_reason)
+        if reason:
+            yield Hit(turn.index, reason[0], reason[1])
+
+
+def _defect(text: str, finish_reason: str | None) -> tuple[float, str] | None:
+    if finish_reason == "length":
+        return 1.0, "finish_reason=length"
+    body = cap(text, _SCAN)
+    if body.count("```") % 2 == 1 and len(text) <= _SCAN:
+        return 0.9, "unbalanced code fence"
+    if loop := _looped_sentence(body):
+        return 0.9, f'repeated {_LOOP_REPEATS}+ times: "{excerpt(loop, 50)}"'
+    if m := _WORD_RUN.search(body):
+        return 0.9, f"word loop {excerpt(m.group(0), 40)!r}"
+    if garbled := _garbled(body):
+        return 0.8, garbled
+    if len(text) <= _SCAN and _unterminated(text):
+        return 0.6, f'ends mid-sentence: "…{excerpt(text.rstrip()[-40:], 40)}"'
+    return None
+
+
+def _looped_sentence(text: str) -> str | None:
+    prose = strip_code(text)
+    parts = [" ".join(p.split()).lower() for p in re.split(r"(?<=[.!?。！？])\s+|\n+", prose)]
+    counts = Counter(p for p in parts if len(p.split()) >= _LOOP_MIN_WORDS and not _LIST_OR_HEADING.match(p))
+    repeated = [p for p, n in counts.items() if n >= _LOOP_REPEATS]
+    return repeated[0] if repeated else None
+
+
+def _garbled(text: str) -> str | None:
+    if not text:
+        return None
+    bad = text.count("\ufffd") + sum(1 for c in text if unicodedata.category(c) == "Cc" and c not in "\n\r\t")
+    if bad >= 3 and bad / len(text) > 0.005:
+        return f"{bad} replacement/control characters"
+    if len(_MOJIBAKE.findall(text)) >= 3:
+        return "mojibake (mis-decoded UTF-8)"
+    return None
+
+
+def _unterminated(text: str) -> bool:
+    """Prose whose last line stops in the middle of a sentence (no closing punctuation)."""
+    stripped = text.rstrip()
+    if len(stripped) < 200 or stripped.count("```") % 2 == 1 or stripped.endswith("```"):
+        return False
+    last_line = stripped.rsplit("\n", 1)[-1]
+    if _LIST_OR_HEADING.match(last_line) or len(last_line.split()) < 6:
+        return False
+    last = stripped[-1]
+    if "/" in last_line.rsplit(maxsplit=1)[-1]:
+        return False
+    if last in _TERMINAL or not (last.isalnum() or last == ","):
+        return False
+    return _ends_in_spaced_script(last)
+
+
+def _ends_in_spaced_script(char: str) -> bool:
+    """Scripts such as Chinese or Japanese often end lines without punctuation, so they are skipped."""
+    if char.isdigit() or char == ",":
+        return True
+    name = unicodedata.name(char, "")
+    return name.startswith(("LATIN", "CYRILLIC", "GREEK"))

@@ -1,0 +1,223 @@
+"""Cheap, bounded text helpers shared by the detectors.
+
+Every helper caps its input, so no detector does unbounded work on a long turn.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from rapidfuzz import fuzz
+
+CAP = 2000
+_WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)?", re.UNICODE)
+_FENCE = re.compile(r"```.*?(?:```|\Z)", re.DOTALL)
+_SENTENCE = re.compile(r"(?<=[.!?。！？])\s+|\n+")
+
+STOPWORDS = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "and",
+        "or",
+        "but",
+        "if",
+        "then",
+        "so",
+        "of",
+        "to",
+        "in",
+        "on",
+        "at",
+        "for",
+        "from",
+        "by",
+        "with",
+        "about",
+        "as",
+        "into",
+        "over",
+        "under",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "being",
+        "am",
+        "do",
+        "does",
+        "did",
+        "done",
+        "have",
+        "has",
+        "had",
+        "having",
+        "it",
+        "its",
+        "this",
+        "that",
+        "these",
+        "those",
+        "there",
+        "here",
+        "i",
+        "me",
+        "my",
+        "you",
+        "your",
+        "yours",
+        "we",
+        "our",
+        "they",
+        "them",
+        "their",
+        "he",
+        "she",
+        "his",
+        "her",
+        "him",
+        "what",
+        "which",
+        "who",
+        "whom",
+        "whose",
+        "when",
+        "where",
+        "why",
+        "how",
+        "can",
+        "could",
+        "would",
+        "should",
+        "will",
+        "shall",
+        "may",
+        "might",
+        "must",
+        "please",
+        "just",
+        "also",
+        "very",
+        "really",
+        "some",
+        "any",
+        "all",
+        "no",
+        "not",
+        "than",
+        "too",
+        "more",
+        "most",
+        "other",
+        "such",
+        "own",
+        "same",
+        "only",
+        "way",
+        "thing",
+        "things",
+        "get",
+        "got",
+        "make",
+        "want",
+        "need",
+        "like",
+        "know",
+        "tell",
+        "give",
+        "let",
+        "s",
+        "t",
+        "ll",
+        "re",
+        "ve",
+        "d",
+        "m",
+        "can't",
+        "don't",
+        "doesn't",
+        "didn't",
+        "isn't",
+        "aren't",
+        "won't",
+        "i'm",
+        "it's",
+        "that's",
+        "what's",
+        "you're",
+        "let's",
+        "hi",
+        "hello",
+        "hey",
+        "thanks",
+        "thank",
+        "ok",
+        "okay",
+        "yes",
+        "yeah",
+        "one",
+        "two",
+        "using",
+        "use",
+    ]
+)
+
+
+def cap(text: str, limit: int = CAP) -> str:
+    return text[:limit]
+
+
+def words(text: str, limit: int = CAP) -> list[str]:
+    return _WORD.findall(cap(text, limit).lower())
+
+
+def _stem(word: str) -> str:
+    for suffix in ("ing", "ed", "es", "s"):
+        if len(word) > len(suffix) + 3 and word.endswith(suffix):
+            return word[: -len(suffix)]
+    return word
+
+
+@lru_cache(maxsize=4096)
+def content_tokens(text: str) -> frozenset[str]:
+    """Stemmed words that carry topic: stopwords and one-letter tokens removed."""
+    return frozenset(_stem(w) for w in words(text) if w not in STOPWORDS and len(w) > 1)
+
+
+def jaccard(a: frozenset[str], b: frozenset[str]) -> float:
+    if not a or not b:
+        return 0.0
+    return len(a & b) / len(a | b)
+
+
+def similarity(a: str, b: str, limit: int = CAP) -> float:
+    """Character-level similarity in 0..1 (rapidfuzz indel ratio on capped, lower-cased text)."""
+    return fuzz.ratio(cap(a, limit).lower(), cap(b, limit).lower()) / 100.0
+
+
+def strip_code(text: str) -> str:
+    return _FENCE.sub(" ", cap(text, 20_000))
+
+
+def sentences(text: str, limit: int = CAP) -> list[str]:
+    return [s.strip() for s in _SENTENCE.split(cap(text, limit)) if s.strip()]
+
+
+def first_sentence(text: str) -> str:
+    parts = sentences(text, 400)
+    return parts[0] if parts else ""
+
+
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+")
+_DIGITS = re.compile(r"\d[\d ()+-]{5,}\d")
+
+
+def excerpt(text: str, limit: int = 80) -> str:
+    """A short single-line quote with e-mail addresses and long digit runs masked."""
+    flat = " ".join(cap(text, limit * 4).split())
+    flat = _DIGITS.sub("<num>", _EMAIL.sub("<email>", flat))
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"

@@ -1,0 +1,158 @@
+"""User reactions to the previous assistant turn (English-only cue lists)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from rapidfuzz import fuzz, process
+
+from . import lexicon as lx
+from .model import Context, Hit
+from .text import STOPWORDS, cap, content_tokens, excerpt, first_sentence, jaccard, similarity, words
+from .turns import chat_turns, replies
+
+_HEAD = 600
+
+
+def _cue(match_text: str) -> str:
+    return f'"{excerpt(match_text, 60)}"'
+
+
+def corrects_ai(ctx: Context) -> Iterator[Hit]:
+    for r in replies(ctx.snapshot):
+        head = cap(r.user.text, _HEAD)
+        if lx.NOT_A_CORRECTION.search(head):
+            continue
+        if m := lx.CORRECTION.search(head):
+            yield Hit(r.user.index, 0.8, _cue(m.group(0)))
+
+
+def _shouting(text: str) -> str | None:
+    letters = [c for c in text if c.isalpha()]
+    upper_share = sum(c.isupper() for c in letters) / len(letters) if letters else 0.0
+    if upper_share > 0.6:
+        return None
+    m = lx.SHOUTED_NEGATIVE.search(text)
+    return m.group(0) if m else None
+
+
+def expresses_frustration(ctx: Context) -> Iterator[Hit]:
+    for r in replies(ctx.snapshot):
+        head = cap(r.user.text, _HEAD)
+        if m := lx.FRUSTRATION.search(head):
+            yield Hit(r.user.index, 0.8, _cue(m.group(0)))
+        elif shouted := _shouting(head):
+            yield Hit(r.user.index, 0.6, f"shouted {shouted!r}")
+
+
+def expresses_dissatisfaction(ctx: Context) -> Iterator[Hit]:
+    for r in replies(ctx.snapshot):
+        if m := lx.DISSATISFACTION.search(first_sentence(r.user.text)):
+            yield Hit(r.user.index, 0.7, _cue(m.group(0)))
+
+
+def asks_clarification(ctx: Context) -> Iterator[Hit]:
+    for r in replies(ctx.snapshot):
+        head = cap(r.user.text, _HEAD)
+        if lx.REPORTED_SPEECH.match(head):
+            continue
+        if m := lx.CLARIFICATION.search(head):
+            yield Hit(r.user.index, 0.7, _cue(m.group(0)))
+        elif (term := lx.TERM_QUESTION.match(head)) and term.group(1).lower() in r.answered.text.lower():
+            yield Hit(r.user.index, 0.6, f"asks about {term.group(1)!r} from the answer")
+
+
+_MIN_CONTENT = 3
+_MIN_REPEAT_CONTENT = 2
+_WINDOW = 6
+_REASK_WORDS = frozenset(
+    ["again", "said", "asked", "already", "told", "once", "more", "time", "just", "please", "still"]
+)
+
+
+def repeats_request(ctx: Context) -> Iterator[Hit]:
+    """Same request again (near-verbatim, same content words, or a re-ask marker) with nothing new added."""
+    earlier: list[tuple[int, str, frozenset[str]]] = []
+    for turn in chat_turns(ctx.snapshot):
+        if turn.role != "user":
+            continue
+        text = cap(turn.text, 500)
+        tokens = content_tokens(text)
+        if len(tokens) >= _MIN_REPEAT_CONTENT and not lx.CONTINUATION.match(text):
+            for index, old_text, old_tokens in earlier[-_WINDOW:]:
+                score = _repeat_score(text, tokens, old_text, old_tokens)
+                if score and not _adds_content(text, old_text):
+                    yield Hit(turn.index, score, f"re-asks turn {index}: {_cue(text)}")
+                    break
+            earlier.append((turn.index, text, tokens))
+
+
+def _repeat_score(text: str, tokens: frozenset[str], old: str, old_tokens: frozenset[str]) -> float:
+    if similarity(text, old, 500) >= 0.9:
+        return 0.9
+    overlap = jaccard(tokens, old_tokens)
+    if overlap >= 0.75 and len(tokens) <= 1.5 * len(old_tokens):
+        return 0.7
+    if overlap >= 0.4 and lx.RE_ASK.search(text):
+        return 0.8
+    return 0.0
+
+
+def _adds_content(text: str, old: str) -> bool:
+    """True when the new message names something (a word or number) the old one did not, typos aside."""
+    old_words = set(words(old, 500))
+    new = {w for w in words(text, 500) if w not in old_words and w not in STOPWORDS and w not in _REASK_WORDS}
+    return any(
+        not old_words or process.extractOne(w, old_words, scorer=fuzz.ratio, score_cutoff=80) is None for w in new
+    )
+
+
+def positive_feedback(ctx: Context) -> Iterator[Hit]:
+    for r in replies(ctx.snapshot):
+        head = first_sentence(lx.THANKS.sub(" ", cap(r.user.text, 300)).strip(" ,.!"))
+        if lx.APPROVAL_VETO.search(head):
+            continue
+        if m := lx.APPROVAL.search(head):
+            yield Hit(r.user.index, 0.8, _cue(m.group(0)))
+
+
+def is_negative_reaction(text: str) -> bool:
+    head = cap(text, _HEAD)
+    return bool(
+        (lx.CORRECTION.search(head) and not lx.NOT_A_CORRECTION.search(head))
+        or lx.FRUSTRATION.search(head)
+        or lx.DISSATISFACTION.search(head)
+        or lx.FAILURE_REPORT.search(head)
+    )
+
+
+_CONTEXT_TURNS = 4
+
+
+def abandons_thread(ctx: Context) -> Iterator[Hit]:
+    """A pivot to an unrelated request while the previous line was visibly unresolved."""
+    reply_indices: set[int] = set()
+    for r in replies(ctx.snapshot):
+        reply_indices.add(r.user.index)
+        head = cap(r.user.text, 200)
+        tokens = content_tokens(cap(r.user.text, 500))
+        if len(tokens) < _MIN_CONTENT or lx.CLOSURE.search(head) or lx.APPROVAL.search(head):
+            continue
+        if not (lx.NEW_REQUEST.search(head) or head.rstrip().endswith(("?", "please", "please."))):
+            continue
+        context = [t for t in chat_turns(ctx.snapshot) if t.index < r.user.index][-_CONTEXT_TURNS:]
+        previous = frozenset().union(*(content_tokens(cap(t.text, 1500)) for t in context))
+        if tokens & previous:
+            continue
+        unresolved = _open_question(r.answered.text) or (
+            r.previous_user is not None
+            and r.previous_user.index in reply_indices
+            and is_negative_reaction(r.previous_user.text)
+        )
+        if unresolved:
+            yield Hit(r.user.index, 0.6, f"new topic {_cue(r.user.text)} leaves turn {r.answered.index} open")
+
+
+def _open_question(answer: str) -> bool:
+    tail = answer.rstrip()[-300:]
+    return tail.endswith("?") and not lx.GENERIC_CLOSER.search(tail)
