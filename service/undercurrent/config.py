@@ -73,6 +73,48 @@ class LabelSettings(BaseModel):
     )
 
 
+class DetectorSettings(BaseModel):
+    enabled: bool = True
+    walkaway_gap_s: float = Field(600.0, gt=0, description="quiet time after an assistant turn that counts as leaving")
+    walkaway_gap_by_feature: dict[str, float] = Field(default_factory=dict)
+
+
+class SamplingSettings(BaseModel):
+    """Who the judge sees. Every closed session gets π ≥ ``floor`` > 0."""
+
+    policy_version: str = "v1"
+    salt: str = "undercurrent-v1"
+    floor: float = Field(0.01, gt=0, le=1)
+    base_rate: float = Field(0.05, gt=0, le=1)
+    full_risk_rate: float = Field(0.5, gt=0, le=1)
+    feature_min_rates: dict[str, float] = Field(default_factory=dict)
+    domain_min_rates: dict[str, float] = Field(default_factory=dict)
+    requests_per_minute: float = Field(50.0, gt=0, description="judge request budget, all replicas together")
+    usd_per_hour: float = Field(5.0, gt=0, description="judge spend budget, all replicas together")
+    budget_refresh_s: float = Field(5.0, gt=0)
+
+
+class JudgeSettings(BaseModel):
+    model: str = "claude-sonnet-4-6"
+    base_url: str | None = Field(None, description="defaults to the SDK's ANTHROPIC_BASE_URL handling")
+    max_tokens: int = Field(1024, gt=0)
+    temperature: float | None = Field(None, ge=0, le=1)
+    timeout_s: float = Field(60.0, gt=0)
+    max_retries: int = Field(3, ge=0)
+    concurrency: int = Field(4, ge=1)
+    requests_per_minute: float = Field(50.0, gt=0, description="per judge worker")
+    ensemble_k: int = Field(1, ge=1, le=9)
+    price_overrides: dict[str, dict[str, float]] = Field(default_factory=dict)
+    batch_max_messages: int = Field(16, ge=1)
+
+
+class RedactionSettings(BaseModel):
+    """PII redaction of text that leaves the process (published records, judge requests)."""
+
+    records: bool = Field(True, description="redact texts in published session records")
+    extra_patterns: dict[str, str] = Field(default_factory=dict, description="label -> regex")
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="UNDERCURRENT_", env_nested_delimiter="__", extra="ignore")
 
@@ -84,6 +126,10 @@ class Settings(BaseSettings):
     sessions: SessionSettings = Field(default_factory=SessionSettings)
     ingest: IngestSettings = Field(default_factory=IngestSettings)
     labels: LabelSettings = Field(default_factory=LabelSettings)
+    detectors: DetectorSettings = Field(default_factory=DetectorSettings)
+    sampling: SamplingSettings = Field(default_factory=SamplingSettings)
+    judge: JudgeSettings = Field(default_factory=JudgeSettings)
+    redaction: RedactionSettings = Field(default_factory=RedactionSettings)
     metrics_host: str = "127.0.0.1"
     metrics_port: int = 9464
     log_format: Literal["json", "console", "auto"] = "auto"

@@ -1,10 +1,11 @@
-"""CLI commands: the worker and the local stack."""
+"""CLI commands: the workers."""
 
 from __future__ import annotations
 
 import typer
 
 from ..config import Settings
+from ..logs import configure_logging
 
 
 def register(app: typer.Typer) -> None:
@@ -13,6 +14,19 @@ def register(app: typer.Typer) -> None:
     @app.command()
     def worker() -> None:
         """Run an ingest worker (configured by UNDERCURRENT_* environment variables)."""
-        from ..ingest.worker import run_worker
+        from ..ingest.app import create_app
+        from ..runtime import run_faust_worker
 
-        run_worker(Settings())
+        settings = Settings()
+        configure_logging(settings.log_format, settings.log_level)
+        run_faust_worker(create_app(settings), settings)
+
+    @app.command("judge-worker")
+    def judge_worker() -> None:
+        """Run a judge worker: needs ANTHROPIC_API_KEY (or a Messages API at ANTHROPIC_BASE_URL)."""
+        from ..judge.worker import create_judge_app
+        from ..runtime import run_faust_worker
+
+        settings = Settings()
+        configure_logging(settings.log_format, settings.log_level)
+        run_faust_worker(create_judge_app(settings), settings)

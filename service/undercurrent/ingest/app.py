@@ -8,7 +8,6 @@ once.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 import faust
@@ -17,23 +16,21 @@ from prometheus_client import REGISTRY, CollectorRegistry
 
 from ..config import Settings
 from ..events.decode import TopicKind
-from ..metrics.definitions import IngestMetrics, SessionMetrics
+from ..metrics.definitions import IngestMetrics, SamplingMetrics, SessionMetrics
 from ..metrics.labels import LabelBounds
-from ..sessions.closer import CloseStage, SessionCloser
+from ..sampling.stage import BudgetView
+from ..sampling.usage_log import UsageLog
+from ..sessions.closer import SessionCloser
 from ..sessions.store import RedisSessionStore
 from .kafka import faust_broker_options
 from .pipeline import IngestPipeline, Message
 from .sink import FaustProducerSink
+from .stages import close_stages
 
 log = structlog.get_logger(__name__)
 
 
-def create_app(
-    settings: Settings,
-    *,
-    stages: Sequence[CloseStage] = (),
-    registry: CollectorRegistry = REGISTRY,
-) -> faust.App:
+def create_app(settings: Settings, *, registry: CollectorRegistry = REGISTRY) -> faust.App:
     app = faust.App(
         settings.app_id,
         broker=f"kafka://{settings.kafka.bootstrap}",
@@ -57,7 +54,9 @@ def create_app(
     ingest_metrics = IngestMetrics(registry)
     session_metrics = SessionMetrics(registry)
     pipeline = IngestPipeline(settings, store, sink, ingest_metrics)
-    closer = SessionCloser(settings, store, sink, session_metrics, bounds, stages)
+    budget = BudgetView(settings, UsageLog(store.redis, key=f"{settings.redis_key_prefix}:judge:usage"),
+                        SamplingMetrics(registry))
+    closer = SessionCloser(settings, store, sink, session_metrics, bounds, close_stages(settings, registry, bounds, budget))
     processed: dict[Any, int] = {}
 
     topics = settings.topics
@@ -70,6 +69,10 @@ def create_app(
     async def sweep() -> None:
         while await closer.sweep_once() >= settings.sessions.sweep_batch:
             pass
+
+    @app.timer(settings.sampling.budget_refresh_s)
+    async def refresh_budget() -> None:
+        await budget.refresh()
 
     @app.timer(5.0)
     async def probe() -> None:

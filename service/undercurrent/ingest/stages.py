@@ -1,10 +1,27 @@
-"""The close stages the worker runs, in order."""
+"""The close stages the worker runs, in order: detectors → sampling → redaction."""
 
 from __future__ import annotations
 
+from prometheus_client import CollectorRegistry
+
 from ..config import Settings
+from ..detectors.stage import DetectorStage
+from ..judge.redact import Redactor
+from ..metrics.definitions import DetectorMetrics
+from ..metrics.labels import LabelBounds
+from ..sampling.stage import BudgetView, SamplingStage
 from ..sessions.closer import CloseStage
+from ..sessions.redaction import RedactionStage
 
 
-def default_stages(settings: Settings) -> list[CloseStage]:
-    return []
+def close_stages(
+    settings: Settings, registry: CollectorRegistry, bounds: LabelBounds, budget: BudgetView
+) -> list[CloseStage]:
+    stages: list[CloseStage] = []
+    if settings.detectors.enabled:
+        stages.append(DetectorStage(settings, DetectorMetrics(registry), bounds))
+    stages.append(SamplingStage(settings, budget.metrics, bounds, budget))
+    if settings.redaction.records:
+        stages.append(RedactionStage(Redactor(extra_patterns=settings.redaction.extra_patterns)))
+    return stages
+

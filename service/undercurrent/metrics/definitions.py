@@ -79,3 +79,75 @@ class DetectorMetrics:
             "undercurrent_detector_duration_seconds", "Time to run all session detectors on one session.",
             buckets=(0.0001, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5), registry=registry,
         )
+
+
+class SamplingMetrics:
+    def __init__(self, registry: CollectorRegistry = REGISTRY) -> None:
+        self.sampled = Counter(
+            "undercurrent_judge_sampled_sessions", "Closed sessions chosen for the judge.",
+            ["feature", "domain"], registry=registry,
+        )
+        self.inclusion = Histogram(
+            "undercurrent_judge_inclusion_probability", "Inclusion probability π given to closed sessions.",
+            buckets=(0.01, 0.02, 0.05, 0.1, 0.2, 0.3, 0.5, 0.75, 1.0), registry=registry,
+        )
+        self.floor_binding = Counter(
+            "undercurrent_sampling_floor_binding",
+            "Closed sessions whose π was held at the floor although the budget asked for less.",
+            ["feature", "domain"], registry=registry,
+        )
+        self.budget_scale = Gauge(
+            "undercurrent_judge_budget_scale", "Factor (0, 1] the judge budget applies to sampling rates.",
+            registry=registry,
+        )
+        self.budget_remaining = Gauge(
+            "undercurrent_judge_budget_remaining_usd",
+            "Judge spend still allowed this hour at the current rate (USD per hour).", registry=registry,
+        )
+
+
+class JudgeMetrics:
+    def __init__(self, registry: CollectorRegistry = REGISTRY) -> None:
+        self.requests = Counter(
+            "undercurrent_judge_requests", "Judge API requests by outcome.", ["model", "outcome"], registry=registry,
+        )
+        self.duration = Histogram(
+            "undercurrent_judge_request_duration_seconds", "Judge API request latency, retries included.",
+            ["model"], buckets=(0.5, 1, 2, 5, 10, 20, 30, 60, 120), registry=registry,
+        )
+        self.tokens = Counter(
+            "undercurrent_judge_tokens", "Judge tokens by kind (input, output, cache_write, cache_read).",
+            ["model", "kind"], registry=registry,
+        )
+        self.cost = Counter(
+            "undercurrent_judge_cost_usd", "Judge spend at list prices.", ["model"], registry=registry,
+        )
+        self.judged = Counter(
+            "undercurrent_judged_sessions", "Sampled sessions that received a verdict, by quality.",
+            ["feature", "domain", "quality"], registry=registry,
+        )
+        self.dead = Counter(
+            "undercurrent_judge_dead_letters", "Sampled sessions the judge could not give a verdict for.",
+            ["reason"], registry=registry,
+        )
+        self.ensembles = Counter(
+            "undercurrent_judge_ensembles", "Sessions judged as an ensemble of several requests.", registry=registry,
+        )
+        self.disagreement = Counter(
+            "undercurrent_judge_disagreement",
+            "Ensembles whose votes on an archetype were not unanimous.", ["archetype"], registry=registry,
+        )
+        self.failure_weight = Counter(
+            "undercurrent_failure_weight",
+            "Horvitz-Thompson weight 1/π of judged failures; divide its increase by sessions closed.",
+            ["archetype", "visibility", "feature", "domain"], registry=registry,
+        )
+        self.failure_variance = Counter(
+            "undercurrent_failure_weight_variance",
+            "Variance term (1-π)/π² of judged failures, for the rate's standard error.",
+            ["archetype", "visibility", "feature", "domain"], registry=registry,
+        )
+        self.consumer_lag = Gauge(
+            "undercurrent_judge_queue_lag", "Judge requests waiting in the partition.", ["partition"],
+            registry=registry,
+        )

@@ -25,14 +25,17 @@ from .store import RedisSessionStore
 
 log = structlog.get_logger(__name__)
 
-Output = tuple[str, bytes | None, bytes]
 RESULT_KEYS = ("domain", "domain_source", "detectors", "sampling")
 
 
 class CloseStage(Protocol):
-    """Adds its results to a closing session's record; may ask for extra records to be published."""
+    """Adds its results to a closing session's record.
 
-    def __call__(self, snapshot: SessionSnapshot, record: dict[str, Any]) -> Sequence[Output]: ...
+    Returns the names of further topics the finished record must also go to
+    (the sampler routes sampled sessions to the judge this way).
+    """
+
+    def __call__(self, snapshot: SessionSnapshot, record: dict[str, Any]) -> Sequence[str]: ...
 
 
 class SessionCloser:
@@ -67,20 +70,17 @@ class SessionCloser:
             return 0
         loaded = await self.store.load(claims)
         records: list[dict[str, Any]] = []
-        extra: dict[str, list[tuple[bytes | None, bytes, Sequence[tuple[str, bytes]]]]] = {}
+        routed: dict[str, list[tuple[bytes | None, bytes, Sequence[tuple[str, bytes]]]]] = {}
         for snapshot, _wall in loaded:
             record = base_record(snapshot, closed_at_ms=now_ms)
+            topics = [self.settings.topics.sessions]
             for stage in self.stages:
-                for topic, key, value in stage(snapshot, record):
-                    extra.setdefault(topic, []).append((key, value, ()))
+                topics.extend(stage(snapshot, record))
+            output = (snapshot.session_id.encode(), msgspec.json.encode(record), ())
+            for topic in topics:
+                routed.setdefault(topic, []).append(output)
             records.append(record)
-        encoded = [msgspec.json.encode(r) for r in records]
-        await send_all(
-            self.sink,
-            self.settings.topics.sessions,
-            [(r["session_id"].encode(), value, ()) for r, value in zip(records, encoded, strict=True)],
-        )
-        for topic, outputs in extra.items():
+        for topic, outputs in routed.items():
             await send_all(self.sink, topic, outputs)
         finalised = await self.store.finalize(
             [(r["session_id"], msgspec.json.encode({k: r.get(k) for k in RESULT_KEYS})) for r in records],

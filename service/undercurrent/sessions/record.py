@@ -33,7 +33,7 @@ def ending(snapshot: SessionSnapshot) -> dict[str, Any]:
 
 def timings(snapshot: SessionSnapshot) -> dict[str, Any]:
     latencies = [t.latency_ms for t in snapshot.turns if t.role == "assistant" and t.latency_ms is not None]
-    gaps = [b.ts_ms - a.ts_ms for a, b in zip(snapshot.turns, snapshot.turns[1:])]
+    gaps = [b.ts_ms - a.ts_ms for a, b in zip(snapshot.turns, snapshot.turns[1:], strict=False)]
     return {
         "duration_ms": snapshot.duration_ms,
         "mean_assistant_latency_ms": sum(latencies) / len(latencies) if latencies else None,

@@ -1,0 +1,14 @@
+"""Run a faust app as a worker process with the ``/metrics`` endpoint beside it."""
+
+from __future__ import annotations
+
+import faust
+from prometheus_client import start_http_server
+
+from .config import Settings
+
+
+def run_faust_worker(app: faust.App, settings: Settings) -> None:
+    start_http_server(settings.metrics_port, addr=settings.metrics_host)
+    worker = app.Worker(loglevel=settings.log_level.lower(), quiet=True, redirect_stdouts=False)
+    worker.execute_from_commandline()

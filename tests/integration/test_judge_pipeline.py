@@ -1,0 +1,84 @@
+"""Sampled sessions flow to a judge worker that calls a local Messages API stand-in."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import AsyncIterator
+
+import pytest
+
+from tests.support.fake_anthropic import FakeAnthropic, Reply
+from undercurrent.sessions.store import RedisSessionStore
+
+from .harness import Deployment, collect, encode, event, produce
+
+pytestmark = pytest.mark.integration
+
+EMAIL, CARD = "jane.doe@example.org", "4111 1111 1111 1111"
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeAnthropic]:
+    async with FakeAnthropic() as server:
+        yield server
+
+
+def traffic(d: Deployment, count: int) -> list[tuple[str, str, bytes]]:
+    base = int(time.time() * 1000) - 3600 * 1000
+    records = []
+    for i in range(count):
+        sid = f"j{i}"
+        bodies = [
+            event(sid, 0, base, text=f"my email is {EMAIL} and card {CARD}, please fix my invoice"),
+            event(sid, 1, base + 4000, text="Done: your invoice is fixed."),
+            event(sid, 2, base + 60000, text="that is wrong, it still shows the old amount"),
+            event(sid, 3, base + 64000, text="Done: your invoice is fixed."),
+        ]
+        records += [(d.topic("chat"), sid, encode(b)) for b in bodies]
+    return records
+
+
+async def test_sampled_sessions_are_judged_weighted_and_never_leak_pii(
+    deployment: Deployment, fake: FakeAnthropic, redis_url: str
+) -> None:
+    deployment.extra_env.update({
+        "UNDERCURRENT_SAMPLING__FLOOR": "1.0",
+        "UNDERCURRENT_SAMPLING__BASE_RATE": "1.0",
+        "UNDERCURRENT_SAMPLING__FULL_RISK_RATE": "1.0",
+        "ANTHROPIC_BASE_URL": fake.base_url,
+        "ANTHROPIC_API_KEY": "test-key",
+        "UNDERCURRENT_JUDGE__MAX_RETRIES": "0",
+    })
+    fake.then(Reply.malformed_json())
+    deployment.start_worker()
+    judge = deployment.start_worker("judge-worker")
+    await produce(deployment.bootstrap, traffic(deployment, 8))
+
+    verdicts = await collect(deployment.bootstrap, deployment.topic("judge.verdicts"), until=7)
+    dead = await collect(deployment.bootstrap, deployment.topic("judge.dlq"), until=1)
+    sessions = await collect(deployment.bootstrap, deployment.topic("sessions"), until=8)
+
+    assert len(verdicts) == 7
+    assert [dict(m.headers)["undercurrent-reason"] for m in dead] == [b"invalid_output"]
+    for message in sessions:
+        assert EMAIL not in message.value.decode() and "4111" not in message.value.decode()
+        assert json.loads(message.value)["sampling"]["pi"] == 1.0
+    assert fake.received and all(EMAIL not in json.dumps(r.body) and CARD not in json.dumps(r.body)
+                                 for r in fake.received)
+
+    failing = [json.loads(m.value) for m in verdicts]
+    failing = [v for v in failing if v["verdict"]["failure_visibility"] != "none"]
+    assert judge.sample("undercurrent_failure_weight_total", archetype="any") == len(failing)
+    assert judge.sample("undercurrent_judge_requests_total", outcome="ok") == 7
+    assert judge.sample("undercurrent_judge_requests_total", outcome="invalid_output") == 1
+
+    store = RedisSessionStore.from_url(redis_url, prefix=deployment.name)
+    try:
+        judged = json.loads(verdicts[0].value)["session_id"]
+        stored = await store.get(judged)
+        assert stored is not None and stored.results is not None
+        assert stored.results["judge"]["verdict"] == json.loads(verdicts[0].value)["verdict"]
+        assert stored.results["close"]["sampling"]["sampled"] is True
+    finally:
+        await store.close()
