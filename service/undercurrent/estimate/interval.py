@@ -43,3 +43,13 @@ class Estimate(msgspec.Struct, frozen=True, kw_only=True):
             upper=min(1.0, max(0.0, rate + Z95 * stderr)),
             effective_judged=weight**2 / squared_weights if squared_weights else 0.0,
         )
+
+
+def wilson_interval(successes: int, trials: int) -> tuple[float, float]:
+    """95% Wilson score interval of a proportion counted over all ``trials``."""
+    from scipy.stats import binomtest
+
+    if trials <= 0:
+        return (0.0, 1.0)
+    ci = binomtest(min(successes, trials), trials).proportion_ci(confidence_level=0.95, method="wilson")
+    return (float(ci.low), float(ci.high))

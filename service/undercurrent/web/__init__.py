@@ -1,1 +1,1 @@
-"""web stage."""
+"""The evidence view: the closed sessions behind a dashboard number or an alert."""

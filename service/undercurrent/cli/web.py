@@ -1,0 +1,90 @@
+"""CLI commands: web (the evidence view)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+MIN_TOKEN_LENGTH = 16
+_LOOPBACK = frozenset({"127.0.0.1", "::1", "localhost"})
+
+
+class AuthSetupError(ValueError):
+    pass
+
+
+def resolve_token(token: str | None, insecure_no_auth: bool) -> str | None:
+    """The token to require, or None when running open was asked for explicitly."""
+    token = token or None
+    if token is not None and insecure_no_auth:
+        raise AuthSetupError("--insecure-no-auth cannot be combined with a token")
+    if token is None and not insecure_no_auth:
+        raise AuthSetupError(
+            "refusing to start without a token: set UNDERCURRENT_WEB_TOKEN (or --token), "
+            "or pass --insecure-no-auth to serve transcripts to anyone who can reach the port"
+        )
+    if token is not None and len(token) < MIN_TOKEN_LENGTH:
+        raise AuthSetupError(f"the token must have at least {MIN_TOKEN_LENGTH} characters (try `openssl rand -hex 24`)")
+    return token
+
+
+def web(
+    host: Annotated[str, typer.Option(envvar="UNDERCURRENT_WEB_HOST", help="address to bind")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(envvar="UNDERCURRENT_WEB_PORT", help="port to listen on")] = 8088,
+    token: Annotated[
+        str | None,
+        typer.Option(
+            envvar="UNDERCURRENT_WEB_TOKEN",
+            show_default=False,
+            help="shared access token; prefer the environment variable, a flag is visible in the process list",
+        ),
+    ] = None,
+    insecure_no_auth: Annotated[
+        bool, typer.Option("--insecure-no-auth", help="serve without any authentication (local debugging only)")
+    ] = False,
+    scan_limit: Annotated[int, typer.Option(min=1, help="most closed sessions one listing examines")] = 5000,
+) -> None:
+    """Serve the evidence view: the closed sessions behind a dashboard number or an alert."""
+    import uvicorn
+
+    from ..config import Settings
+    from ..judge.redact import Redactor
+    from ..logs import configure_logging
+    from ..metrics.labels import LabelBounds
+    from ..sessions.store import RedisSessionStore
+    from ..web.app import WebConfig, create_app
+
+    try:
+        required = resolve_token(token, insecure_no_auth)
+    except AuthSetupError as error:
+        typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(2) from None
+    if required is None:
+        exposed = "" if host in _LOOPBACK else f" AND IT IS BOUND TO {host}, NOT LOOPBACK"
+        typer.secho(
+            f"WARNING: the evidence view runs WITHOUT AUTHENTICATION{exposed}: anyone who can reach "
+            f"port {port} can read session transcripts (redacted).",
+            err=True,
+            fg=typer.colors.RED,
+            bold=True,
+        )
+    settings = Settings()
+    configure_logging(settings.log_format, settings.log_level)
+    config = WebConfig(
+        token=required,
+        bounds=LabelBounds(settings.labels.features, settings.labels.domains),
+        redact=Redactor(),
+        scan_limit=scan_limit,
+    )
+
+    def open_store() -> RedisSessionStore:
+        return RedisSessionStore.from_url(settings.redis_url.get_secret_value(), prefix=settings.redis_key_prefix)
+
+    # No access log: a link may carry ?token= on its first request.
+    uvicorn.run(create_app(open_store, config), host=host, port=port, access_log=False)
+
+
+def register(app: typer.Typer) -> None:
+    """Add this module's commands to ``app``."""
+    app.command("web")(web)

@@ -1,0 +1,207 @@
+"""Closed sessions for the evidence-view tests, written through the real session store.
+
+Stage results are built from the producers' own structs (DetectorReport,
+SamplingDecision, Verdict), so a change to their shape shows up here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import msgspec
+
+from undercurrent.detectors.model import ArchetypeFlag, DetectorReport, Signal
+from undercurrent.events import Copy, Regenerate, SessionEnd, Turn
+from undercurrent.events.model import Event
+from undercurrent.judge.verdict import ArchetypeFinding, Verdict
+from undercurrent.sampling.inclusion import SamplingDecision
+from undercurrent.sessions.store import EventTiming, RedisSessionStore
+
+BASE_MS = 1_736_935_200_000  # 2025-01-15T10:00:00Z
+_TIMING = EventTiming(idle_ms=60_000, max_ms=3_600_000)
+
+
+@dataclass(frozen=True)
+class Seed:
+    session_id: str
+    turns: Sequence[tuple[str, str]]
+    closed_at_ms: int
+    feature: str = "default"
+    domain: str | None = None
+    behaviours: Sequence[Event] = ()
+    report: DetectorReport | None = None
+    sampled: bool | None = None
+    verdict: Verdict | None = None
+    start_ms: int = BASE_MS
+
+    def events(self) -> list[Event]:
+        turns: list[Event] = [
+            Turn(
+                event_id=f"{self.session_id}-t{i}",
+                session_id=self.session_id,
+                ts=self.start_ms + i * 20_000,
+                role=role,  # type: ignore[arg-type]
+                text=text,
+                turn=i,
+                feature=self.feature,
+                domain=self.domain,
+            )
+            for i, (role, text) in enumerate(self.turns)
+        ]
+        end = SessionEnd(
+            event_id=f"{self.session_id}-end",
+            session_id=self.session_id,
+            ts=self.start_ms + len(self.turns) * 20_000 + 60_000,
+            feature=self.feature,
+        )
+        return [*turns, *self.behaviours, end]
+
+    def close_results(self) -> bytes:
+        sampling = None
+        if self.sampled is not None:
+            sampling = SamplingDecision(
+                sampled=self.sampled,
+                pi=0.25,
+                pi_unscaled=0.25,
+                floor_binding=False,
+                budget_scale=1.0,
+                policy_version="test",
+            )
+        report = self.report or report_of()
+        return msgspec.json.encode(
+            {"domain": report.domain, "domain_source": report.domain_source, "detectors": report, "sampling": sampling}
+        )
+
+
+def report_of(
+    signals: Sequence[Signal] = (),
+    flags: Sequence[ArchetypeFlag] = (),
+    *,
+    visibility: str = "none",
+    risk: float = 0.05,
+    domain: str = "general_knowledge",
+) -> DetectorReport:
+    return DetectorReport(
+        signals=list(signals),
+        archetypes=list(flags),
+        visibility=visibility,  # type: ignore[arg-type]
+        risk=risk,
+        domain=domain,
+        domain_source="classifier",
+        versions={},
+    )
+
+
+def signal(name: str, turns: list[int], evidence: str, score: float = 0.8) -> Signal:
+    return Signal(name=name, turns=turns, score=score, evidence=evidence, detector=name)
+
+
+def flag(archetype: str, *signals: str, score: float = 0.7) -> ArchetypeFlag:
+    return ArchetypeFlag(archetype=archetype, score=score, signals=list(signals))
+
+
+def verdict(
+    archetype: str,
+    turns: tuple[int, ...],
+    rationale: str,
+    *,
+    visibility: str = "invisible",
+    quality: str = "poor",
+    summary: str = "The answer missed what the user needed.",
+) -> Verdict:
+    origin = "none" if visibility == "none" else "interactional"
+    return Verdict(
+        quality=quality,  # type: ignore[arg-type]
+        failure_visibility=visibility,  # type: ignore[arg-type]
+        archetypes=(ArchetypeFinding(archetype=archetype, evidence_turns=turns, rationale=rationale),),
+        domain="creative_writing",
+        failure_origin=origin,  # type: ignore[arg-type]
+        summary=summary,
+    )
+
+
+async def seed(store: RedisSessionStore, seeds: Sequence[Seed]) -> None:
+    """Ingest, close, finalise and (where given) judge each session, in the order given."""
+    now = max(s.start_ms for s in seeds) + 3_600_000
+    for s in seeds:
+        events = s.events()
+        await store.apply(events, [_TIMING] * len(events), now_ms=now, open_ttl_s=3600, max_future_skew_ms=0)
+    claimed = await store.claim_due(now_ms=now, grace_ms=0, limit=len(seeds) + 10, lease_ms=60_000)
+    assert {c.session_id for c in claimed} == {s.session_id for s in seeds}
+    for s in seeds:
+        await store.finalize([(s.session_id, s.close_results())], now_ms=s.closed_at_ms, retention_s=3600)
+        if s.verdict is not None:
+            await store.attach(s.session_id, "judge", msgspec.json.encode(s.verdict), retention_s=3600)
+
+
+def drift_session(closed_at_ms: int = BASE_MS + 600_000) -> Seed:
+    """A judged Drift: the cover letter turned into a story, the user pushed back, regenerated, copied."""
+    return Seed(
+        session_id="drift-1",
+        feature="writer",
+        domain="creative_writing",
+        closed_at_ms=closed_at_ms,
+        turns=[
+            ("user", "Write a formal cover letter for a junior data analyst role. Reply to jane.doe@example.com."),
+            ("assistant", "Once upon a time, a young analyst dreamed of spreadsheets..."),
+            ("user", "That is not what I asked for, I need a formal cover letter."),
+            ("assistant", "The analyst's journey continued through valleys of data..."),
+        ],
+        behaviours=[
+            Regenerate(event_id="drift-1-regen", session_id="drift-1", ts=BASE_MS + 70_000, turn=3, feature="writer"),
+            Copy(event_id="drift-1-copy", session_id="drift-1", ts=BASE_MS + 75_000, turn=3, feature="writer"),
+        ],
+        report=report_of(
+            [
+                signal("user_corrects_ai", [2], '"That is not what I asked"'),
+                signal("regenerate", [3], "user asked for another answer", score=0.7),
+            ],
+            [flag("drift", "user_corrects_ai", "regenerate")],
+            visibility="visible",
+            risk=0.82,
+            domain="creative_writing",
+        ),
+        sampled=True,
+        verdict=verdict(
+            "drift",
+            (1, 3),
+            "The assistant turned a formal cover letter into a story and kept going after the correction.",
+        ),
+    )
+
+
+def spiral_session(closed_at_ms: int = BASE_MS + 500_000) -> Seed:
+    """A heuristic Death Spiral, sampled, with the verdict still pending."""
+    return Seed(
+        session_id="spiral-1",
+        feature="search",
+        domain="software_development",
+        closed_at_ms=closed_at_ms,
+        turns=[
+            ("user", "How do I pin a Python dependency?"),
+            ("assistant", "Use a version specifier in requirements.txt."),
+            ("user", "No, how do I pin a Python dependency with its hashes?"),
+            ("assistant", "Use a version specifier in requirements.txt."),
+        ],
+        report=report_of(
+            [signal("user_repeats_request", [2], "re-asks turn 0"), signal("repetition", [3], "same as turn 1")],
+            [flag("death_spiral", "user_repeats_request", "repetition")],
+            visibility="visible",
+            risk=0.7,
+            domain="software_development",
+        ),
+        sampled=True,
+    )
+
+
+def quiet_session(closed_at_ms: int = BASE_MS + 400_000) -> Seed:
+    """Nothing flagged, not sampled."""
+    return Seed(
+        session_id="ok-1",
+        feature="writer",
+        domain="creative_writing",
+        closed_at_ms=closed_at_ms,
+        turns=[("user", "Give me a rhyme for orange."), ("assistant", "Door hinge, loosely.")],
+        sampled=False,
+    )

@@ -1,0 +1,143 @@
+"""The evidence view over a real Redis, through Starlette's TestClient."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from starlette.testclient import TestClient
+
+from undercurrent.judge.redact import Redactor
+from undercurrent.metrics.labels import LabelBounds
+from undercurrent.sessions.store import RedisSessionStore
+from undercurrent.web.app import WebConfig, create_app
+from undercurrent.web.auth import COOKIE
+
+from ..browser.seed import BASE_MS, Seed, drift_session, quiet_session, report_of, seed, signal, spiral_session
+
+TOKEN = "t0ken-for-the-evidence-view"
+BEARER = {"Authorization": f"Bearer {TOKEN}"}
+
+
+@pytest.fixture
+async def seeded(store: RedisSessionStore) -> RedisSessionStore:
+    await seed(store, [quiet_session(), spiral_session(), drift_session()])
+    return store
+
+
+@pytest.fixture
+def client(seeded: RedisSessionStore, redis_url: str, key_prefix: str) -> Iterator[TestClient]:
+    config = WebConfig(token=TOKEN, bounds=LabelBounds(["writer", "search"]), redact=Redactor())
+    app = create_app(lambda: RedisSessionStore.from_url(redis_url, prefix=key_prefix), config)
+    with TestClient(app, base_url="http://127.0.0.1") as client:
+        yield client
+
+
+def listed(client: TestClient, **params: str) -> list[str]:
+    response = client.get("/api/sessions", params=params, headers=BEARER)
+    assert response.status_code == 200, response.text
+    return [s["session_id"] for s in response.json()["sessions"]]
+
+
+def test_no_token_is_refused(client: TestClient) -> None:
+    response = client.get("/sessions")
+    assert response.status_code == 401
+    assert response.headers["www-authenticate"] == "Bearer"
+
+
+@pytest.mark.parametrize(
+    "headers, params",
+    [
+        ({"Authorization": "Bearer wrong-token-of-some-length"}, {}),
+        ({}, {"token": "nope"}),
+        ({"Authorization": f"Basic {TOKEN}"}, {}),
+    ],
+)
+def test_wrong_token_is_refused(client: TestClient, headers: dict[str, str], params: dict[str, str]) -> None:
+    assert client.get("/sessions", headers=headers, params=params).status_code == 401
+
+
+def test_bearer_token_is_accepted(client: TestClient) -> None:
+    assert client.get("/sessions", headers=BEARER).status_code == 200
+
+
+def test_query_token_sets_a_strict_cookie_and_reloads_without_the_token(client: TestClient) -> None:
+    response = client.get("/sessions", params={"token": TOKEN, "archetype": "drift"})
+    cookie = response.headers["set-cookie"]
+    assert COOKIE in cookie and "HttpOnly" in cookie and "SameSite=strict" in cookie
+    assert TOKEN not in cookie
+    assert 'url=/sessions?archetype=drift"' in response.text
+    follow = client.get("/sessions?archetype=drift")
+    assert follow.status_code == 200 and "drift-1" in follow.text
+
+
+def test_healthz_needs_no_token(client: TestClient) -> None:
+    assert client.get("/healthz").text == "ok"
+
+
+def test_list_is_newest_first(client: TestClient) -> None:
+    assert listed(client) == ["drift-1", "spiral-1", "ok-1"]
+
+
+@pytest.mark.parametrize(
+    "params, expected",
+    [
+        ({"feature": "writer"}, ["drift-1", "ok-1"]),
+        ({"domain": "software_development"}, ["spiral-1"]),
+        ({"archetype": "drift"}, ["drift-1"]),
+        ({"archetype": "death_spiral"}, ["spiral-1"]),
+        ({"archetype": "any"}, ["drift-1", "spiral-1"]),
+        ({"signal": "repetition"}, ["spiral-1"]),
+        ({"visibility": "invisible"}, ["drift-1"]),
+        ({"feature": "writer", "archetype": "death_spiral"}, []),
+        ({"since": str(BASE_MS + 450_000)}, ["drift-1", "spiral-1"]),
+        ({"until": "2025-01-15T10:08:21Z"}, ["spiral-1", "ok-1"]),
+        ({"until": str(BASE_MS + 500_000)}, ["ok-1"]),
+        ({"feature": "All", "domain": "$__all"}, ["drift-1", "spiral-1", "ok-1"]),
+    ],
+)
+def test_filters(client: TestClient, params: dict[str, str], expected: list[str]) -> None:
+    assert listed(client, **params) == expected
+
+
+def test_bad_filter_is_a_400_with_the_reason(client: TestClient) -> None:
+    response = client.get("/sessions", params={"archetype": "gremlin"}, headers=BEARER)
+    assert response.status_code == 400 and "unknown archetype" in response.text
+
+
+def test_list_shows_heuristic_and_judge_side_by_side(client: TestClient) -> None:
+    page = client.get("/sessions", headers=BEARER).text
+    assert "The answer missed what the user needed." in page
+    assert "not judged: sampled, verdict pending" in page
+    assert "not judged: not sampled" in page
+
+
+def test_session_page_shows_signals_and_verdict(client: TestClient) -> None:
+    page = client.get("/sessions/drift-1", headers=BEARER).text
+    assert "user_corrects_ai" in page and "&#34;That is not what I asked&#34;" in page
+    assert "kept going after the correction" in page
+    assert 'id="turn-1" class="turn role-assistant evidence"' in page
+    assert "regenerate" in page
+
+
+def test_email_in_a_transcript_is_redacted(client: TestClient) -> None:
+    page = client.get("/sessions/drift-1", headers=BEARER).text
+    assert "jane.doe@example.com" not in page and "Reply to [EMAIL]." in page
+
+
+def test_unknown_session_is_404(client: TestClient) -> None:
+    assert client.get("/sessions/nope", headers=BEARER).status_code == 404
+
+
+async def test_markup_in_text_is_escaped(client: TestClient, seeded: RedisSessionStore) -> None:
+    hostile = Seed(
+        session_id="xss-1",
+        closed_at_ms=BASE_MS + 700_000,
+        turns=[("user", "<script>alert('turn')</script>"), ("assistant", "ok")],
+        report=report_of([signal("copy", [1], "<img src=x onerror=alert(1)>")]),
+        sampled=False,
+    )
+    await seed(seeded, [hostile])
+    page = client.get("/sessions/xss-1", headers=BEARER).text
+    assert "<script>alert" not in page and "&lt;script&gt;alert(&#39;turn&#39;)&lt;/script&gt;" in page
+    assert "<img src=x" not in page and "&lt;img src=x onerror=alert(1)&gt;" in page
