@@ -118,3 +118,12 @@ async def test_quiet_partitions_stop_holding_closes_back(store: RedisSessionStor
     assert await store.claim_due(now_ms=NOW + 1_000, grace_ms=0, limit=10, lease_ms=1, quiet_ms=30_000) == []
     claims = await store.claim_due(now_ms=NOW + 31_000, grace_ms=0, limit=10, lease_ms=1, quiet_ms=30_000)
     assert [c.session_id for c in claims] == ["a"]
+
+
+async def test_out_of_order_events_keep_the_latest_time_for_the_deadline(store: RedisSessionStore) -> None:
+    await apply(store, [turn("a", 2, NOW - 30_000, turn_index=1), turn("a", 1, NOW - 200_000, turn_index=0)])
+    assert await claim(store, NOW) == []  # idle counts from the newest event, not the last to arrive
+    stored = await store.get("a")
+    assert stored is not None
+    assert [t.index for t in stored.snapshot.turns] == [0, 1]
+    assert (stored.snapshot.opened_ms, stored.snapshot.last_event_ms) == (NOW - 200_000, NOW - 30_000)
