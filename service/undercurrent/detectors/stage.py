@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from typing import Any
+from itertools import product
+from typing import Any, get_args
 
 from ..config import Settings
+from ..judge.verdict import ARCHETYPES
 from ..metrics.definitions import DetectorMetrics
 from ..metrics.labels import LabelBounds
 from ..sessions.model import SessionSnapshot
-from .model import DetectorConfig
+from .model import DetectorConfig, Visibility
+from .registry import SIGNAL_NAMES
 from .run import run_session_detectors
 
 
@@ -33,6 +36,12 @@ class DetectorStage:
             walkaway_gap_s=settings.detectors.walkaway_gap_s,
             walkaway_gap_by_feature=settings.detectors.walkaway_gap_by_feature,
         )
+        # Series exist at zero before their first increment, so increase() never misses it.
+        for feature, domain in bounds.pairs():
+            for name in SIGNAL_NAMES:
+                metrics.signals.labels(name, feature, domain)
+            for archetype, visibility in product(ARCHETYPES, get_args(Visibility)):
+                metrics.archetypes.labels(archetype, visibility, feature, domain)
 
     def __call__(self, snapshot: SessionSnapshot, record: dict[str, Any]) -> Sequence[str]:
         started = time.perf_counter()

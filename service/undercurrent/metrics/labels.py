@@ -29,6 +29,10 @@ class LabelBounds:
     def feature(self, value: str | None) -> str:
         return value if value in self.features else OTHER
 
+    def pairs(self) -> list[tuple[str, str]]:
+        """Every (feature, domain) label pair, ``other`` included, for pre-creating series at zero."""
+        return [(f, d) for f in (*sorted(self.features), OTHER) for d in (*sorted(self.domains), OTHER)]
+
     def domain(self, value: str | None) -> str:
         if value is None:
             return UNKNOWN_DOMAIN

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from typing import Any, Protocol
+from typing import Any, Protocol, get_args
 
 import msgspec
 import structlog
@@ -19,7 +19,7 @@ from ..config import Settings
 from ..ingest.sink import RecordSink, send_all
 from ..metrics.definitions import SessionMetrics
 from ..metrics.labels import LabelBounds
-from .model import SessionSnapshot
+from .model import CloseReason, SessionSnapshot
 from .record import base_record
 from .store import RedisSessionStore
 
@@ -54,6 +54,9 @@ class SessionCloser:
         self.metrics = metrics
         self.bounds = bounds
         self.stages = list(stages)
+        for feature, domain in bounds.pairs():
+            for reason in get_args(CloseReason):
+                metrics.closed.labels(feature, domain, reason)
 
     async def sweep_once(self) -> int:
         """Close what is due now; returns the number of sessions published."""
