@@ -98,3 +98,22 @@ def test_judge_status(results: dict[str, object] | None, status: str) -> None:
 def test_a_record_of_another_shape_is_reported_not_fatal() -> None:
     d = detail(stored([turn(0, 1_000)], {"close": {"detectors": {"signals": "oops"}}}), upper)
     assert d.unreadable == ("close",) and d.flags == () and d.summary.risk is None
+
+
+async def test_an_open_session_shows_live_per_turn_signals(store) -> None:
+    from undercurrent.events import Turn
+    from undercurrent.sessions.store import EventTiming
+    from undercurrent.web.detail import detail
+
+    events = [
+        Turn(event_id="o1", session_id="open1", ts=1_000, role="user", text="Write a haiku about rain."),
+        Turn(event_id="o2", session_id="open1", ts=2_000, role="assistant", text="I'm sorry, but I can't help with that."),
+    ]
+    await store.apply(events, [EventTiming(idle_ms=10**9, max_ms=10**10)] * 2, now_ms=3_000, open_ttl_s=60,
+                      max_future_skew_ms=0)
+    stored = await store.get("open1")
+    assert stored is not None and stored.state == "open"
+    view = detail(stored, lambda text: text)
+    assert view.live is True
+    shown = {sig.name for item in view.timeline for sig in getattr(item, "signals", ())}
+    assert "ai_refuses_or_declines" in shown

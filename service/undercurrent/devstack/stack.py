@@ -21,8 +21,10 @@ from pathlib import Path
 
 import redis
 
+from ..errors import UndercurrentError
 
-class StackError(RuntimeError):
+
+class StackError(UndercurrentError, RuntimeError):
     """A local-stack process could not be started."""
 
 

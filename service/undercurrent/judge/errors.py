@@ -12,8 +12,10 @@
 
 from __future__ import annotations
 
+from ..errors import UndercurrentError
 
-class JudgeError(Exception):
+
+class JudgeError(UndercurrentError):
     outcome = "error"
 
 

@@ -15,10 +15,11 @@ from typing import Annotated
 
 import msgspec
 
+from ..errors import UndercurrentError
 from .conversation import Conversation, Role, window
 
 
-class ConversationFileError(ValueError):
+class ConversationFileError(UndercurrentError, ValueError):
     """A line of a conversation file is not a valid conversation."""
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..detectors import Signal, run_turn_detectors
 from ..events.model import Step
 from ..sessions.model import Behaviour, TranscriptTurn
 from ..sessions.store import StoredSession
@@ -78,12 +79,15 @@ class SessionDetail:
     flags: tuple[StoredFlag, ...]
     verdict: VerdictView | None
     unreadable: tuple[str, ...]
+    live: bool = False
 
 
 def detail(stored: StoredSession, redact: Redact) -> SessionDetail:
     results = read_results(stored)
     report = results.close.detectors if results.close else None
-    signals = [_signal_view(s, redact) for s in (report.signals if report else [])]
+    live = report is None and stored.state == "open"
+    found = run_turn_detectors(stored.snapshot) if live else (report.signals if report else [])
+    signals = [_signal_view(s, redact) for s in found]
     verdict = _verdict_view(results.judge, redact) if results.judge else None
     turns = stored.snapshot.turns
     known = {t.index for t in turns}
@@ -94,6 +98,7 @@ def detail(stored: StoredSession, redact: Redact) -> SessionDetail:
         flags=tuple(report.archetypes) if report else (),
         verdict=verdict,
         unreadable=results.unreadable,
+        live=live,
     )
 
 
@@ -160,7 +165,7 @@ def _behaviour_item(behaviour: Behaviour, gap: int | None, redact: Redact) -> Be
     )
 
 
-def _signal_view(signal: StoredSignal, redact: Redact) -> SignalView:
+def _signal_view(signal: StoredSignal | Signal, redact: Redact) -> SignalView:
     return SignalView(name=signal.name, score=signal.score, evidence=redact(signal.evidence), turns=tuple(signal.turns))
 
 

@@ -1,0 +1,20 @@
+"""The exception tree, drawn where callers catch it.
+
+::
+
+    UndercurrentError            anything this package raises on purpose
+    ├── StackError               a local-stack process could not start (devstack)
+    ├── ConversationFileError    a replay input line is not a conversation (replay)
+    └── JudgeError               a judgement failed; see ``undercurrent.judge.errors``
+        ├── JudgeTimeout, JudgeRateLimited, JudgeUnavailable, JudgeRejected
+        └── JudgeInvalidOutput
+
+Bad events are not exceptions: the decoder returns them as rejects with a reason
+and they go to the dead-letter topic.
+"""
+
+from __future__ import annotations
+
+
+class UndercurrentError(Exception):
+    """Base of every exception the package raises on purpose."""
