@@ -90,7 +90,7 @@ def judge_latency(quantile: float) -> str:
 events_per_second = "sum by (topic, outcome) (rate(undercurrent_events_total[5m]))"
 consumer_lag = "sum by (topic, partition) (undercurrent_consumer_lag)"
 dlq_per_second = "sum by (topic, reason) (rate(undercurrent_dlq_messages_total[5m]))"
-sessions_open = "sum(undercurrent_sessions_open)"
+sessions_open = "max(undercurrent_sessions_open)"  # every replica reports the same shared count
 session_closes = f"sum by (reason) (rate(undercurrent_sessions_closed_total{{{SCOPE}}}[5m]))"
 
 

@@ -1,7 +1,6 @@
 """Session storage in Redis: the only module that talks to Redis.
 
-Keys (``P`` is the configured prefix, ``S`` a session id; the braces keep one
-session's keys in one Redis Cluster slot)::
+Keys (``P`` is the configured prefix, ``S`` a session id)::
 
     P:{S}:m      hash   state (open|closing|closed), first/last event ms, idle/max ms,
                         ended flag, wall ms of the last accepted event, close reason,
@@ -15,9 +14,9 @@ session's keys in one Redis Cluster slot)::
     P:closed     zset   closed sessions by close time, for listing
     P:wm         hash   per input topic/partition: "max event ms:wall ms of the last batch"
 
-A batch of events costs one ``EVALSHA``; claiming due sessions costs one; the
-scripts iterate per session, so the layout also works on a single Redis Cluster
-node but not across slots.
+A batch of events costs one ``EVALSHA``; claiming due sessions costs one. One
+script call touches many sessions' keys, so Redis must be a single primary
+(Redis Cluster, which needs every key of a call in one slot, is not supported).
 """
 
 from __future__ import annotations
