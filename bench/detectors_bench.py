@@ -1,6 +1,6 @@
 """Detector cost and firing rates on real ShareGPT conversations.
 
-    .venv/bin/python bench/detectors_bench.py --limit 3000            # timing: median and p99 per session
+    .venv/bin/python bench/detectors_bench.py --limit 3000            # median and p99 per session, cost per detector
     .venv/bin/python bench/detectors_bench.py --limit 3000 --examples 4  # plus firing rates and excerpts
 
 ShareGPT carries text only: turns get synthetic timestamps 30 s apart, there are no
@@ -16,6 +16,7 @@ import time
 from collections import Counter, defaultdict
 
 from undercurrent.detectors import DETECTORS, run_session_detectors
+from undercurrent.detectors.model import Context, DetectorConfig
 from undercurrent.replay.conversation import Conversation
 from undercurrent.replay.sharegpt import read_sharegpt
 from undercurrent.sessions.model import SessionSnapshot, TranscriptTurn
@@ -41,6 +42,24 @@ def to_snapshot(conversation: Conversation) -> SessionSnapshot:
     )
 
 
+def _p99(values: list[float]) -> float:
+    return statistics.quantiles(values, n=100)[98] if len(values) >= 2 else float("nan")
+
+
+def detector_costs(snapshots: list[SessionSnapshot]) -> list[tuple[str, float, float]]:
+    """(name, median ms, p99 ms) per session for each detector run on its own, most expensive first."""
+    config = DetectorConfig()
+    costs = []
+    for detector in DETECTORS:
+        durations = []
+        for snapshot in snapshots:
+            started = time.process_time()
+            list(detector.fn(Context(snapshot=snapshot, config=config)))
+            durations.append((time.process_time() - started) * 1000)
+        costs.append((detector.name, statistics.mean(durations), _p99(durations)))
+    return sorted(costs, key=lambda c: -c[1])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--limit", type=int, default=3000, help="conversations to read")
@@ -54,9 +73,9 @@ def main() -> None:
     domains: Counter[str] = Counter()
     examples: dict[str, list[str]] = defaultdict(list)
     for snapshot in snapshots:
-        started = time.perf_counter()
+        started = time.process_time()
         report = run_session_detectors(snapshot)
-        durations_ms.append((time.perf_counter() - started) * 1000)
+        durations_ms.append((time.process_time() - started) * 1000)
         domains[report.domain] += 1
         for signal in report.signals:
             fired[signal.name] += 1
@@ -65,12 +84,14 @@ def main() -> None:
 
     n = len(snapshots)
     turns = sum(len(s.turns) for s in snapshots)
-    p99 = statistics.quantiles(durations_ms, n=100)[98] if n >= 2 else float("nan")
-    print(f"sessions={n} turns={turns} detectors={len(DETECTORS)}")
+    print(f"sessions={n} turns={turns} detectors={len(DETECTORS)} (CPU time of this process)")
     print(
-        f"per-session detector time: median={statistics.median(durations_ms):.3f} ms p99={p99:.3f} ms "
-        f"max={max(durations_ms):.1f} ms total={sum(durations_ms) / 1000:.2f} s"
+        f"per-session detector time: median={statistics.median(durations_ms):.3f} ms "
+        f"p99={_p99(durations_ms):.3f} ms max={max(durations_ms):.1f} ms total={sum(durations_ms) / 1000:.2f} s"
     )
+    print("\ndetector | mean ms/session | p99 ms")
+    for name, mean_ms, p99_ms in detector_costs(snapshots):
+        print(f"{name} | {mean_ms:.3f} | {p99_ms:.3f}")
     if args.examples:
         print("\nsignal | sessions | rate")
         for detector in DETECTORS:

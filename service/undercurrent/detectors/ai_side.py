@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from . import lexicon as lx
 from .model import Context, Hit
-from .text import cap, excerpt, sentences, strip_code, words
+from .text import cap, excerpt, prose, sentences, strip_code, words
 from .turns import answers
 
 _HEAD = 1500
@@ -50,9 +50,9 @@ def performative_hedge(ctx: Context) -> Iterator[Hit]:
 def overconfidence(ctx: Context) -> Iterator[Hit]:
     """Certainty markers with no hedge anywhere in the answer: a prior for the confidence trap."""
     for _, ai in answers(ctx.snapshot):
-        prose = lx.STOCK_OPENER.sub("", strip_code(cap(ai.text, 3000)), count=1)
-        m = lx.CERTAINTY.search(prose)
-        if m and not lx.HEDGE.search(prose):
+        text = lx.STOCK_OPENER.sub("", prose(ai.text), count=1)
+        m = lx.CERTAINTY.search(text)
+        if m and not lx.HEDGE.search(text):
             yield Hit(ai.index, 0.5, f"certainty {_cue(m.group(0))} without hedges")
 
 
@@ -65,21 +65,27 @@ _SPEAKER = re.compile(r"(?:^|\s)[A-Z][a-z]+:\s")
 
 def _clarifying_question(text: str) -> str | None:
     """A question to the user asking for something needed, not a closer, a rhetorical question or dialogue."""
-    prose = strip_code(cap(text, 3000))
-    if len(_SPEAKER.findall(prose)) >= 2:
+    body = prose(text)
+    if "?" not in body:
+        offer = _if_you_tell_me(body)
+        return offer if offer and len(_SPEAKER.findall(body)) < 2 else None
+    if len(_SPEAKER.findall(body)) >= 2:
         return None
-    questions = [q for q in sentences(prose, 3000) if q.endswith("?") and not lx.GENERIC_CLOSER.search(q)]
-    n_words = len(words(prose))
+    questions = [q for q in sentences(body, 3000) if q.endswith("?") and not lx.GENERIC_CLOSER.search(q)]
+    n_words = len(words(body))
     for question in questions:
         addressed = _ADDRESSED.search(question) and len(question.split()) <= _QUESTION_WORDS
         if addressed and (lx.CLARIFYING_ASK.search(question) or n_words <= _SHORT_ANSWER_WORDS):
             return question
-    if questions and n_words <= _TERSE_ANSWER_WORDS and prose.rstrip().endswith("?"):
+    if questions and n_words <= _TERSE_ANSWER_WORDS and body.rstrip().endswith("?"):
         return questions[-1]
-    m = lx.CLARIFYING_ASK.search(prose)
-    if m and m.group(0).lower().startswith("if you"):
-        return m.group(0)
-    return None
+    return _if_you_tell_me(body)
+
+
+def _if_you_tell_me(body: str) -> str | None:
+    """An offer that waits for the user's input ("if you tell me …"), found by the first clarifying cue."""
+    m = lx.CLARIFYING_ASK.search(body)
+    return m.group(0) if m and m.group(0).lower().startswith("if you") else None
 
 
 def asked_clarifying_question(ctx: Context) -> Iterator[Hit]:

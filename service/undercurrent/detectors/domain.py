@@ -8,6 +8,7 @@ asking about medicine counts as ``education_academic`` there).
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable
 
 from .text import cap
@@ -77,7 +78,8 @@ _KEYWORDS: dict[str, str] = {
     "adversarial_invalid": r"ignore (?:all |your )?previous instructions|jailbreak|dan mode|developer mode",
     "explicit_nsfw": r"nsfw|porn\w*|explicit sex|erotic\w*",
 }
-_PATTERNS = {v: re.compile(rf"\b(?:{kw})\b", re.IGNORECASE) for v, kw in _KEYWORDS.items()}
+# One scan for all verticals: at each place the first vertical in this table whose keyword matches counts.
+_KEYWORD = re.compile("|".join(rf"\b(?P<{v}>{kw})\b" for v, kw in _KEYWORDS.items()), re.IGNORECASE)
 _CODE = re.compile(r"```|\bdef \w+\(|\bfunction \w+\(|\bimport \w+|#include|=>|\bconsole\.log\(")
 _MIN_HITS = 2
 _TEXT_CAP = 1500
@@ -91,7 +93,8 @@ def valid_domain(domain: str | None) -> str | None:
 def classify(user_texts: Iterable[str]) -> str:
     """The vertical whose keywords occur most often in the first user turns, else ``unknown``."""
     texts = [cap(t, _TEXT_CAP) for _, t in zip(range(_MAX_TURNS), user_texts, strict=False)]
-    counts = {v: sum(len(p.findall(t)) for t in texts) for v, p in _PATTERNS.items()}
+    counts = Counter({v: 0 for v in _KEYWORDS})
+    counts.update(m.lastgroup for t in texts for m in _KEYWORD.finditer(t))
     counts["software_development"] += 2 * sum(bool(_CODE.search(t)) for t in texts)
     best = max(counts, key=lambda v: counts[v])
     return best if counts[best] >= _MIN_HITS else UNKNOWN

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 from itertools import combinations
 from typing import NamedTuple
 
+from ..sessions.model import TranscriptTurn
 from . import lexicon as lx
 from .model import Context, Hit
-from .text import cap, content_tokens, excerpt, jaccard, sentences, similarity, strip_code, words
+from .text import cap, content_tokens, excerpt, jaccard, prose, sentences, similarity, words
 from .turns import answers, chat_turns
 from .user_reactions import is_negative_reaction
 
@@ -20,33 +22,43 @@ _MIN_CHARS = 120
 def repetition(ctx: Context) -> Iterator[Hit]:
     """After a failure signal (negative reaction, re-ask or regenerate) the answer barely changes."""
     regenerated = {b.turn for b in ctx.snapshot.behaviours if b.type == "regenerate"}
-    previous_ai = previous_user = None
-    gate = False
+    previous_ai = previous_user = reaction = None
     for turn in chat_turns(ctx.snapshot):
         if turn.role == "user":
-            gate = is_negative_reaction(turn.text) or (
-                previous_user is not None
-                and jaccard(content_tokens(cap(turn.text, 500)), content_tokens(cap(previous_user.text, 500))) >= 0.75
-            )
-            previous_user = turn
+            reaction, previous_user = (turn, previous_user), turn
             continue
-        substantial = previous_ai is not None and min(len(previous_ai.text), len(turn.text)) >= _MIN_CHARS
-        if previous_ai is not None and substantial and (gate or previous_ai.index in regenerated):
+        if (
+            previous_ai is not None
+            and min(len(previous_ai.text), len(turn.text)) >= _MIN_CHARS
+            and (previous_ai.index in regenerated or (reaction is not None and _failed(*reaction)))
+        ):
             score = similarity(previous_ai.text, turn.text, ctx.config.max_compare_chars)
             if score >= _SAME_ANSWER:
                 yield Hit(turn.index, score, f"{score:.0%} the same as turn {previous_ai.index} after a failure")
-        previous_ai, gate = turn, False
+        previous_ai, reaction = turn, None
+
+
+def _failed(user: TranscriptTurn, previous_user: TranscriptTurn | None) -> bool:
+    """A negative reaction, or the previous request asked again; only checked where an answer follows."""
+    return is_negative_reaction(user.text) or (
+        previous_user is not None
+        and jaccard(content_tokens(cap(user.text, 500)), content_tokens(cap(previous_user.text, 500))) >= 0.75
+    )
 
 
 _MIN_REQUEST_TOKENS = 4
 _MIN_ANSWER_WORDS = 25
+_REQUEST_CHARS = 1000
 
 
+@lru_cache(maxsize=256)
 def _topic(text: str) -> frozenset[str]:
     return frozenset(t[:5] for t in content_tokens(text) if len(t) >= 4)
 
 
 def _mostly_latin(text: str) -> bool:
+    if text.isascii():
+        return any(c.isalpha() for c in text)
     letters = [c for c in text if c.isalpha()]
     return bool(letters) and sum(c.isascii() for c in letters) / len(letters) > 0.9
 
@@ -55,17 +67,18 @@ def off_topic_drift(ctx: Context) -> Iterator[Hit]:
     """An answer that shares no topic word with its request or the previous answer (English-only)."""
     previous_answer: frozenset[str] = frozenset()
     for user, ai in answers(ctx.snapshot):
-        answer = strip_code(cap(ai.text, 3000))
+        answer = prose(ai.text)
         answer_topic = _topic(answer)
-        if user is not None and _mostly_latin(user.text):
-            request = _topic(cap(user.text, 1000))
-            if (
-                len(request) >= _MIN_REQUEST_TOKENS
-                and len(words(answer)) >= _MIN_ANSWER_WORDS
-                and not request & answer_topic
-                and not previous_answer & answer_topic
-            ):
-                yield Hit(ai.index, 0.4, f'no overlap with request "{excerpt(user.text, 50)}"')
+        request = _topic(cap(user.text, _REQUEST_CHARS)) if user is not None else frozenset()
+        if (
+            user is not None
+            and len(request) >= _MIN_REQUEST_TOKENS
+            and not request & answer_topic
+            and not previous_answer & answer_topic
+            and len(words(answer)) >= _MIN_ANSWER_WORDS
+            and _mostly_latin(cap(user.text, _REQUEST_CHARS))
+        ):
+            yield Hit(ai.index, 0.4, f'no overlap with request "{excerpt(user.text, 50)}"')
         previous_answer = answer_topic
 
 
@@ -82,12 +95,12 @@ class _Claim(NamedTuple):
     topic: frozenset[str]
 
 
-def _claims(text: str) -> list[_Claim]:
-    found = [c for c in sentences(strip_code(cap(text, 3000))) if 4 <= len(c.split()) <= 40][:_MAX_SENTENCES]
-    return [
-        _Claim(c, bool(lx.NEGATION.search(c)), content_tokens(lx.NEGATION.sub(" ", c[:_SENTENCE_CHARS])))
-        for c in found
-    ]
+@lru_cache(maxsize=256)
+def _claims(text: str) -> tuple[_Claim, ...]:
+    found = [c for c in sentences(prose(text)) if 4 <= len(c.split()) <= 40][:_MAX_SENTENCES]
+    return tuple(
+        _Claim(c, bool(lx.NEGATION.search(c)), content_tokens(lx.NEGATION.sub(" ", c[:_SENTENCE_CHARS]))) for c in found
+    )
 
 
 def _flipped(earlier: _Claim, later: _Claim) -> bool:
@@ -101,24 +114,21 @@ def _flipped(earlier: _Claim, later: _Claim) -> bool:
 def self_contradiction(ctx: Context) -> Iterator[Hit]:
     """Pre-filter: a later answer negates an earlier claim, or flips yes/no on the same question, unacknowledged."""
     pairs = list(answers(ctx.snapshot))[-_MAX_ANSWERS:]
-    claims = {ai.index: _claims(ai.text) for _, ai in pairs}
     for (q1, a1), (q2, a2) in combinations(pairs, 2):
         if lx.ACKNOWLEDGE.search(cap(a2.text, 400)):
             continue
         questions = (q1.text if q1 else "", q2.text if q2 else "")
-        if evidence := _contradiction(questions, (a1.text, a2.text), claims[a1.index], claims[a2.index]):
+        if evidence := _contradiction(questions, (a1.text, a2.text)):
             yield Hit(a2.index, 0.4, f"turn {a1.index} vs {a2.index}: {evidence}")
 
 
-def _contradiction(
-    questions: tuple[str, str], texts: tuple[str, str], earlier: list[_Claim], later: list[_Claim]
-) -> str | None:
+def _contradiction(questions: tuple[str, str], texts: tuple[str, str]) -> str | None:
     y1, y2 = _YES_NO.match(texts[0]), _YES_NO.match(texts[1])
     same_question = jaccard(content_tokens(cap(questions[0], 300)), content_tokens(cap(questions[1], 300))) >= 0.5
     if y1 and y2 and y1.group(1).lower() != y2.group(1).lower() and same_question:
         return f"answered {y1.group(1)!r} then {y2.group(1)!r} to the same question"
-    for claim in earlier:
-        for other in later:
+    for claim in _claims(texts[0]):
+        for other in _claims(texts[1]):
             if _flipped(claim, other):
                 return f'"{excerpt(claim.text, 50)}" vs "{excerpt(other.text, 50)}"'
     return None

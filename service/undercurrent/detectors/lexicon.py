@@ -4,11 +4,17 @@ from __future__ import annotations
 
 import re
 
+from .cue import Cue
+
 _F = re.IGNORECASE
 
 
-def _rx(*alternatives: str) -> re.Pattern[str]:
-    return re.compile("|".join(f"(?:{a})" for a in alternatives), _F)
+def _rx(*alternatives: str) -> Cue:
+    return Cue(re.compile("|".join(f"(?:{a})" for a in alternatives), _F))
+
+
+def _one(pattern: str, flags: int = _F) -> Cue:
+    return Cue(re.compile(pattern, flags))
 
 
 NOT_A_CORRECTION = _rx(
@@ -45,7 +51,7 @@ FRUSTRATION = _rx(
     r"\bstill\s+(?:the\s+same|wrong|broken|not\s+working)\b",
     r"\byou\s+keep\s+(?:giving|making|saying|repeating|ignoring|getting)\b",
 )
-SHOUTED_NEGATIVE = re.compile(r"\b(?:WRONG|STILL|AGAIN|STOP|NOT|NEVER)\b")
+SHOUTED_NEGATIVE = _one(r"\b(?:WRONG|STILL|AGAIN|STOP|NOT|NEVER)\b", 0)
 DISSATISFACTION = _rx(
     r"\bnot\s+(?:quite|exactly)\s+(?:right|what)\b",
     r"\bnot\s+what\s+i\s+(?:was\s+looking\s+for|wanted|needed|had\s+in\s+mind)\b",
@@ -72,7 +78,7 @@ CLARIFICATION = _rx(
     r"\bwhat\s+is\s+the\s+(?:difference|point)\s+of\s+(?:that|this|step)\b",
     r"\bin\s+simpler\s+terms\b|\beli5\b",
 )
-TERM_QUESTION = re.compile(
+TERM_QUESTION = _one(
     r"^\W*what(?:'s| is| does| are)\s+(?:an?\s+|the\s+)?[\"'`]?([\w.\- ]{2,40}?)[\"'`]?(?:\s+mean)?\s*\?\s*$", _F
 )
 RE_ASK = _rx(
@@ -186,7 +192,7 @@ CERTAINTY = _rx(
     r"\b(?:will|is)\s+(?:always|never)\s+(?:work|be|fail|happen)\b",
     r"(?<!^)(?<![.!]\s)\bcertainly\b(?!\s*[!,])",
 )
-STOCK_OPENER = re.compile(r"^\W*(?:absolutely|certainly|of\s+course|sure|definitely)\b\s*[!,.]", _F)
+STOCK_OPENER = _one(r"^\W*(?:absolutely|certainly|of\s+course|sure|definitely)\b\s*[!,.]")
 INTERPRETATION = _rx(
     r"\b(?:i'll|i\s+will|let\s+me|i'm\s+going\s+to)\s+assume\b",
     r"\bassuming\s+(?:you|that|this|the)\b",
@@ -209,15 +215,11 @@ ACKNOWLEDGE = _rx(
     r"bad|error)|i\s+(?:was|stand)\s+(?:wrong|corrected)|correction|i\s+misspoke|i\s+made\s+"
     r"(?:a|an)\s+(?:mistake|error))\b",
 )
-NEGATION = re.compile(r"\b(?:not|no|never|isn't|aren't|wasn't|weren't|doesn't|don't|didn't|cannot|can't|won't)\b", _F)
-REPORTED_SPEECH = re.compile(
-    r"^\W*(?:tell|say|write|reply|respond|answer|draft|add|ask)\s+(?:them|him|her|that|to)\b", _F
-)
+NEGATION = _one(r"\b(?:not|no|never|isn't|aren't|wasn't|weren't|doesn't|don't|didn't|cannot|can't|won't)\b")
+REPORTED_SPEECH = _one(r"^\W*(?:tell|say|write|reply|respond|answer|draft|add|ask)\s+(?:them|him|her|that|to)\b")
 NEW_REQUEST = _rx(
     r"^\W*(?:write|give|explain|suggest|recommend|list|make|create|generate|translate|summari[sz]e|describe|"
     r"tell\s+me|show\s+me|find|plan|draft|compose|help\s+me|name|compare|what|how|why|who|which|where|when|"
     r"can\s+you|could\s+you|would\s+you|is|are|do|does|should)\b",
 )
-CONTINUATION = re.compile(
-    r"^\W*(?:please\s+)?(?:continue|go\s+on|keep\s+going|more|next|carry\s+on|proceed)\b", _F
-)
+CONTINUATION = _one(r"^\W*(?:please\s+)?(?:continue|go\s+on|keep\s+going|more|next|carry\s+on|proceed)\b")

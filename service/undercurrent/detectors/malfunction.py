@@ -17,8 +17,10 @@ from .turns import chat_turns
 
 _LOOP_MIN_WORDS = 5
 _LOOP_REPEATS = 3
-_WORD_RUN = re.compile(r"\b(\w{2,})(?:\W+\1\b){5,}", re.IGNORECASE)
+_WORD_RUN = re.compile(r"\b(\w{2,}+)(?:\W+\1\b){5,}", re.IGNORECASE)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")  # category Cc except \t \n \r
 _MOJIBAKE = re.compile(r"Ã[\x80-\xbf©¨§ ]|â€[™œ\x9d“”˜]|ï¿½")
+_SENTENCE_END = re.compile(r"(?<=[.!?。！？])\s+|\n+")
 _LIST_OR_HEADING = re.compile(r"^\s*(?:[-*+#>|]|\d+[.)]|\w[.)]\s)")
 _TERMINAL = set(".!?。！？…:;)]}\"'`»”’*")
 _SCAN = 8000
@@ -51,17 +53,19 @@ def _defect(text: str, finish_reason: str | None) -> tuple[float, str] | None:
 
 
 def _looped_sentence(text: str) -> str | None:
-    prose = strip_code(text)
-    parts = [" ".join(p.split()).lower() for p in re.split(r"(?<=[.!?。！？])\s+|\n+", prose)]
-    counts = Counter(p for p in parts if len(p.split()) >= _LOOP_MIN_WORDS and not _LIST_OR_HEADING.match(p))
-    repeated = [p for p, n in counts.items() if n >= _LOOP_REPEATS]
-    return repeated[0] if repeated else None
+    counts = Counter(" ".join(p.split()) for p in _SENTENCE_END.split(strip_code(text).lower()))
+    repeated = (
+        p
+        for p, n in counts.items()
+        if n >= _LOOP_REPEATS and len(p.split()) >= _LOOP_MIN_WORDS and not _LIST_OR_HEADING.match(p)
+    )
+    return next(repeated, None)
 
 
 def _garbled(text: str) -> str | None:
     if not text:
         return None
-    bad = text.count("\ufffd") + sum(1 for c in text if unicodedata.category(c) == "Cc" and c not in "\n\r\t")
+    bad = text.count("\ufffd") + len(_CONTROL.findall(text))
     if bad >= 3 and bad / len(text) > 0.005:
         return f"{bad} replacement/control characters"
     if len(_MOJIBAKE.findall(text)) >= 3:

@@ -34,7 +34,7 @@ DETECTORS: tuple[Detector, ...] = (
     Detector("ai_asked_clarifying_question", "1", "turn", ai_side.asked_clarifying_question),
     Detector("generate_without_clarifying", "1", "turn", ai_side.generate_without_clarifying),
     Detector("repetition", "1", "turn", dynamics.repetition),
-    Detector("off_topic_drift", "1", "turn", dynamics.off_topic_drift),
+    Detector("off_topic_drift", "2", "turn", dynamics.off_topic_drift),
     Detector("ai_self_contradiction", "1", "session", dynamics.self_contradiction),
     Detector("tool_error", "1", "turn", agent.tool_error),
     Detector("repeated_tool_call", "1", "turn", agent.repeated_tool_call),

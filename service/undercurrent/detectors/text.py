@@ -175,6 +175,7 @@ def words(text: str, limit: int = CAP) -> list[str]:
     return _WORD.findall(cap(text, limit).lower())
 
 
+@lru_cache(maxsize=65536)
 def _stem(word: str) -> str:
     for suffix in ("ing", "ed", "es", "s"):
         if len(word) > len(suffix) + 3 and word.endswith(suffix):
@@ -185,7 +186,7 @@ def _stem(word: str) -> str:
 @lru_cache(maxsize=4096)
 def content_tokens(text: str) -> frozenset[str]:
     """Stemmed words that carry topic: stopwords and one-letter tokens removed."""
-    return frozenset(_stem(w) for w in words(text) if w not in STOPWORDS and len(w) > 1)
+    return frozenset(_stem(w) for w in set(words(text)) - STOPWORDS if len(w) > 1)
 
 
 def jaccard(a: frozenset[str], b: frozenset[str]) -> float:
@@ -201,6 +202,12 @@ def similarity(a: str, b: str, limit: int = CAP) -> float:
 
 def strip_code(text: str) -> str:
     return _FENCE.sub(" ", cap(text, 20_000))
+
+
+@lru_cache(maxsize=256)
+def prose(text: str, limit: int = 3000) -> str:
+    """The capped text with code blocks blanked; cached so the detectors of one session share it."""
+    return strip_code(cap(text, limit))
 
 
 def sentences(text: str, limit: int = CAP) -> list[str]:

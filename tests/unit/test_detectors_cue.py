@@ -1,0 +1,58 @@
+"""The literal pre-check of a cue never changes what the regex finds."""
+
+import re
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from undercurrent.detectors import lexicon
+from undercurrent.detectors.cue import Cue, required_literals
+
+CUES = {name: value for name, value in vars(lexicon).items() if isinstance(value, Cue)}
+
+
+@pytest.mark.parametrize(
+    ("pattern", "literals"),
+    [
+        (r"\bi\s+must\s+(?:decline|refuse)\b", {"decline", "refuse"}),
+        (r"(?:a|b)?xyz", {"xyz"}),
+        (r"\bthat(?:'s| is)\s+wrong", {"that's", "that is"}),
+        (r"foo|bar", {"foo", "bar"}),
+        (r"WRONG", {"wrong"}),
+        (r"\w+", None),
+        (r"foo|\d+", None),
+        (r"caf\u00e9", None),
+    ],
+)
+def test_required_literals(pattern, literals):
+    found = required_literals(re.compile(pattern, re.IGNORECASE))
+    assert (set(found) if found else None) == literals
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["I MUST DECLINE.", "i must\tdecline", "I muſt decline", "I muST refuse", "nothing to see", ""],
+)
+def test_search_agrees_with_the_regex(text):
+    cue = Cue(re.compile(r"\bi\s+must\s+(?:decline|refuse)\b", re.IGNORECASE))
+    assert bool(cue.search(text)) == bool(cue.pattern.search(text))
+
+
+def test_sub_leaves_text_without_literals_unchanged():
+    cue = Cue(re.compile(r"^\W*sure\b\s*[!,.]", re.IGNORECASE))
+    assert cue.sub("", "Sure! Here it is", count=1) == " Here it is"
+    assert cue.sub("", "Here it is") == "Here it is"
+
+
+_WORDS = sorted({w for cue in CUES.values() for s in cue.literals or () for w in s.split()} | {"İ", "ı", "ſ"})
+_TEXTS = st.lists(st.sampled_from(_WORDS) | st.sampled_from([" ", ", ", "! ", "\n", "?"]), max_size=12).map("".join)
+
+
+@given(_TEXTS)
+@pytest.mark.parametrize("name", sorted(CUES))
+def test_every_lexicon_cue_agrees_with_its_regex(name, text):
+    cue = CUES[name]
+    expected = cue.pattern.search(text)
+    found = cue.search(text)
+    assert (found and found.span()) == (expected and expected.span())
