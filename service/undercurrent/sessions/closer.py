@@ -8,6 +8,7 @@ back instead of losing them.
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Sequence
 from typing import Any, Protocol, get_args
@@ -25,6 +26,7 @@ from .store import RedisSessionStore
 
 log = structlog.get_logger(__name__)
 
+YIELD_EVERY = 16
 RESULT_KEYS = ("domain", "domain_source", "detectors", "sampling")
 
 
@@ -74,7 +76,9 @@ class SessionCloser:
         loaded = await self.store.load(claims)
         records: list[dict[str, Any]] = []
         routed: dict[str, list[tuple[bytes | None, bytes, Sequence[tuple[str, bytes]]]]] = {}
-        for snapshot, _wall in loaded:
+        for n, (snapshot, _wall) in enumerate(loaded, 1):
+            if n % YIELD_EVERY == 0:
+                await asyncio.sleep(0)  # close stages are CPU work: let consumers and heartbeats run
             record = base_record(snapshot, closed_at_ms=now_ms)
             topics = [self.settings.topics.sessions]
             for stage in self.stages:
