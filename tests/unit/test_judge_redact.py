@@ -72,3 +72,24 @@ def test_extra_patterns_get_their_own_placeholder() -> None:
 
 def test_phone_regions_are_configurable() -> None:
     assert Redactor(phone_regions=())("ring 07911 123456") == "ring 07911 123456"
+
+
+def test_every_key_pattern_is_guarded_by_a_literal_prefix() -> None:
+    from undercurrent.judge.redact import _KEY_PREFIXES, _KEYS
+
+    samples = {
+        "TOKEN": "eyJhbGciOi.eyJzdWIiOiIx.abcdefghijklmn",
+        "sk": "sk-ant-" + "a" * 24, "stripe": "rk_live_" + "A" * 16, "aws": "AKIA" + "B" * 16,
+        "gh": "ghp_" + "c" * 30, "ghpat": "github_pat_" + "d" * 22, "slack": "xoxb-" + "1" * 10,
+        "google": "AIza" + "e" * 35,
+    }
+    for sample in samples.values():
+        assert any(p.search(sample) for _, p in _KEYS), sample
+        assert any(prefix in sample for prefix in _KEY_PREFIXES), sample
+
+
+def test_phone_numbers_split_by_text_are_each_found() -> None:
+    from undercurrent.judge.redact import Redactor
+
+    text = "call +1 415-555-2671 or, in London, 020 7946 0958, from 9 to 5"
+    assert Redactor()(text) == "call [PHONE] or, in London, [PHONE], from 9 to 5"

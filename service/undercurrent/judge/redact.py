@@ -35,6 +35,21 @@ _KEYS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("API_KEY", r"\bAIza[\w-]{35}"),  # Google
     )
 )
+# One pass for every fixed-format key, and only over text that holds one of the
+# literal prefixes every such key starts with; the JWT alternative is named so it
+# gets its own label.
+_KEY_ANY = re.compile(
+    "|".join(f"(?P<jwt>{p.pattern})" if label == "TOKEN" else f"(?:{p.pattern})" for label, p in _KEYS)
+)
+_KEY_PREFIXES = ("eyJ", "sk-", "k_live_", "k_test_", "AKIA", "ASIA", "ghp_", "gho_", "ghu_", "ghs_", "ghr_",
+                 "github_pat_", "xox", "AIza")
+
+
+def _key_step(text: str) -> str:
+    if not any(prefix in text for prefix in _KEY_PREFIXES):
+        return text
+    return _KEY_ANY.sub(lambda m: "[TOKEN]" if m.lastgroup == "jwt" else "[API_KEY]", text)
+
 _BEARER = re.compile(r"(?i)\b(bearer|basic)\s+[\w.~+/=-]{8,}")
 _ASSIGNED = re.compile(
     r"(?i)\b(password|passwd|pwd|secret|api[_-]?key|access[_-]?token|auth[_-]?token)(\s*[:=]\s*)"
@@ -63,12 +78,12 @@ class Redactor:
         extra = [(label.upper(), re.compile(p)) for label, p in (extra_patterns or {}).items()]
         self._steps: list[Callable[[str], str]] = [
             *(_pattern_step(label, pattern) for label, pattern in extra),
-            *(_pattern_step(label, pattern) for label, pattern in _KEYS),
+            _key_step,
             lambda t: _BEARER.sub(r"\1 [TOKEN]", t),
             lambda t: _ASSIGNED.sub(r"\1\2[SECRET]", t),
             _pattern_step("SECRET", _HEX),
             _opaque_step,
-            _pattern_step("EMAIL", _EMAIL),
+            lambda t: _EMAIL.sub("[EMAIL]", t) if "@" in t else t,
             _card_step,
         ]
         if redact_ips:
@@ -100,6 +115,9 @@ def _looks_random(token: str) -> bool:
 
 
 def _card_step(text: str) -> str:
+    if not _DIGIT_RUN.search(text):
+        return text
+
     def replace(match: re.Match[str]) -> str:
         digits = re.sub(r"[ -]", "", match.group())
         return "[CARD]" if 13 <= len(digits) <= 19 and luhn.is_valid(digits) else match.group()
@@ -119,14 +137,43 @@ def _ip_step(text: str) -> str:
 
 
 def _phone_step(regions: tuple[str, ...]) -> Callable[[str], str]:
+    """libphonenumber's matcher is the slow part of redaction, so it only reads the
+    stretches of text that could hold a number (digits and the separators numbers
+    use), each with a little context on both sides."""
+
     def redact(text: str) -> str:
-        for region in (*regions, "ZZ"):  # "ZZ": unknown region, so only +-prefixed numbers
-            spans = [
-                (m.start, m.end)
-                for m in phonenumbers.PhoneNumberMatcher(text, region, leniency=phonenumbers.Leniency.VALID)
-            ]
-            for start, end in reversed(spans):
-                text = text[:start] + "[PHONE]" + text[end:]
-        return text
+        if not _DIGIT_RUN.search(text):
+            return text
+        windows: list[list[int]] = []
+        for candidate in _PHONE_CANDIDATE.finditer(text):
+            start, end = max(0, candidate.start() - _CONTEXT), min(len(text), candidate.end() + _CONTEXT)
+            if windows and start <= windows[-1][1]:
+                windows[-1][1] = end
+            else:
+                windows.append([start, end])
+        pieces, last = [], 0
+        for start, end in windows:
+            pieces += [text[last:start], _match_phones(text[start:end], regions)]
+            last = end
+        return "".join([*pieces, text[last:]])
 
     return redact
+
+
+def _match_phones(text: str, regions: tuple[str, ...]) -> str:
+    for region in (*regions, "ZZ"):  # "ZZ": unknown region, so only +-prefixed numbers
+        spans = [
+            (m.start, m.end)
+            for m in phonenumbers.PhoneNumberMatcher(text, region, leniency=phonenumbers.Leniency.VALID)
+        ]
+        for start, end in reversed(spans):
+            text = text[:start] + "[PHONE]" + text[end:]
+    return text
+
+
+# No valid number in the supported regions has fewer digits than this, so text
+# without such a run of digits (separators allowed) cannot hold one.
+MIN_PHONE_DIGITS = 6
+_DIGIT_RUN = re.compile(r"\d(?:[\s().\-/]{0,3}\d){%d}" % (MIN_PHONE_DIGITS - 1))
+_PHONE_CANDIDATE = re.compile(r"\+?\(?\d(?:[\s().\-/]{0,3}\d){%d,}" % (MIN_PHONE_DIGITS - 1))
+_CONTEXT = 12
