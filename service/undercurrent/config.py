@@ -46,7 +46,7 @@ class SessionSettings(BaseModel):
     retention_s: int = Field(7 * 24 * 3600, gt=0, description="how long closed sessions stay in Redis")
     dedup_retention_s: int = Field(7 * 24 * 3600, gt=0)
     sweep_interval_s: float = Field(1.0, gt=0)
-    sweep_batch: int = Field(500, ge=1)
+    sweep_batch: int = Field(100, ge=1)
     claim_lease_s: float = Field(60.0, gt=0, description="a claimed close not published by then is retried")
     max_future_skew_s: float = Field(300.0, ge=0)
     watermark_quiet_s: float = Field(

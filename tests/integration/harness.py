@@ -125,7 +125,7 @@ async def produce(bootstrap: str, records: Iterable[tuple[str, str, bytes]]) -> 
 
 
 async def collect(
-    bootstrap: str, topic: str, *, until: int, timeout_s: float = 90.0, settle_s: float = 3.0
+    bootstrap: str, topic: str, *, until: int, timeout_s: float = 180.0, settle_s: float = 3.0
 ) -> list[Any]:
     """Read ``topic`` from the start until ``until`` records arrived (then a little longer, to see extras)."""
     consumer = AIOKafkaConsumer(topic, bootstrap_servers=bootstrap, auto_offset_reset="earliest", group_id=None)

@@ -8,6 +8,7 @@ once.
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 import faust
@@ -24,6 +25,7 @@ from ..sessions.closer import SessionCloser
 from ..sessions.store import RedisSessionStore
 from .kafka import faust_broker_options
 from .pipeline import IngestPipeline, Message
+from .retry import until_done
 from .sink import FaustProducerSink
 from .stages import close_stages
 
@@ -56,7 +58,8 @@ def create_app(settings: Settings, *, registry: CollectorRegistry = REGISTRY) ->
     pipeline = IngestPipeline(settings, store, sink, ingest_metrics)
     budget = BudgetView(settings, UsageLog(store.redis, key=f"{settings.redis_key_prefix}:judge:usage"),
                         SamplingMetrics(registry))
-    closer = SessionCloser(settings, store, sink, session_metrics, bounds, close_stages(settings, registry, bounds, budget))
+    stages = close_stages(settings, registry, bounds, budget)
+    closer = SessionCloser(settings, store, sink, session_metrics, bounds, stages)
     processed: dict[Any, int] = {}
 
     topics = settings.topics
@@ -67,8 +70,12 @@ def create_app(settings: Settings, *, registry: CollectorRegistry = REGISTRY) ->
 
     @app.timer(settings.sessions.sweep_interval_s)
     async def sweep() -> None:
-        while await closer.sweep_once() >= settings.sessions.sweep_batch:
-            pass
+        try:
+            while await closer.sweep_once() >= settings.sessions.sweep_batch:
+                pass
+        except Exception as exc:  # claims are leased: what failed here is retried by a later sweep
+            ingest_metrics.retries.labels("close").inc()
+            log.error("close sweep failed", error=repr(exc))
 
     @app.timer(settings.sampling.budget_refresh_s)
     async def refresh_budget() -> None:
@@ -108,7 +115,8 @@ def _input_agent(
                 for e in events
             ]
             with pipeline.metrics.batch_seconds.labels(topic_name).time():
-                await pipeline.handle(kind, messages)
+                await until_done(partial(pipeline.handle, kind, messages), what=f"ingest-{kind}",
+                                 retries=pipeline.metrics.retries)
             for e in events:
                 processed[e.message.tp] = e.message.offset
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from functools import partial
 from itertools import product
 from typing import Any
 
@@ -22,6 +23,7 @@ from prometheus_client import REGISTRY, CollectorRegistry
 from ..config import Settings
 from ..estimate.weights import ANY, failure_weight_increments
 from ..ingest.kafka import faust_broker_options
+from ..ingest.retry import until_done
 from ..ingest.sink import FaustProducerSink, RecordSink, send_all
 from ..metrics.definitions import JudgeMetrics
 from ..metrics.labels import OTHER, LabelBounds
@@ -188,7 +190,10 @@ def create_judge_app(
 
     async def consume(stream: faust.StreamT) -> None:
         async for events in stream.take_events(settings.judge.batch_max_messages, within=0.2):
-            await asyncio.gather(*(judge.handle(e.message.key, e.message.value) for e in events))
+            await asyncio.gather(*(
+                until_done(partial(judge.handle, e.message.key, e.message.value), what="judge", retries=metrics.retries)
+                for e in events
+            ))
             for e in events:
                 processed[e.message.tp] = e.message.offset
 

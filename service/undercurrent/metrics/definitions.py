@@ -31,6 +31,10 @@ class IngestMetrics:
             "undercurrent_consumer_lag", "Messages behind the partition's high-water mark.",
             ["topic", "partition"], registry=registry,
         )
+        self.retries = Counter(
+            "undercurrent_retries", "Batches retried after a failure (Redis or broker unavailable).",
+            ["stage"], registry=registry,
+        )
 
 
 class SessionMetrics:
@@ -150,4 +154,8 @@ class JudgeMetrics:
         self.consumer_lag = Gauge(
             "undercurrent_judge_queue_lag", "Judge requests waiting in the partition.", ["partition"],
             registry=registry,
+        )
+        self.retries = Counter(
+            "undercurrent_judge_retries", "Judge requests re-handled after Redis or the broker failed.",
+            ["stage"], registry=registry,
         )
