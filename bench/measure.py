@@ -1,0 +1,78 @@
+"""Pure arithmetic of the benchmark: rates, CPU efficiency, and values read from a /metrics page."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from prometheus_client.parser import text_string_to_metric_families
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """What one pass consumed, in how much wall time and CPU time."""
+
+    events: int
+    wall_s: float
+    cpu_s: float
+
+    @property
+    def events_per_s(self) -> float:
+        return self.events / self.wall_s if self.wall_s > 0 else math.nan
+
+    @property
+    def events_per_cpu_s(self) -> float:
+        return self.events / self.cpu_s if self.cpu_s > 0 else math.nan
+
+
+def ratio(part: float, whole: float) -> float:
+    return part / whole if whole > 0 else math.nan
+
+
+def metric_total(page: str, name: str, labels: Mapping[str, str] | None = None) -> float:
+    """Sum of the samples called ``name`` whose labels include ``labels``."""
+    wanted = labels or {}
+    return sum(
+        sample.value
+        for family in text_string_to_metric_families(page)
+        for sample in family.samples
+        if sample.name == name and all(sample.labels.get(k) == v for k, v in wanted.items())
+    )
+
+
+def histogram_buckets(page: str, name: str) -> list[tuple[float, float]]:
+    """Cumulative ``(upper bound, count)`` of histogram ``name``, summed over its label sets."""
+    counts: dict[float, float] = {}
+    for family in text_string_to_metric_families(page):
+        for sample in family.samples:
+            if sample.name == f"{name}_bucket":
+                bound = float(sample.labels["le"])
+                counts[bound] = counts.get(bound, 0.0) + sample.value
+    return sorted(counts.items())
+
+
+def bucket_quantile(buckets: Iterable[tuple[float, float]], q: float) -> float:
+    """Quantile by linear interpolation inside the bucket, as PromQL's ``histogram_quantile`` does."""
+    cumulative = sorted(buckets)
+    if not cumulative or cumulative[-1][1] <= 0:
+        return math.nan
+    rank = q * cumulative[-1][1]
+    lower_bound, lower_count = 0.0, 0.0
+    for bound, count in cumulative:
+        if count >= rank:
+            if math.isinf(bound):
+                return lower_bound
+            share = (rank - lower_count) / (count - lower_count) if count > lower_count else 1.0
+            return lower_bound + (bound - lower_bound) * share
+        lower_bound, lower_count = bound, count
+    return lower_bound
+
+
+def peak_rss_bytes(proc_status: str) -> int:
+    """``VmHWM`` (the resident-set high-water mark) from the text of ``/proc/<pid>/status``."""
+    for line in proc_status.splitlines():
+        if line.startswith("VmHWM:"):
+            value, unit = line.split()[1:3]
+            return int(value) * {"kB": 1024, "mB": 1024**2}[unit]
+    raise ValueError("no VmHWM line in the status text")

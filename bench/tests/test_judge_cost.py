@@ -1,0 +1,39 @@
+import pytest
+from bench.judge_cost import half_width, request_usage, sample_size, usd_per_1000_sessions
+
+from undercurrent.judge.cost import Price, Usage
+
+REQUEST = {"system": "s" * 398, "tools": [], "messages": "m" * 798}  # JSON adds two quote characters
+
+
+@pytest.mark.parametrize(
+    ("cache_hit", "read", "write"),
+    [(True, 101, 0), (False, 0, 101)],
+)
+def test_request_usage_splits_cached_prefix_from_session(cache_hit, read, write):
+    usage = request_usage(REQUEST, output_tokens=50, cache_hit=cache_hit)
+    assert (usage.input_tokens, usage.output_tokens) == (200, 50)
+    assert (usage.cache_read_input_tokens, usage.cache_creation_input_tokens) == (read, write)
+
+
+def test_usd_per_1000_sessions_scales_by_sample_rate():
+    table = {"m": Price(input=1.0, output=10.0, cache_write=2.0, cache_read=0.1)}
+    usage = Usage(input_tokens=1_000, output_tokens=100)  # 0.001 + 0.001 USD
+    assert usd_per_1000_sessions("m", usage, 0.05, table) == pytest.approx(0.1)
+
+
+@pytest.mark.parametrize(
+    ("p", "population", "expected"),
+    [(0.5, None, 2401), (0.5, 10_000, 1937), (0.1, None, 865), (0.0, None, 0)],
+)
+def test_sample_size_for_two_points(p, population, expected):
+    assert sample_size(p, 0.02, population) == expected
+
+
+@pytest.mark.parametrize(("p", "n"), [(0.5, 2401), (0.1, 865)])
+def test_half_width_inverts_sample_size(p, n):
+    assert half_width(p, n) == pytest.approx(0.02, abs=2e-5)
+
+
+def test_finite_population_narrows_the_interval():
+    assert half_width(0.3, 500, 10_000) < half_width(0.3, 500)

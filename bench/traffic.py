@@ -1,0 +1,73 @@
+"""The benchmark's input: real ShareGPT conversations turned into contract events, produced once.
+
+The same events go to two topic pairs, one event per message and in envelopes,
+so every pass of the benchmark reads identical content.
+"""
+
+from __future__ import annotations
+
+import itertools
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import msgspec
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+
+from undercurrent.config import KafkaSettings
+from undercurrent.replay.conversation import Conversation
+from undercurrent.replay.produce import KafkaSender, ReplaySummary, Topics, replay
+from undercurrent.replay.schedule import Event, Window, sessions
+from undercurrent.replay.sharegpt import read_sharegpt
+from undercurrent.replay.synth import SynthOptions
+
+_MAX_MESSAGE_BYTES = 1_048_576
+_KAFKA_OVERHEAD_BYTES = 16 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class Traffic:
+    """Synthesised sessions, in start order, with their totals."""
+
+    sessions: list[list[Event]]
+    events: int
+    mean_event_bytes: float
+
+
+def synthesise(events: int, *, seed: int = 1) -> Traffic:
+    """Whole sessions from ShareGPT until at least ``events`` events (the dataset cycles if needed)."""
+    window = Window.before(time.time_ns() // 1_000_000)
+    options = SynthOptions(session_prefix=f"bench{seed}")
+    taken: list[list[Event]] = []
+    total = 0
+    for session in sessions(_conversations(), seed=seed, window=window, expected=events // 10, options=options):
+        taken.append(session)
+        total += len(session)
+        if total >= events:
+            break
+    encode = msgspec.json.Encoder().encode
+    size = sum(len(encode(event)) for session in taken for event in session)
+    return Traffic(taken, total, size / max(total, 1))
+
+
+def _conversations() -> Iterator[Conversation]:
+    """The dataset, then again under new ids for runs larger than it."""
+    for round_ in itertools.count():
+        for conversation in read_sharegpt():
+            yield msgspec.structs.replace(conversation, id=f"{conversation.id}~{round_}") if round_ else conversation
+
+
+async def create_topics(kafka: KafkaSettings, names: list[str], partitions: int) -> None:
+    admin = AIOKafkaAdminClient(bootstrap_servers=kafka.bootstrap)
+    await admin.start()
+    try:
+        await admin.create_topics([NewTopic(name, partitions, 1) for name in names])
+    finally:
+        await admin.close()
+
+
+async def produce(kafka: KafkaSettings, traffic: Traffic, topics: Topics, envelope_size: int) -> ReplaySummary:
+    async with KafkaSender(kafka, max_request_size=_MAX_MESSAGE_BYTES + _KAFKA_OVERHEAD_BYTES) as sender:
+        return await replay(
+            iter(traffic.sessions), sender, topics, envelope_size=envelope_size, max_message_bytes=_MAX_MESSAGE_BYTES
+        )

@@ -1,0 +1,309 @@
+"""Events per second of the full worker path against raw aiokafka, on identical messages, in one run.
+
+    .venv/bin/python bench/worker_throughput.py [--events 20000] [--envelope 100] [--detectors both]
+
+A private Tansu broker and a private redis-server are started (never the shared
+Redis). ShareGPT conversations become contract events, produced once one per
+message and once in envelopes. Then, per layout:
+
+* raw: one aiokafka consumer, ``getmany`` and the service's msgspec decoder; the ceiling;
+* worker: a real ``undercurrent worker`` process (faust, decode, validate, dedup,
+  Lua session updates in Redis, metrics, session closing and publishing) with
+  detectors on and/or off.
+
+Worker time starts when faust logs ``Ready`` and stops when ``/metrics`` shows
+every event counted ("ingest") and every session closed ("closed"). CPU seconds
+are the worker's own (and, separately, redis-server's) over the same interval.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import gc
+import json
+import math
+import tempfile
+import time
+import uuid
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import psutil
+from aiokafka import AIOKafkaConsumer
+from rich.console import Console
+from rich.table import Table
+
+from measure import Span, bucket_quantile, histogram_buckets, metric_total, ratio
+from traffic import create_topics, produce, synthesise
+from undercurrent.config import KafkaSettings
+from undercurrent.devstack import start_broker, start_redis
+from undercurrent.devstack.stack import Managed
+from undercurrent.events import EventDecoder
+from undercurrent.replay.produce import Topics
+from worker_proc import Profiler, WorkerFailed, WorkerProcess, cpu_seconds
+
+PARTITIONS = 4
+POLL_S = 0.25
+
+
+@dataclass(frozen=True, slots=True)
+class Layout:
+    name: str
+    envelope: int
+    topics: Topics
+    messages: int = 0
+
+
+@dataclass
+class WorkerRun:
+    layout: str
+    detectors: bool
+    ingest: Span
+    closed: Span
+    redis_cpu_s: float
+    broker_cpu_s: float
+    peak_rss_mib: float
+    accepted: float
+    batch_p50_ms: float
+    batch_p99_ms: float
+    detector_runs: float
+    detector_p50_ms: float
+    detector_p99_ms: float
+
+
+@dataclass
+class Results:
+    events: int
+    sessions: int
+    mean_event_bytes: float
+    messages: dict[str, int] = field(default_factory=dict)
+    raw: dict[str, Span] = field(default_factory=dict)
+    workers: list[WorkerRun] = field(default_factory=list)
+    failures: dict[str, str] = field(default_factory=dict)
+
+
+async def raw_pass(kafka: KafkaSettings, topics: Topics, expected: int, timeout_s: float) -> Span:
+    """aiokafka ``getmany`` plus the service's decoder: no faust, no Redis."""
+    decoders = {topics.chat: EventDecoder("chat").decode, topics.client: EventDecoder("client").decode}
+    consumer = AIOKafkaConsumer(
+        topics.chat, topics.client, bootstrap_servers=kafka.bootstrap, group_id=None,
+        auto_offset_reset="earliest", enable_auto_commit=False,
+    )
+    await consumer.start()
+    try:
+        started, cpu = time.perf_counter(), time.process_time()
+        deadline = started + timeout_s
+        seen = 0
+        while seen < expected and time.perf_counter() < deadline:
+            batch = await consumer.getmany(timeout_ms=500)
+            for tp, messages in batch.items():
+                decode = decoders[tp.topic]
+                for message in messages:
+                    seen += len(decode(message.value).events)
+        return Span(seen, time.perf_counter() - started, time.process_time() - cpu)
+    finally:
+        await consumer.stop()
+
+
+def worker_env(run: str, name: str, layout: Layout, bootstrap: str, redis_url: str, detectors: bool) -> dict[str, str]:
+    app = f"{run}-{name}"
+    return {
+        "UNDERCURRENT_APP_ID": app,
+        "UNDERCURRENT_KAFKA__BOOTSTRAP": bootstrap,
+        "UNDERCURRENT_KAFKA__PARTITIONS": str(PARTITIONS),
+        "UNDERCURRENT_REDIS_URL": redis_url,
+        "UNDERCURRENT_REDIS_KEY_PREFIX": app,
+        "UNDERCURRENT_TOPICS__CHAT": layout.topics.chat,
+        "UNDERCURRENT_TOPICS__CLIENT": layout.topics.client,
+        **{f"UNDERCURRENT_TOPICS__{stage.upper()}": f"{app}.{stage}" for stage in
+           ("sessions", "dlq", "judge_requests", "judge_verdicts", "judge_dlq")},
+        # shorter than production so the run ends soon after the last close; the wait adds wall time, not CPU
+        "UNDERCURRENT_SESSIONS__CLOSE_GRACE_S": "1",
+        "UNDERCURRENT_SESSIONS__SWEEP_INTERVAL_S": "0.5",
+        "UNDERCURRENT_SESSIONS__WATERMARK_QUIET_S": "5",
+        "UNDERCURRENT_DETECTORS__ENABLED": "true" if detectors else "false",
+        "UNDERCURRENT_LOG_FORMAT": "json",
+    }
+
+
+def worker_pass(
+    args: argparse.Namespace, run: str, layout: Layout, detectors: bool,
+    stack: dict[str, Managed], events: int, sessions: int, log_dir: Path,
+) -> WorkerRun:
+    name = f"{layout.name}-detectors-{'on' if detectors else 'off'}"
+    env = worker_env(run, name, layout, stack["broker"].url, stack["redis"].url, detectors)
+    worker = WorkerProcess.start(name, env, log_dir)
+    profiler = None
+    try:
+        worker.wait_ready(args.ready_timeout)
+        watched = {key: psutil.Process(pid) for key, pid in
+                   (("worker", worker.pid), ("redis", stack["redis"].proc.pid), ("broker", stack["broker"].proc.pid))}
+        if args.profile:
+            profiler = Profiler.attach(worker.pid, args.profile / f"{name}.txt")
+        started = time.perf_counter()
+        cpu0 = {key: cpu_seconds(p) for key, p in watched.items()}
+        ingest: Span | None = None
+        deadline = started + args.timeout
+        while True:
+            time.sleep(POLL_S)
+            try:
+                page = worker.metrics_page()
+            except OSError as exc:
+                raise WorkerFailed(f"worker {name}: /metrics unreadable ({exc}); log: {worker.log_path}") from exc
+            now, worker_cpu = time.perf_counter(), cpu_seconds(watched["worker"]) - cpu0["worker"]
+            if ingest is None and metric_total(page, "undercurrent_events_total") >= events:
+                ingest = Span(events, now - started, worker_cpu)
+            if ingest is not None and metric_total(page, "undercurrent_sessions_closed_total") >= sessions:
+                closed = Span(events, now - started, worker_cpu)
+                break
+            if now > deadline or worker.proc.poll() is not None:
+                counted = metric_total(page, "undercurrent_events_total")
+                raise WorkerFailed(f"worker {name} did not finish within {args.timeout:.0f}s "
+                                   f"({counted:,.0f} of {events:,} events counted); log: {worker.log_path}")
+        used = {key: cpu_seconds(p) - cpu0[key] for key, p in watched.items()}
+        if profiler is not None:
+            profiler.stop()
+        batches = histogram_buckets(page, "undercurrent_ingest_batch_duration_seconds")
+        detector = histogram_buckets(page, "undercurrent_detector_duration_seconds")
+        return WorkerRun(
+            layout=layout.name,
+            detectors=detectors,
+            ingest=ingest,
+            closed=closed,
+            redis_cpu_s=used["redis"],
+            broker_cpu_s=used["broker"],
+            peak_rss_mib=worker.peak_rss_bytes() / 2**20,
+            accepted=metric_total(page, "undercurrent_events_total", {"outcome": "accepted"}),
+            batch_p50_ms=bucket_quantile(batches, 0.5) * 1000,
+            batch_p99_ms=bucket_quantile(batches, 0.99) * 1000,
+            detector_runs=metric_total(page, "undercurrent_detector_duration_seconds_count"),
+            detector_p50_ms=bucket_quantile(detector, 0.5) * 1000,
+            detector_p99_ms=bucket_quantile(detector, 0.99) * 1000,
+        )
+    finally:
+        if profiler is not None and profiler.proc.poll() is None:
+            profiler.stop()
+        worker.stop()
+
+
+def prepare(args: argparse.Namespace, run: str, kafka: KafkaSettings, console: Console) -> tuple[Results, list[Layout]]:
+    started = time.perf_counter()
+    traffic = synthesise(args.events, seed=args.seed)
+    results = Results(traffic.events, len(traffic.sessions), traffic.mean_event_bytes)
+    console.print(f"synthesised {traffic.events:,} events in {len(traffic.sessions):,} sessions "
+                  f"(mean {traffic.mean_event_bytes:,.0f} bytes) in {time.perf_counter() - started:.1f}s")
+    layouts = []
+    for name, envelope in (("single", 1), (f"envelope{args.envelope}", args.envelope)):
+        topics = Topics(chat=f"{run}.{name}.chat", client=f"{run}.{name}.client")
+        asyncio.run(create_topics(kafka, [topics.chat, topics.client], PARTITIONS))
+        summary = asyncio.run(produce(kafka, traffic, topics, envelope))
+        layouts.append(Layout(name, envelope, topics, summary.messages))
+        results.messages[name] = summary.messages
+        console.print(f"produced {summary.messages:,} messages ({name}) in {summary.seconds:.1f}s")
+    return results, layouts
+
+
+def run(args: argparse.Namespace, console: Console) -> Results:
+    log_dir = Path(tempfile.mkdtemp(prefix="undercurrent-bench-"))
+    run_id = f"bench{uuid.uuid4().hex[:6]}"
+    stack = {"broker": start_broker(log_dir), "redis": start_redis(log_dir)}
+    try:
+        kafka = KafkaSettings(bootstrap=stack["broker"].url)
+        results, layouts = prepare(args, run_id, kafka, console)
+        gc.collect()  # the synthesised traffic is garbage now; keep it out of the timed passes
+        for layout in layouts:
+            results.raw[layout.name] = asyncio.run(raw_pass(kafka, layout.topics, results.events, args.timeout))
+            console.print(f"raw aiokafka, {layout.name}: {results.raw[layout.name].events_per_s:,.0f} events/s")
+        for layout in layouts:
+            for detectors in args.detectors:
+                label = f"worker, {layout.name}, detectors {'on' if detectors else 'off'}"
+                try:
+                    result = worker_pass(
+                        args, run_id, layout, detectors, stack, results.events, results.sessions, log_dir
+                    )
+                except WorkerFailed as exc:
+                    results.failures[label] = str(exc)
+                    console.print(f"[red]{label}: failed[/red]")
+                    continue
+                results.workers.append(result)
+                console.print(f"{label}: {result.ingest.events_per_s:,.0f} events/s")
+        console.print(f"logs: {log_dir}")
+        return results
+    finally:
+        for managed in reversed(stack.values()):
+            managed.stop()
+
+
+def _f(value: float, digits: int = 0) -> str:
+    return "–" if math.isnan(value) else f"{value:,.{digits}f}"
+
+
+def throughput_table(results: Results) -> Table:
+    table = Table(title=f"throughput: {results.events:,} events in {results.sessions:,} sessions, "
+                        f"mean {results.mean_event_bytes:,.0f} B/event")
+    for column in ("path", "layout", "detectors", "events/s", "÷ raw", "events/CPU-s", "÷ raw",
+                   "events/CPU-s to last close", "not accepted"):
+        table.add_column(column, justify="left" if column in ("path", "layout", "detectors") else "right")
+    for name, span in results.raw.items():
+        table.add_row("raw aiokafka", name, "–", _f(span.events_per_s), "1.000", _f(span.events_per_cpu_s), "1.000",
+                      "", "")
+    for w in results.workers:
+        raw = results.raw[w.layout]
+        table.add_row(
+            "worker", w.layout, "on" if w.detectors else "off",
+            _f(w.ingest.events_per_s), _f(ratio(w.ingest.events_per_s, raw.events_per_s), 3),
+            _f(w.ingest.events_per_cpu_s), _f(ratio(w.ingest.events_per_cpu_s, raw.events_per_cpu_s), 3),
+            _f(w.closed.events_per_cpu_s), _f(results.events - w.accepted),
+        )
+    return table
+
+
+def resources_table(results: Results) -> Table:
+    table = Table(title="worker resources (to last close)")
+    for column in ("layout", "detectors", "wall s", "worker CPU s", "redis CPU s", "events/redis CPU-s",
+                   "broker CPU s", "peak RSS MiB", "batch p50/p99 ms", "detector runs", "detector p50/p99 ms"):
+        table.add_column(column, justify="left" if column in ("layout", "detectors") else "right")
+    for w in results.workers:
+        table.add_row(
+            w.layout, "on" if w.detectors else "off", _f(w.closed.wall_s, 1), _f(w.closed.cpu_s, 1),
+            _f(w.redis_cpu_s, 1), _f(ratio(w.closed.events, w.redis_cpu_s)), _f(w.broker_cpu_s, 1),
+            _f(w.peak_rss_mib), f"{_f(w.batch_p50_ms, 1)} / {_f(w.batch_p99_ms, 1)}",
+            _f(w.detector_runs), f"{_f(w.detector_p50_ms, 2)} / {_f(w.detector_p99_ms, 2)}",
+        )
+    return table
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--events", type=int, default=20_000, help="events to synthesise and consume")
+    parser.add_argument("--envelope", type=int, default=100, help="events per envelope message")
+    parser.add_argument("--detectors", choices=("on", "off", "both"), default="both")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--timeout", type=float, default=90.0, help="seconds allowed per pass")
+    parser.add_argument("--ready-timeout", type=float, default=90.0, help="seconds for a worker to join its group")
+    parser.add_argument("--profile", type=Path, help="write py-spy collapsed stacks of each worker here")
+    parser.add_argument("--json", type=Path, help="also write the results here")
+    args = parser.parse_args(argv)
+    args.detectors = {"on": (True,), "off": (False,), "both": (False, True)}[args.detectors]
+    if args.profile:
+        args.profile.mkdir(parents=True, exist_ok=True)
+    return args
+
+
+def main() -> None:
+    args = parse_args()
+    console = Console(width=max(Console().width, 180))
+    results = run(args, console)
+    console.print(throughput_table(results))
+    console.print(resources_table(results))
+    if any(w.accepted != results.events for w in results.workers):
+        console.print("[yellow]some worker accepted a different number of events than were produced[/yellow]")
+    for label, reason in results.failures.items():
+        console.print(f"[red]{label} failed:[/red] {reason}")
+    if args.json:
+        args.json.write_text(json.dumps(asdict(results), indent=1, default=str))
+
+
+if __name__ == "__main__":
+    main()
