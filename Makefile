@@ -33,10 +33,11 @@ demo: $(STAMP)
 	$(BIN)/undercurrent demo
 
 test: $(STAMP) system-tools
+	$(BIN)/ruff check service tests bench dashboards
 	$(BIN)/python -m pytest -q
 
 lint: $(STAMP)
-	$(BIN)/ruff check service tests bench
+	$(BIN)/ruff check service tests bench dashboards
 
 bench: $(STAMP)
 	$(BIN)/python bench/worker_throughput.py

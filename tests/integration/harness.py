@@ -63,7 +63,7 @@ class Deployment:
         env = {**self.env(), "UNDERCURRENT_METRICS_PORT": str(port)}
         proc = subprocess.Popen(
             [sys.executable, "-m", "undercurrent.cli", *(args or ("worker",))],
-            env=env, stdout=open(log_path, "wb"), stderr=subprocess.STDOUT, cwd=ROOT,
+            env=env, stdout=open(log_path, "wb"), stderr=subprocess.STDOUT, cwd=ROOT,  # noqa: SIM115
         )
         worker = Worker(proc, port, log_path)
         self.workers.append(worker)

@@ -16,7 +16,7 @@ COPY = {"event_id": "e2", "session_id": "s1", "ts": "2024-05-01T10:00:00+02:00",
 
 def test_committed_schemas_match_the_structs() -> None:
     for name, schema in schemas().items():
-        assert (SCHEMA_DIR / name).read_text() == render(schema), f"regenerate with python -m undercurrent.events.schema"
+        assert (SCHEMA_DIR / name).read_text() == render(schema), "run python -m undercurrent.events.schema"
 
 
 CASES = [

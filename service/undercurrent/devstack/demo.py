@@ -43,7 +43,9 @@ def run_demo(options: DemoOptions, console: Console, *, wait_for_ctrl_c: bool = 
             "UNDERCURRENT_LOG_FORMAT": "json",
         }
         try:
-            console.print(f"broker [bold]{stack.bootstrap}[/], redis [bold]{stack.redis_url}[/], logs in {options.log_dir}")
+            console.print(
+                f"broker [bold]{stack.bootstrap}[/], redis [bold]{stack.redis_url}[/], logs in {options.log_dir}"
+            )
             worker = spawn("worker", ["worker"], {**env, "UNDERCURRENT_METRICS_PORT": str(port)}, options.log_dir,
                            f"http://127.0.0.1:{port}/metrics")
             children.append(worker)

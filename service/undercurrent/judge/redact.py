@@ -174,6 +174,6 @@ def _match_phones(text: str, regions: tuple[str, ...]) -> str:
 # No valid number in the supported regions has fewer digits than this, so text
 # without such a run of digits (separators allowed) cannot hold one.
 MIN_PHONE_DIGITS = 6
-_DIGIT_RUN = re.compile(r"\d(?:[\s().\-/]{0,3}\d){%d}" % (MIN_PHONE_DIGITS - 1))
-_PHONE_CANDIDATE = re.compile(r"\+?\(?\d(?:[\s().\-/]{0,3}\d){%d,}" % (MIN_PHONE_DIGITS - 1))
+_DIGIT_RUN = re.compile(rf"\d(?:[\s().\-/]{{0,3}}\d){{{MIN_PHONE_DIGITS - 1}}}")
+_PHONE_CANDIDATE = re.compile(rf"\+?\(?\d(?:[\s().\-/]{{0,3}}\d){{{MIN_PHONE_DIGITS - 1},}}")
 _CONTEXT = 12
