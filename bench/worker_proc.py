@@ -21,6 +21,7 @@ import psutil
 
 from measure import peak_rss_bytes
 from undercurrent.devstack import free_port
+from undercurrent.devstack.stack import stop_process
 
 ROOT = Path(__file__).resolve().parents[1]
 READY_LINE = b"[^Worker]: Ready"
@@ -80,13 +81,7 @@ class WorkerProcess:
         return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
 
     def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(30)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+        stop_process(self.proc, 30)
 
 
 @dataclass

@@ -18,6 +18,7 @@ from typing import Any
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
 from undercurrent.devstack import free_port
+from undercurrent.devstack.stack import stop_process
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -81,13 +82,7 @@ class Worker:
     log_path: Path
 
     def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(30)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+        stop_process(self.proc, 30)
 
     def kill(self) -> None:
         self.proc.send_signal(signal.SIGKILL)

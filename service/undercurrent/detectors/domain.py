@@ -11,19 +11,9 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 
+from ..metrics.labels import VERTICALS
 from .text import cap
 
-VERTICALS: tuple[str, ...] = (
-    "software_development", "data_science_ml", "it_infrastructure",
-    "legal", "finance_accounting", "consulting_strategy",
-    "marketing_advertising", "sales_crm", "hr_recruiting", "customer_support", "product_management",
-    "healthcare_medical", "education_academic", "ecommerce_retail", "real_estate",
-    "manufacturing_supply_chain", "energy_utilities", "government_public_sector", "travel_hospitality",
-    "insurance", "telecommunications",
-    "creative_writing", "content_production", "media_entertainment", "design_ux",
-    "personal_lifestyle", "gaming", "general_knowledge", "translation_language", "math_science",
-    "adversarial_invalid", "explicit_nsfw", "ambiguous_unclear",
-)  # fmt: skip
 UNKNOWN = "unknown"
 KNOWN_DOMAINS = frozenset(VERTICALS) | {UNKNOWN}
 

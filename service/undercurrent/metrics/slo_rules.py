@@ -19,17 +19,9 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
-Archetype = Literal[
-    "any",
-    "confidence_trap",
-    "silent_mismatch",
-    "drift",
-    "death_spiral",
-    "contradiction_unravel",
-    "walkaway",
-    "partial_recovery",
-    "mystery_failure",
-]
+from ..judge.verdict import ARCHETYPES
+
+Archetype = Literal[("any", *ARCHETYPES)]  # type: ignore[valid-type]
 Visibility = Literal["visible", "invisible", "mixed"]
 
 SLI_WINDOWS = ("5m", "30m", "1h", "2h", "6h", "1d", "3d")
