@@ -52,7 +52,7 @@ class Run:
     judged_at: float = 0.0  # time.monotonic() when Prometheus had seen every judge request
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def binaries() -> dict[str, str]:
     try:
         return locate_binaries()
@@ -60,14 +60,14 @@ def binaries() -> dict[str, str]:
         pytest.fail(str(exc), pytrace=False)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def webhook() -> Iterator[tuple[Webhook, str]]:
     receiver = Webhook()
     with receiver.serve() as url:
         yield receiver, url
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def alertmanager(
     binaries: dict[str, str], webhook: tuple[Webhook, str], tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Process]:
@@ -76,7 +76,7 @@ def alertmanager(
     process.stop()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def runs(
     binaries: dict[str, str],
     alertmanager: Process,
