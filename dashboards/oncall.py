@@ -43,7 +43,7 @@ def build(uid: str) -> db.Dashboard:
                         unit="percentunit",
                     ),
                     table_panel(
-                        "Top movers: lower 95% bound minus yesterday's rate",
+                        "Top movers: last hour's lower 95% bound minus the trailing day's rate",
                         q.top_movers,
                         "percentunit",
                         [by_archetype],

@@ -39,7 +39,7 @@ firing_alerts = (
 )
 top_movers = (
     f"topk(10, {estimate('1h', NAMED_ARCHETYPES, '_lower95')}\n"
-    f"- {estimate('1d', NAMED_ARCHETYPES)} offset 1h)"
+    f"- {estimate('1d', NAMED_ARCHETYPES)})"
 )
 
 # Feature SLO

@@ -41,6 +41,7 @@ from .monitoring import (
 BASE_CONVERSATIONS = 100
 DRIFT_COPIES = 3  # x 10 Drift scenarios = 30 spike sessions
 SETTLE_TIMEOUT_S = 150
+ENSEMBLE_K = 3  # every session judged three times, so the self-disagreement panel has ensembles to count
 
 
 @dataclass
@@ -132,6 +133,7 @@ def _start_run(
         "UNDERCURRENT_SAMPLING__USD_PER_HOUR": "1000",
         "UNDERCURRENT_JUDGE__REQUESTS_PER_MINUTE": "60000",
         "UNDERCURRENT_JUDGE__MAX_RETRIES": "0",
+        "UNDERCURRENT_JUDGE__ENSEMBLE_K": str(ENSEMBLE_K),
         "UNDERCURRENT_SESSIONS__WATERMARK_QUIET_S": "2",
         "ANTHROPIC_BASE_URL": judge.base_url,
         "ANTHROPIC_API_KEY": "test-key",
@@ -162,4 +164,4 @@ def _produce_broken_event(deployment: Deployment) -> None:
 
 def _all_judged(run: Run) -> bool:
     requests = value(run.prometheus.url, "sum(undercurrent_judge_requests_total)")
-    return requests is not None and requests >= run.sessions
+    return requests is not None and requests >= run.sessions * ENSEMBLE_K

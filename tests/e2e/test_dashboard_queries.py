@@ -13,12 +13,6 @@ from .monitoring import query, wait_until
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(480)]  # includes starting both runs
 
 # (dashboard, panel title) -> why the panel cannot have data in a fresh Prometheus after one replay.
-NO_DATA_EXPECTED = {
-    ("oncall", "Top movers: lower 95% bound minus yesterday's rate"):
-        "compares the last hour with the daily rate one hour ago (offset 1h); a fresh Prometheus has no such past",
-    ("judge", "Self-disagreement: share of ensembles that split, last hour"):
-        "undercurrent_judge_disagreement_total gets a series only when an ensemble (judge.ensemble_k > 1) disagrees",
-}
 
 
 def _committed_queries(name: str) -> list[tuple[str, str]]:
@@ -49,9 +43,7 @@ def test_every_panel_query_returns_data_after_a_replay(name: str, prometheus: st
         except ValueError as exc:
             failed.append(f"{title}: {exc}")
             continue
-        if not result and (name, title) not in NO_DATA_EXPECTED:
+        if not result:
             empty.append(f"{title}: {expr}")
-        if result and (name, title) in NO_DATA_EXPECTED:
-            empty.append(f"{title} now returns data: remove it from NO_DATA_EXPECTED")
     assert failed == [], "queries Prometheus rejects:\n" + "\n".join(failed)
     assert empty == [], "queries without data:\n" + "\n".join(empty)

@@ -146,6 +146,8 @@ def _phone_step(regions: tuple[str, ...]) -> Callable[[str], str]:
             return text
         windows: list[list[int]] = []
         for candidate in _PHONE_CANDIDATE.finditer(text):
+            if sum(c.isdigit() for c in candidate.group()) > MAX_PHONE_DIGITS:
+                continue  # a run of numbers (a table, an id), longer than any dialable number
             start, end = max(0, candidate.start() - _CONTEXT), min(len(text), candidate.end() + _CONTEXT)
             if windows and start <= windows[-1][1]:
                 windows[-1][1] = end
@@ -174,6 +176,8 @@ def _match_phones(text: str, regions: tuple[str, ...]) -> str:
 # No valid number in the supported regions has fewer digits than this, so text
 # without such a run of digits (separators allowed) cannot hold one.
 MIN_PHONE_DIGITS = 6
+# E.164 allows 15 digits; a national trunk prefix and an extension may add a few.
+MAX_PHONE_DIGITS = 20
 _DIGIT_RUN = re.compile(rf"\d(?:[\s().\-/]{{0,3}}\d){{{MIN_PHONE_DIGITS - 1}}}")
 _PHONE_CANDIDATE = re.compile(rf"\+?\(?\d(?:[\s().\-/]{{0,3}}\d){{{MIN_PHONE_DIGITS - 1},}}")
 _CONTEXT = 12

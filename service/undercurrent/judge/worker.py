@@ -57,6 +57,8 @@ def preinitialise(metrics: JudgeMetrics, bounds: LabelBounds) -> None:
     ):
         metrics.failure_weight.labels(archetype, visibility, feature, domain)
         metrics.failure_variance.labels(archetype, visibility, feature, domain)
+    for archetype in ARCHETYPES:
+        metrics.disagreement.labels(archetype)
 
 
 class Judge:
