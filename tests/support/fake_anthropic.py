@@ -3,7 +3,7 @@
 It serves ``POST /v1/messages`` in-process on a free port, answers each request
 with the next scripted :class:`Reply` (or, when the script is empty, a verdict
 derived from the request by a fixed rule), and records every request it got.
-It is a test double: nothing outside ``tests/`` may use it.
+It is a test double for tests and benchmarks: the service and the demo never use it.
 """
 
 from __future__ import annotations
