@@ -118,8 +118,11 @@ def worker_env(run: str, name: str, layout: Layout, bootstrap: str, redis_url: s
         "UNDERCURRENT_TOPICS__CLIENT": layout.topics.client,
         **{f"UNDERCURRENT_TOPICS__{stage.upper()}": f"{app}.{stage}" for stage in
            ("sessions", "dlq", "judge_requests", "judge_verdicts", "judge_dlq")},
-        # shorter than production so the run ends soon after the last close; the wait adds wall time, not CPU
-        "UNDERCURRENT_SESSIONS__CLOSE_GRACE_S": "1",
+        # Every replayed session is already past its idle timeout, so without a grace it would close while the
+        # rest of the traffic is still being ingested. Eight quiet seconds per session keep closing out of the
+        # ingest measurement (decode, validate, dedup, Redis update, metrics); closing is then measured on its
+        # own up to the last close. The wait adds wall time, not CPU.
+        "UNDERCURRENT_SESSIONS__CLOSE_GRACE_S": "8",
         "UNDERCURRENT_SESSIONS__SWEEP_INTERVAL_S": "0.5",
         "UNDERCURRENT_SESSIONS__WATERMARK_QUIET_S": "5",
         "UNDERCURRENT_DETECTORS__ENABLED": "true" if detectors else "false",
