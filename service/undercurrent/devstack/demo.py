@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -31,7 +32,14 @@ def judge_enabled() -> bool:
     return bool(os.environ.get("ANTHROPIC_API_KEY"))
 
 
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def run_demo(options: DemoOptions, console: Console, *, wait_for_ctrl_c: bool = True) -> dict[str, float]:
+    # Ctrl-C and SIGTERM both stop everything the demo started, even when it runs as a background job.
+    signal.signal(signal.SIGINT, _interrupt)
+    signal.signal(signal.SIGTERM, _interrupt)
     options.log_dir.mkdir(parents=True, exist_ok=True)
     children: list[Child] = []
     with LocalStack(redis_url=os.environ.get("UNDERCURRENT_REDIS_URL"), log_dir=options.log_dir) as stack:
