@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/detectors_bench.py --limit 3000            # median and p99 per session, cost per detector
     .venv/bin/python bench/detectors_bench.py --limit 3000 --examples 4  # plus firing rates and excerpts
+    .venv/bin/python bench/detectors_bench.py --limit 3000 --reports before.jsonl  # every report, to diff two runs
 
 ShareGPT carries text only: turns get synthetic timestamps 30 s apart, there are no
 behaviour events and the session closes at its last turn, so behaviour signals and
@@ -14,6 +15,9 @@ import argparse
 import statistics
 import time
 from collections import Counter, defaultdict
+from pathlib import Path
+
+import msgspec
 
 from undercurrent.detectors import DETECTORS, run_session_detectors
 from undercurrent.detectors.model import Context, DetectorConfig
@@ -65,6 +69,7 @@ def main() -> None:
     parser.add_argument("--limit", type=int, default=3000, help="conversations to read")
     parser.add_argument("--skip", type=int, default=0)
     parser.add_argument("--examples", type=int, default=0, help="evidence excerpts to print per signal")
+    parser.add_argument("--reports", type=Path, help="write each session's report here as JSON lines, to diff runs")
     args = parser.parse_args()
 
     snapshots = [to_snapshot(c) for c in read_sharegpt(skip=args.skip, limit=args.limit)]
@@ -72,16 +77,20 @@ def main() -> None:
     fired: Counter[str] = Counter()
     domains: Counter[str] = Counter()
     examples: dict[str, list[str]] = defaultdict(list)
+    reports = []
     for snapshot in snapshots:
         started = time.process_time()
         report = run_session_detectors(snapshot)
         durations_ms.append((time.process_time() - started) * 1000)
+        reports.append({"session_id": snapshot.session_id, "report": report})
         domains[report.domain] += 1
         for signal in report.signals:
             fired[signal.name] += 1
             if len(examples[signal.name]) < args.examples:
                 examples[signal.name].append(f"{snapshot.session_id} t{signal.turns}: {signal.evidence}")
 
+    if args.reports:
+        args.reports.write_bytes(b"\n".join(msgspec.json.encode(r) for r in reports) + b"\n")
     n = len(snapshots)
     turns = sum(len(s.turns) for s in snapshots)
     print(f"sessions={n} turns={turns} detectors={len(DETECTORS)} (CPU time of this process)")

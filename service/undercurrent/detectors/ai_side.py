@@ -6,11 +6,9 @@ import re
 from collections.abc import Iterator
 
 from . import lexicon as lx
-from .model import Context, Hit
-from .text import cap, excerpt, prose, sentences, strip_code, words
+from .model import Context, DetectorConfig, Hit
+from .text import cap, excerpt, sentences, strip_code, words
 from .turns import answers
-
-_HEAD = 1500
 
 
 def _cue(text: str) -> str:
@@ -19,13 +17,13 @@ def _cue(text: str) -> str:
 
 def refuses_or_declines(ctx: Context) -> Iterator[Hit]:
     for _, ai in answers(ctx.snapshot):
-        if m := lx.REFUSAL.search(cap(ai.text, _HEAD)):
+        if m := lx.REFUSAL.search(ctx.config.answer(ai.text)):
             yield Hit(ai.index, 0.8, _cue(m.group(0)))
 
 
 def asserts_knowledge_limit(ctx: Context) -> Iterator[Hit]:
     for _, ai in answers(ctx.snapshot):
-        if m := lx.KNOWLEDGE_LIMIT.search(cap(ai.text, _HEAD)):
+        if m := lx.KNOWLEDGE_LIMIT.search(ctx.config.answer(ai.text)):
             yield Hit(ai.index, 0.8, _cue(m.group(0)))
 
 
@@ -38,7 +36,7 @@ _SPECIFIC = re.compile(
 def performative_hedge(ctx: Context) -> Iterator[Hit]:
     """A disclaimer followed by confident specifics or a full deliverable: a candidate, not a verdict."""
     for _, ai in answers(ctx.snapshot):
-        text = cap(ai.text, 4000)
+        text = ctx.config.answer(ai.text)
         m = lx.AI_DISCLAIMER.search(text)
         if not m or lx.REFUSAL.search(text):
             continue
@@ -50,7 +48,7 @@ def performative_hedge(ctx: Context) -> Iterator[Hit]:
 def overconfidence(ctx: Context) -> Iterator[Hit]:
     """Certainty markers with no hedge anywhere in the answer: a prior for the confidence trap."""
     for _, ai in answers(ctx.snapshot):
-        text = lx.STOCK_OPENER.sub("", prose(ai.text), count=1)
+        text = lx.STOCK_OPENER.sub("", ctx.config.answer_prose(ai.text), count=1)
         m = lx.CERTAINTY.search(text)
         if m and not lx.HEDGE.search(text):
             yield Hit(ai.index, 0.5, f"certainty {_cue(m.group(0))} without hedges")
@@ -63,16 +61,16 @@ _TERSE_ANSWER_WORDS = 30
 _SPEAKER = re.compile(r"(?:^|\s)[A-Z][a-z]+:\s")
 
 
-def _clarifying_question(text: str) -> str | None:
+def _clarifying_question(text: str, config: DetectorConfig) -> str | None:
     """A question to the user asking for something needed, not a closer, a rhetorical question or dialogue."""
-    body = prose(text)
+    body = config.answer_prose(text)
     if "?" not in body:
         offer = _if_you_tell_me(body)
         return offer if offer and len(_SPEAKER.findall(body)) < 2 else None
     if len(_SPEAKER.findall(body)) >= 2:
         return None
-    questions = [q for q in sentences(body, 3000) if q.endswith("?") and not lx.GENERIC_CLOSER.search(q)]
-    n_words = len(words(body))
+    questions = [q for q in sentences(body, len(body)) if q.endswith("?") and not lx.GENERIC_CLOSER.search(q)]
+    n_words = len(words(body, len(body)))
     for question in questions:
         addressed = _ADDRESSED.search(question) and len(question.split()) <= _QUESTION_WORDS
         if addressed and (lx.CLARIFYING_ASK.search(question) or n_words <= _SHORT_ANSWER_WORDS):
@@ -90,7 +88,7 @@ def _if_you_tell_me(body: str) -> str | None:
 
 def asked_clarifying_question(ctx: Context) -> Iterator[Hit]:
     for _, ai in answers(ctx.snapshot):
-        if question := _clarifying_question(ai.text):
+        if question := _clarifying_question(ai.text, ctx.config):
             yield Hit(ai.index, 0.7, _cue(question))
 
 
@@ -106,13 +104,13 @@ def generate_without_clarifying(ctx: Context) -> Iterator[Hit]:
         request = cap(user.text, 300).strip()
         n_words = len(words(request))
         vague = lx.VAGUE_REQUEST.search(request)
-        answer = cap(ai.text, 6000)
+        answer = ctx.config.answer(ai.text)
         if (
             vague
             and n_words <= _SHORT_REQUEST_WORDS
             and "```" not in user.text
-            and len(words(answer, 6000)) >= _LONG_ANSWER_WORDS
-            and not _clarifying_question(answer)
+            and len(words(answer, len(answer))) >= _LONG_ANSWER_WORDS
+            and not _clarifying_question(ai.text, ctx.config)
             and not lx.INTERPRETATION.search(answer)
         ):
             yield Hit(ai.index, 0.4, f"vague request {_cue(request)} answered at length without asking")

@@ -10,6 +10,7 @@ runs the regex only when one is there, which most turns are not.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from re import _constants as sre  # type: ignore[attr-defined]
 from re import _parser  # type: ignore[attr-defined]
 from typing import Any
@@ -72,7 +73,9 @@ def required_literals(pattern: re.Pattern[str]) -> Strings | None:
     return required if required and all(s.isascii() for s in required) else None
 
 
+@lru_cache(maxsize=1024)
 def fold(text: str) -> str:
+    """Lower-cased text for the literal pre-check; cached, since every cue of a session folds the same views."""
     low = text.lower()
     return low if low.isascii() else low.replace("ſ", "s").replace("ı", "i")
 

@@ -11,7 +11,7 @@ from typing import NamedTuple
 from ..sessions.model import TranscriptTurn
 from . import lexicon as lx
 from .model import Context, Hit
-from .text import cap, content_tokens, excerpt, jaccard, prose, sentences, similarity, words
+from .text import cap, content_tokens, excerpt, jaccard, sentences, similarity, words
 from .turns import answers, chat_turns
 from .user_reactions import is_negative_reaction
 
@@ -32,7 +32,8 @@ def repetition(ctx: Context) -> Iterator[Hit]:
             and min(len(previous_ai.text), len(turn.text)) >= _MIN_CHARS
             and (previous_ai.index in regenerated or (reaction is not None and _failed(*reaction)))
         ):
-            score = similarity(previous_ai.text, turn.text, ctx.config.max_compare_chars)
+            view = ctx.config.answer
+            score = similarity(view(previous_ai.text), view(turn.text), ctx.config.max_compare_chars)
             if score >= _SAME_ANSWER:
                 yield Hit(turn.index, score, f"{score:.0%} the same as turn {previous_ai.index} after a failure")
         previous_ai, reaction = turn, None
@@ -67,7 +68,7 @@ def off_topic_drift(ctx: Context) -> Iterator[Hit]:
     """An answer that shares no topic word with its request or the previous answer (English-only)."""
     previous_answer: frozenset[str] = frozenset()
     for user, ai in answers(ctx.snapshot):
-        answer = prose(ai.text)
+        answer = ctx.config.answer_prose(ai.text)
         answer_topic = _topic(answer)
         request = _topic(cap(user.text, _REQUEST_CHARS)) if user is not None else frozenset()
         if (
@@ -75,14 +76,13 @@ def off_topic_drift(ctx: Context) -> Iterator[Hit]:
             and len(request) >= _MIN_REQUEST_TOKENS
             and not request & answer_topic
             and not previous_answer & answer_topic
-            and len(words(answer)) >= _MIN_ANSWER_WORDS
+            and len(words(answer, len(answer))) >= _MIN_ANSWER_WORDS
             and _mostly_latin(cap(user.text, _REQUEST_CHARS))
         ):
             yield Hit(ai.index, 0.4, f'no overlap with request "{excerpt(user.text, 50)}"')
         previous_answer = answer_topic
 
 
-_MAX_ANSWERS = 6
 _MAX_SENTENCES = 15
 _SENTENCE_CHARS = 200
 _MIN_CLAIM_TOKENS = 3
@@ -96,11 +96,13 @@ class _Claim(NamedTuple):
 
 
 @lru_cache(maxsize=256)
-def _claims(text: str) -> tuple[_Claim, ...]:
-    found = [c for c in sentences(prose(text)) if 4 <= len(c.split()) <= 40][:_MAX_SENTENCES]
-    return tuple(
+def _claims(body: str) -> tuple[_Claim, ...]:
+    """Short sentences with enough topic words to compare; the only ones ``_flipped`` can pair."""
+    found = [c for c in sentences(body, len(body)) if 4 <= len(c.split()) <= 40][:_MAX_SENTENCES]
+    claims = (
         _Claim(c, bool(lx.NEGATION.search(c)), content_tokens(lx.NEGATION.sub(" ", c[:_SENTENCE_CHARS]))) for c in found
     )
+    return tuple(c for c in claims if len(c.topic) >= _MIN_CLAIM_TOKENS)
 
 
 def _flipped(earlier: _Claim, later: _Claim) -> bool:
@@ -108,27 +110,28 @@ def _flipped(earlier: _Claim, later: _Claim) -> bool:
     if earlier.negated == later.negated:
         return False
     a, b = earlier.topic, later.topic
-    return min(len(a), len(b)) >= _MIN_CLAIM_TOKENS and (a <= b or b <= a)
+    return a <= b or b <= a
 
 
 def self_contradiction(ctx: Context) -> Iterator[Hit]:
     """Pre-filter: a later answer negates an earlier claim, or flips yes/no on the same question, unacknowledged."""
-    pairs = list(answers(ctx.snapshot))[-_MAX_ANSWERS:]
+    pairs = list(answers(ctx.snapshot))[-ctx.config.answers_compared :]
     for (q1, a1), (q2, a2) in combinations(pairs, 2):
         if lx.ACKNOWLEDGE.search(cap(a2.text, 400)):
             continue
         questions = (q1.text if q1 else "", q2.text if q2 else "")
-        if evidence := _contradiction(questions, (a1.text, a2.text)):
+        bodies = (ctx.config.answer_prose(a1.text), ctx.config.answer_prose(a2.text))
+        if evidence := _contradiction(questions, (a1.text, a2.text), bodies):
             yield Hit(a2.index, 0.4, f"turn {a1.index} vs {a2.index}: {evidence}")
 
 
-def _contradiction(questions: tuple[str, str], texts: tuple[str, str]) -> str | None:
+def _contradiction(questions: tuple[str, str], texts: tuple[str, str], bodies: tuple[str, str]) -> str | None:
     y1, y2 = _YES_NO.match(texts[0]), _YES_NO.match(texts[1])
     same_question = jaccard(content_tokens(cap(questions[0], 300)), content_tokens(cap(questions[1], 300))) >= 0.5
     if y1 and y2 and y1.group(1).lower() != y2.group(1).lower() and same_question:
         return f"answered {y1.group(1)!r} then {y2.group(1)!r} to the same question"
-    for claim in _claims(texts[0]):
-        for other in _claims(texts[1]):
+    for claim in _claims(bodies[0]):
+        for other in _claims(bodies[1]):
             if _flipped(claim, other):
                 return f'"{excerpt(claim.text, 50)}" vs "{excerpt(other.text, 50)}"'
     return None

@@ -2,6 +2,10 @@
 
 Language-independent except the unterminated-prose check, which only applies to text
 written in a script that ends sentences with punctuation.
+
+Loops and garbling are looked for in the answer view (head and tail); the marks of a
+cut-off answer (fence parity, the last line) are read from the whole text, whose end the
+view might not show as it is. Both are cheap: a count and a look at the last line.
 """
 
 from __future__ import annotations
@@ -12,7 +16,7 @@ from collections import Counter
 from collections.abc import Iterator
 
 from .model import Context, Hit
-from .text import cap, excerpt, strip_code
+from .text import excerpt, strip_code
 from .turns import chat_turns
 
 _LOOP_MIN_WORDS = 5
@@ -23,23 +27,21 @@ _MOJIBAKE = re.compile(r"Ã[\x80-\xbf©¨§ ]|â€[™œ\x9d“”˜]|ï¿½")
 _SENTENCE_END = re.compile(r"(?<=[.!?。！？])\s+|\n+")
 _LIST_OR_HEADING = re.compile(r"^\s*(?:[-*+#>|]|\d+[.)]|\w[.)]\s)")
 _TERMINAL = set(".!?。！？…:;)]}\"'`»”’*")
-_SCAN = 8000
 
 
 def malfunction(ctx: Context) -> Iterator[Hit]:
     for turn in chat_turns(ctx.snapshot):
         if turn.role != "assistant":
             continue
-        reason = _defect(turn.text, turn.finish_reason)
+        reason = _defect(turn.text, ctx.config.answer(turn.text), turn.finish_reason)
         if reason:
             yield Hit(turn.index, reason[0], reason[1])
 
 
-def _defect(text: str, finish_reason: str | None) -> tuple[float, str] | None:
+def _defect(text: str, body: str, finish_reason: str | None) -> tuple[float, str] | None:
     if finish_reason == "length":
         return 1.0, "finish_reason=length"
-    body = cap(text, _SCAN)
-    if body.count("```") % 2 == 1 and len(text) <= _SCAN:
+    if text.count("```") % 2 == 1:
         return 0.9, "unbalanced code fence"
     if loop := _looped_sentence(body):
         return 0.9, f'repeated {_LOOP_REPEATS}+ times: "{excerpt(loop, 50)}"'
@@ -47,7 +49,7 @@ def _defect(text: str, finish_reason: str | None) -> tuple[float, str] | None:
         return 0.9, f"word loop {excerpt(m.group(0), 40)!r}"
     if garbled := _garbled(body):
         return 0.8, garbled
-    if len(text) <= _SCAN and _unterminated(text):
+    if _unterminated(text):
         return 0.6, f'ends mid-sentence: "…{excerpt(text.rstrip()[-40:], 40)}"'
     return None
 

@@ -8,6 +8,7 @@ from typing import Literal
 import msgspec
 
 from ..sessions.model import SessionSnapshot
+from .text import head_tail, prose
 
 Visibility = Literal["none", "visible", "invisible", "mixed"]
 Scope = Literal["turn", "session"]
@@ -63,9 +64,20 @@ class DetectorConfig(msgspec.Struct, frozen=True, kw_only=True):
     rating_negative_max: float = 2.0
     repeat_tool_min: int = 3
     max_compare_chars: int = 2000
+    answer_head_chars: int = 1500
+    answer_tail_chars: int = 500
+    answers_compared: int = 6
 
     def walkaway_gap_for(self, feature: str) -> float:
         return self.walkaway_gap_by_feature.get(feature, self.walkaway_gap_s)
+
+    def answer(self, text: str) -> str:
+        """The bounded view of an assistant answer that every text detector reads (see ``text``)."""
+        return head_tail(text, self.answer_head_chars, self.answer_tail_chars)
+
+    def answer_prose(self, text: str) -> str:
+        """The same view with code blocks blanked."""
+        return prose(text, self.answer_head_chars, self.answer_tail_chars)
 
 
 class Context(msgspec.Struct, frozen=True, kw_only=True):

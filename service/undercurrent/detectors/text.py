@@ -1,6 +1,13 @@
 """Cheap, bounded text helpers shared by the detectors.
 
 Every helper caps its input, so no detector does unbounded work on a long turn.
+
+Text-window policy: detectors read an assistant answer through one bounded view, its
+first ``head`` and last ``tail`` characters (``DetectorConfig.answer_head_chars`` and
+``answer_tail_chars``), joined by a blank line so no sentence spans the cut. Openers
+(refusals, disclaimers, the question asked) sit in the head; closers and the marks of a
+cut-off answer (no final punctuation, a loop running to the end) sit in the tail. A
+detector may read less than the view (an opening apology), never more.
 """
 
 from __future__ import annotations
@@ -10,7 +17,7 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz
 
-CAP = 2000
+CAP = 4000  # a backstop above the default answer view; callers bound their text first
 _WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)?", re.UNICODE)
 _FENCE = re.compile(r"```.*?(?:```|\Z)", re.DOTALL)
 _SENTENCE = re.compile(r"(?<=[.!?。！？])\s+|\n+")
@@ -204,10 +211,23 @@ def strip_code(text: str) -> str:
     return _FENCE.sub(" ", cap(text, 20_000))
 
 
+_CUT = "\n\n"
+
+
+def head_tail(text: str, head: int, tail: int) -> str:
+    """The first ``head`` and last ``tail`` characters of a longer text, the whole of a shorter one."""
+    if len(text) <= head + tail:
+        return text
+    return text[:head] + _CUT + text[len(text) - tail :]
+
+
 @lru_cache(maxsize=256)
-def prose(text: str, limit: int = 3000) -> str:
-    """The capped text with code blocks blanked; cached so the detectors of one session share it."""
-    return strip_code(cap(text, limit))
+def prose(text: str, head: int, tail: int) -> str:
+    """The head-and-tail view of the text with code blocks blanked; cached so a session's detectors share it.
+
+    Code is blanked before the cut, so a fence split by the cut cannot hide the prose after it.
+    """
+    return head_tail(strip_code(text), head, tail)
 
 
 def sentences(text: str, limit: int = CAP) -> list[str]:

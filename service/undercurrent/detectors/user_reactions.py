@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from rapidfuzz import fuzz, process
 
+from ..sessions.model import TranscriptTurn
 from . import lexicon as lx
 from .model import Context, Hit
 from .text import STOPWORDS, cap, content_tokens, excerpt, first_sentence, jaccard, similarity, words
@@ -58,7 +59,7 @@ def asks_clarification(ctx: Context) -> Iterator[Hit]:
             continue
         if m := lx.CLARIFICATION.search(head):
             yield Hit(r.user.index, 0.7, _cue(m.group(0)))
-        elif (term := lx.TERM_QUESTION.match(head)) and term.group(1).lower() in r.answered.text.lower():
+        elif (term := lx.TERM_QUESTION.match(head)) and term.group(1).lower() in _answer_lower(r.answered, ctx):
             yield Hit(r.user.index, 0.6, f"asks about {term.group(1)!r} from the answer")
 
 
@@ -127,6 +128,7 @@ def is_negative_reaction(text: str) -> bool:
 
 
 _CONTEXT_TURNS = 4
+_USER_CHARS = 1500
 
 
 def abandons_thread(ctx: Context) -> Iterator[Hit]:
@@ -141,7 +143,7 @@ def abandons_thread(ctx: Context) -> Iterator[Hit]:
         if not (lx.NEW_REQUEST.search(head) or head.rstrip().endswith(("?", "please", "please."))):
             continue
         context = [t for t in chat_turns(ctx.snapshot) if t.index < r.user.index][-_CONTEXT_TURNS:]
-        previous = frozenset().union(*(content_tokens(cap(t.text, 1500)) for t in context))
+        previous = frozenset().union(*(content_tokens(_bounded(t, ctx)) for t in context))
         if tokens & previous:
             continue
         unresolved = _open_question(r.answered.text) or (
@@ -151,6 +153,14 @@ def abandons_thread(ctx: Context) -> Iterator[Hit]:
         )
         if unresolved:
             yield Hit(r.user.index, 0.6, f"new topic {_cue(r.user.text)} leaves turn {r.answered.index} open")
+
+
+def _answer_lower(turn: TranscriptTurn, ctx: Context) -> str:
+    return ctx.config.answer(turn.text).lower()
+
+
+def _bounded(turn: TranscriptTurn, ctx: Context) -> str:
+    return ctx.config.answer(turn.text) if turn.role == "assistant" else cap(turn.text, _USER_CHARS)
 
 
 def _open_question(answer: str) -> bool:
