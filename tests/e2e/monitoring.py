@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import json
 import shutil
-import signal
 import subprocess
 import threading
 import time
@@ -23,6 +22,7 @@ from starlette.responses import Response
 
 from tests.support.fake_anthropic import FakeAnthropic, Reply, rule_verdict, session_data
 from undercurrent.devstack import free_port
+from undercurrent.devstack.stack import stop_process
 
 from .configs import alertmanager_config, prometheus_config, shorten_rule_file
 
@@ -85,13 +85,7 @@ class Process:
             return False
 
     def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(15)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+        stop_process(self.proc, 15)
 
 
 def start_alertmanager(binary: str, work_dir: Path, webhook_url: str) -> Process:

@@ -8,7 +8,6 @@ import signal
 import subprocess
 import sys
 import time
-import urllib.request
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -18,6 +17,7 @@ from typing import Any
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
 from undercurrent.devstack import free_port
+from undercurrent.devstack.processes import scrape, total
 from undercurrent.devstack.stack import stop_process
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -88,23 +88,9 @@ class Worker:
         self.proc.send_signal(signal.SIGKILL)
         self.proc.wait()
 
-    def metrics(self) -> str:
-        with urllib.request.urlopen(f"http://127.0.0.1:{self.metrics_port}/metrics", timeout=5) as response:
-            return response.read().decode()
-
     def sample(self, name: str, **labels: str) -> float:
         """Sum of a metric's samples whose labels include ``labels``."""
-        total = 0.0
-        for line in self.metrics().splitlines():
-            if not line.startswith(name):
-                continue
-            head, _, value = line.rpartition(" ")
-            metric, _, label_text = head.partition("{")
-            if metric != name:
-                continue
-            if all(f'{k}="{v}"' in label_text for k, v in labels.items()):
-                total += float(value)
-        return total
+        return total(scrape(f"http://127.0.0.1:{self.metrics_port}/metrics"), name, **labels)
 
 
 async def produce(bootstrap: str, records: Iterable[tuple[str, str, bytes]]) -> None:
