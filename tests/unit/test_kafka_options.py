@@ -4,7 +4,7 @@ import pytest
 from pydantic import SecretStr
 
 from undercurrent.config import KafkaSettings
-from undercurrent.replay.kafka_options import client_options
+from undercurrent.ingest.kafka import client_options, faust_broker_options
 
 
 def test_plaintext_passes_only_the_connection():
@@ -39,3 +39,16 @@ def test_ssl_builds_a_context():
     options = client_options(KafkaSettings(security_protocol="SSL"))
     assert isinstance(options["ssl_context"], ssl.SSLContext)
     assert options["security_protocol"] == "SSL"
+
+
+def test_faust_gets_the_same_sasl_settings():
+    kafka = KafkaSettings(
+        security_protocol="SASL_SSL", sasl_mechanism="PLAIN", sasl_username="svc", sasl_password=SecretStr("pw")
+    )
+    credentials = faust_broker_options(kafka)["broker_credentials"]
+    assert (credentials.username, credentials.password, credentials.mechanism.value) == ("svc", "pw", "PLAIN")
+    assert isinstance(credentials.ssl_context, ssl.SSLContext)
+
+
+def test_faust_plaintext_needs_no_credentials():
+    assert faust_broker_options(KafkaSettings()) == {}

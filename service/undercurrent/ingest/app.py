@@ -23,7 +23,7 @@ from ..sampling.stage import BudgetView
 from ..sampling.usage_log import UsageLog
 from ..sessions.closer import SessionCloser
 from ..sessions.store import RedisSessionStore
-from .kafka import faust_app
+from .kafka import faust_app, partition_lag
 from .pipeline import IngestPipeline, Message
 from .retry import until_done
 from .sink import FaustProducerSink
@@ -73,10 +73,8 @@ def create_app(settings: Settings, *, registry: CollectorRegistry = REGISTRY) ->
     @app.timer(5.0)
     async def probe() -> None:
         session_metrics.open.set(await store.open_count())
-        for tp, offset in list(processed.items()):
-            highwater = app.consumer.highwater(tp)
-            if highwater is not None:
-                ingest_metrics.consumer_lag.labels(tp.topic, str(tp.partition)).set(max(0, highwater - offset - 1))
+        for tp, lag in partition_lag(app.consumer, processed):
+            ingest_metrics.consumer_lag.labels(tp.topic, str(tp.partition)).set(lag)
 
     @app.on_before_shutdown.connect  # type: ignore[misc]
     async def close_store(sender: faust.App, **_: Any) -> None:

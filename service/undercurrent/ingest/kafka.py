@@ -1,7 +1,8 @@
-"""Kafka connection options (TLS, SASL) and the faust app factory, from settings."""
+"""Kafka connection options (TLS, SASL), the faust app factory and consumer lag, from settings."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import faust
@@ -10,26 +11,49 @@ from aiokafka.helpers import create_ssl_context
 from ..config import KafkaSettings, Settings
 
 
-def faust_broker_options(kafka: KafkaSettings) -> dict[str, Any]:
-    """``faust.App`` keyword arguments for the configured security protocol."""
-    if kafka.security_protocol == "PLAINTEXT":
-        return {}
-    ssl_context = None
+def client_options(kafka: KafkaSettings) -> dict[str, Any]:
+    """aiokafka client arguments (connection and security) shared by every client of the project."""
+    options: dict[str, Any] = {
+        "bootstrap_servers": kafka.bootstrap,
+        "security_protocol": kafka.security_protocol,
+    }
     if kafka.security_protocol in ("SSL", "SASL_SSL"):
-        ssl_context = create_ssl_context(
+        options["ssl_context"] = create_ssl_context(
             cafile=kafka.ssl_cafile, certfile=kafka.ssl_certfile, keyfile=kafka.ssl_keyfile
         )
+    if kafka.security_protocol in ("SASL_PLAINTEXT", "SASL_SSL"):
+        if kafka.sasl_mechanism is None or kafka.sasl_username is None or kafka.sasl_password is None:
+            protocol = kafka.security_protocol
+            raise ValueError(f"{protocol} needs sasl_mechanism, sasl_username and sasl_password")
+        options["sasl_mechanism"] = kafka.sasl_mechanism
+        options["sasl_plain_username"] = kafka.sasl_username
+        options["sasl_plain_password"] = kafka.sasl_password.get_secret_value()
+    return options
+
+
+def faust_broker_options(kafka: KafkaSettings) -> dict[str, Any]:
+    """The same security settings as :func:`client_options`, in the shape ``faust.App`` takes."""
+    options = client_options(kafka)
+    if kafka.security_protocol == "PLAINTEXT":
+        return {}
     if kafka.security_protocol == "SSL":
-        return {"broker_credentials": faust.SSLCredentials(ssl_context)}
-    password = kafka.sasl_password.get_secret_value() if kafka.sasl_password else None
+        return {"broker_credentials": faust.SSLCredentials(options["ssl_context"])}
     return {
         "broker_credentials": faust.SASLCredentials(
-            username=kafka.sasl_username,
-            password=password,
-            ssl_context=ssl_context,
-            mechanism=kafka.sasl_mechanism or "PLAIN",
+            username=options["sasl_plain_username"],
+            password=options["sasl_plain_password"],
+            ssl_context=options.get("ssl_context"),
+            mechanism=options["sasl_mechanism"],
         )
     }
+
+
+def partition_lag(consumer: Any, processed: dict[Any, int]) -> Iterator[tuple[Any, int]]:
+    """``(topic partition, messages behind its high-water mark)`` for the partitions processed so far."""
+    for tp, offset in list(processed.items()):
+        highwater = consumer.highwater(tp)
+        if highwater is not None:
+            yield tp, max(0, highwater - offset - 1)
 
 
 def faust_app(app_id: str, settings: Settings, **options: Any) -> faust.App:

@@ -22,7 +22,7 @@ from prometheus_client import REGISTRY, CollectorRegistry
 
 from ..config import Settings
 from ..estimate.weights import ANY, failure_weight_increments
-from ..ingest.kafka import faust_app
+from ..ingest.kafka import faust_app, partition_lag
 from ..ingest.retry import until_done
 from ..ingest.sink import FaustProducerSink, RecordSink, send_all
 from ..metrics.definitions import JudgeMetrics
@@ -189,10 +189,8 @@ def create_judge_app(
 
     @app.timer(5.0)
     async def probe() -> None:
-        for tp, offset in list(processed.items()):
-            highwater = app.consumer.highwater(tp)
-            if highwater is not None:
-                metrics.consumer_lag.labels(str(tp.partition)).set(max(0, highwater - offset - 1))
+        for tp, lag in partition_lag(app.consumer, processed):
+            metrics.consumer_lag.labels(str(tp.partition)).set(lag)
 
     @app.on_before_shutdown.connect  # type: ignore[misc]
     async def close(sender: faust.App, **_: Any) -> None:

@@ -20,7 +20,7 @@ from aiokafka import AIOKafkaProducer
 from aiokafka.partitioner import DefaultPartitioner
 
 from ..config import KafkaSettings
-from .kafka_options import client_options
+from ..ingest.kafka import client_options
 from .packing import Message, Packer
 from .schedule import Event, interleave
 
