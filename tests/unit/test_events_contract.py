@@ -8,6 +8,7 @@ import jsonschema
 import pytest
 
 from undercurrent.events import EventDecoder
+from undercurrent.events.decode import MAX_ATTRS_DEPTH, nesting_exceeds
 from undercurrent.events.schema import SCHEMA_DIR, render, schemas
 
 TURN = {"event_id": "e1", "session_id": "s1", "ts": 1700000000000, "type": "turn", "role": "user", "text": "hi"}
@@ -86,3 +87,57 @@ def test_multilingual_text_is_accepted() -> None:
     body = {**TURN, "text": "안녕하세요 — 你好 — مرحبا 👋"}
     [event] = EventDecoder("chat").decode(json.dumps(body, ensure_ascii=False).encode()).events
     assert event.text == body["text"]
+
+
+def _with_attrs_nested(depth: int) -> bytes:
+    attrs = '{"a":' * depth + "1" + "}" * depth
+    return json.dumps(TURN)[:-1].encode() + b', "attrs": ' + attrs.encode() + b"}"
+
+
+@pytest.mark.parametrize(
+    ("depth", "reason"),
+    [(1, None), (MAX_ATTRS_DEPTH, None), (MAX_ATTRS_DEPTH + 1, "schema"), (900, "schema"), (1000, "schema")],
+)
+def test_attrs_nesting_is_bounded(depth: int, reason: str | None) -> None:
+    decoded = EventDecoder("chat").decode(_with_attrs_nested(depth))
+    assert [r.reason for r in decoded.rejects] == ([reason] if reason else [])
+    assert len(decoded.events) == (0 if reason else 1)
+
+
+@pytest.mark.parametrize(
+    ("value", "limit", "exceeds"),
+    [
+        ({}, 1, False),
+        ({"a": 1}, 1, False),
+        ({"a": {"b": 1}}, 1, True),
+        ({"a": [1, [2]]}, 2, True),
+        ({"a": [1, [2]]}, 3, False),
+        ([{"a": 1}], 2, False),
+        ([{"a": {}}], 2, True),
+        ("text", 0, False),
+    ],
+)
+def test_nesting_depth_counts_dicts_and_lists(value: object, limit: int, exceeds: bool) -> None:
+    assert nesting_exceeds(value, limit) is exceeds
+
+
+@pytest.mark.parametrize(
+    ("ts", "accepted"),
+    [
+        (1_700_000_000_000, True),
+        (1_700_000_060_000, True),
+        (1_700_000_060_001, False),
+        ("9999-12-31T23:59:59Z", False),
+        (10**30, False),
+    ],
+)
+def test_events_after_the_limit_are_future_timestamps(ts: object, accepted: bool) -> None:
+    decoded = EventDecoder("chat").decode(json.dumps({**TURN, "ts": ts}).encode(), not_after_ms=1_700_000_060_000)
+    assert [r.reason for r in decoded.rejects] == ([] if accepted else ["future_timestamp"])
+
+
+def test_a_future_item_rejects_only_itself_in_an_envelope() -> None:
+    data = json.dumps({"events": [TURN, {**TURN, "event_id": "e9", "ts": 10**30}]}).encode()
+    decoded = EventDecoder("chat").decode(data, not_after_ms=1_800_000_000_000)
+    assert [e.event_id for e in decoded.events] == ["e1"]
+    assert [r.reason for r in decoded.rejects] == ["future_timestamp"]

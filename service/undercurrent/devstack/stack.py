@@ -16,6 +16,7 @@ import socket
 import subprocess
 import tempfile
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -97,7 +98,8 @@ def redis_answers(url: str) -> bool:
         return False
 
 
-def start_redis(log_dir: Path, *, port: int | None = None) -> Managed:
+def start_redis(log_dir: Path, *, port: int | None = None, extra_args: Sequence[str] = ()) -> Managed:
+    """A private ``redis-server`` without persistence; ``extra_args`` override its options (later wins)."""
     binary = shutil.which("redis-server")
     if binary is None:
         raise StackError("redis-server not found: install Debian's redis-server or set UNDERCURRENT_REDIS_URL")
@@ -105,7 +107,7 @@ def start_redis(log_dir: Path, *, port: int | None = None) -> Managed:
     log_path = log_dir / f"redis-{port}.log"
     proc = subprocess.Popen(
         [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-         "--dir", str(log_dir), "--logfile", str(log_path)],
+         "--dir", str(log_dir), "--logfile", str(log_path), *extra_args],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
     )
     _wait_for_port(port, proc, "redis-server")

@@ -2,21 +2,30 @@
 
 One message holds one event or an envelope ``{"events": [...]}``. A bad event
 inside an envelope rejects only itself: its siblings are still accepted.
+
+Two rules go beyond the JSON Schema: ``attrs`` may nest at most
+:data:`MAX_ATTRS_DEPTH` levels (deeper JSON cannot be decoded, stored and read
+back safely), and an event may not lie further in the future than the caller's
+``not_after_ms`` (it would hold its session open for the maximum duration).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 import msgspec
 
-from .model import CLIENT_TYPES, ChatEvent, ClientEvent, Envelope, Event
+from .model import CLIENT_TYPES, ChatEvent, ClientEvent, Envelope, Event, ts_millis
 
 TopicKind = Literal["chat", "client"]
-RejectReason = Literal["oversized", "malformed_json", "unknown_type", "wrong_topic", "schema"]
+RejectReason = Literal[
+    "oversized", "malformed_json", "unknown_type", "wrong_topic", "schema", "future_timestamp", "processing_error"
+]
+MAX_ATTRS_DEPTH = 32
 
 _KNOWN_TYPES = frozenset(("turn", *CLIENT_TYPES))
+_TOO_DEEP = "JSON nested too deeply to decode"
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +47,23 @@ class _TypeProbe(msgspec.Struct):
     type: str | None = None
 
 
+def nesting_exceeds(value: Any, limit: int) -> bool:
+    """True when ``value`` (decoded JSON) nests dicts or lists more than ``limit`` levels deep."""
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict):
+            children = item.values()
+        elif isinstance(item, list):
+            children = item
+        else:
+            continue
+        if depth > limit:
+            return True
+        stack.extend((child, depth + 1) for child in children)
+    return False
+
+
 class EventDecoder:
     """Decoder for one input topic; reuse one instance per topic (it is not cheap to build)."""
 
@@ -49,7 +75,8 @@ class EventDecoder:
         self._event = msgspec.json.Decoder(ChatEvent if kind == "chat" else ClientEvent)
         self._probe = msgspec.json.Decoder(_TypeProbe)
 
-    def decode(self, data: bytes) -> Decoded:
+    def decode(self, data: bytes, *, not_after_ms: int | None = None) -> Decoded:
+        """Events and rejects of one message; events later than ``not_after_ms`` are rejected."""
         out = Decoded()
         if len(data) > self.max_message_bytes:
             out.rejects.append(
@@ -64,23 +91,37 @@ class EventDecoder:
         except msgspec.DecodeError as exc:
             out.rejects.append(Reject(data, "malformed_json", str(exc)))
             return out
+        except RecursionError:
+            out.rejects.append(Reject(data, "schema", _TOO_DEEP))
+            return out
         items = [data] if envelope.events is msgspec.UNSET else [bytes(raw) for raw in envelope.events]
         for item in items:
-            self._decode_one(item, out)
+            self._decode_one(item, out, not_after_ms)
         return out
 
-    def _decode_one(self, data: bytes, out: Decoded) -> None:
+    def _decode_one(self, data: bytes, out: Decoded, not_after_ms: int | None) -> None:
         try:
-            out.events.append(self._event.decode(data))
+            event = self._event.decode(data)
         except msgspec.ValidationError as exc:
             out.rejects.append(self._classify(data, exc))
+            return
         except msgspec.DecodeError as exc:
             out.rejects.append(Reject(data, "malformed_json", str(exc)))
+            return
+        except RecursionError:
+            out.rejects.append(Reject(data, "schema", _TOO_DEEP))
+            return
+        if event.attrs and nesting_exceeds(event.attrs, MAX_ATTRS_DEPTH):
+            out.rejects.append(Reject(data, "schema", f"attrs nest deeper than {MAX_ATTRS_DEPTH} levels"))
+        elif not_after_ms is not None and ts_millis(event.ts) > not_after_ms:
+            out.rejects.append(Reject(data, "future_timestamp", f"ts {event.ts} is after {not_after_ms} ms"))
+        else:
+            out.events.append(event)
 
     def _classify(self, data: bytes, exc: msgspec.ValidationError) -> Reject:
         try:
             event_type = self._probe.decode(data).type
-        except msgspec.DecodeError:
+        except (msgspec.DecodeError, RecursionError):
             event_type = None
         if event_type is not None and event_type not in _KNOWN_TYPES:
             return Reject(data, "unknown_type", f"unknown event type {event_type!r}")

@@ -80,8 +80,10 @@ class IngestPipeline:
         marks: dict[str, int] = {}
         dead: list[tuple[bytes | None, bytes, list[tuple[str, bytes]]]] = []
         counts: Counter[tuple[str, str]] = Counter()
+        now_ms = int(time.time() * 1000)
+        not_after_ms = now_ms + int(self.settings.sessions.max_future_skew_s * 1000)
         for message in messages:
-            decoded = decoder.decode(message.value)
+            decoded = decoder.decode(message.value, not_after_ms=not_after_ms)
             events.extend(decoded.events)
             if decoded.events:
                 mark = f"{message.topic}/{message.partition}"
@@ -94,17 +96,16 @@ class IngestPipeline:
         if dead:
             await send_all(self.sink, self.settings.topics.dlq, dead)
             log.warning("dead-lettered", topic=messages[0].topic, count=len(dead))
-        await self._apply(events, marks, counts)
+        await self._apply(events, marks, counts, now_ms)
         topic = messages[0].topic if messages else kind
         for (event_type, outcome), n in counts.items():
             self.metrics.events.labels(topic, event_type, outcome).inc(n)
         return counts
 
     async def _apply(
-        self, events: list[Event], marks: dict[str, int], counts: Counter[tuple[str, str]]
+        self, events: list[Event], marks: dict[str, int], counts: Counter[tuple[str, str]], now_ms: int
     ) -> None:
         sessions = self.settings.sessions
-        now_ms = int(time.time() * 1000)
         open_ttl = int(sessions.max_duration_s + sessions.retention_s + 3600)
         for start in range(0, max(len(events), 1), APPLY_CHUNK):
             chunk = events[start : start + APPLY_CHUNK]
