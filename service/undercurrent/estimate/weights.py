@@ -40,19 +40,12 @@ class WeightIncrement(msgspec.Struct, frozen=True, kw_only=True):
         }
 
 
-def failure_weight_increments(
-    archetypes: Iterable[str], visibility: str, *, pi: float, feature: str, domain: str
-) -> tuple[WeightIncrement, ...]:
-    """Increments for one judged session; empty when the session did not fail.
+def failing_archetypes(archetypes: Iterable[str], visibility: str) -> tuple[str, ...]:
+    """The archetypes a verdict counts a failure for, ``any`` last; empty when the session did not fail.
 
-    ``feature`` and ``domain`` must be the session's bounded label values, the
-    ones its ``undercurrent_sessions_closed_total`` increment carried, never the
-    judge's domain: numerator and denominator must count the same stratum.
     A session fails when ``visibility`` is not ``none``; a failure without a named
-    archetype counts as ``mystery_failure``.
+    archetype counts as ``mystery_failure``. Inconsistent verdicts are rejected.
     """
-    if not (math.isfinite(pi) and 0 < pi <= 1):
-        raise ValueError(f"pi must be in (0, 1], got {pi!r}")
     if visibility not in VISIBILITIES:
         raise ValueError(f"unknown visibility {visibility!r}")
     failing = set(archetypes) - {NO_FAILURE}
@@ -63,8 +56,27 @@ def failure_weight_increments(
         if failing:
             raise ValueError(f"visibility 'none' contradicts failing archetypes {sorted(failing)}")
         return ()
-    weight, variance = 1 / pi, (1 - pi) / pi**2
     names = [a for a in ARCHETYPES if a in failing] or [UNATTRIBUTED]
+    return (*names, ANY)
+
+
+def check_probability(pi: float) -> None:
+    if not (math.isfinite(pi) and 0 < pi <= 1):
+        raise ValueError(f"pi must be in (0, 1], got {pi!r}")
+
+
+def failure_weight_increments(
+    archetypes: Iterable[str], visibility: str, *, pi: float, feature: str, domain: str
+) -> tuple[WeightIncrement, ...]:
+    """Increments for one judged session; empty when the session did not fail.
+
+    ``feature`` and ``domain`` must be the session's bounded label values, the
+    ones its ``undercurrent_sessions_closed_total`` increment carried, never the
+    judge's domain: numerator and denominator must count the same stratum.
+    """
+    check_probability(pi)
+    names = failing_archetypes(archetypes, visibility)
+    weight, variance = 1 / pi, (1 - pi) / pi**2
     return tuple(
         WeightIncrement(
             archetype=name,
@@ -74,5 +86,5 @@ def failure_weight_increments(
             weight=weight,
             variance=variance,
         )
-        for name in (*names, ANY)
+        for name in names
     )

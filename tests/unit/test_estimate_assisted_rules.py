@@ -1,0 +1,50 @@
+from __future__ import annotations
+
+import pytest
+import yaml
+
+from undercurrent.estimate import assisted_rules as rules
+from undercurrent.estimate.rules import WINDOWS
+
+
+def _records() -> dict[str, str]:
+    return {r["record"]: r["expr"] for g in rules.rule_groups()["groups"] for r in g["rules"]}
+
+
+def test_rule_names_are_unique_and_the_file_parses() -> None:
+    names = [r["record"] for g in rules.rule_groups()["groups"] for r in g["rules"]]
+    assert len(names) == len(set(names))
+    assert yaml.safe_load(rules.render())["groups"]
+
+
+@pytest.mark.parametrize("window", list(WINDOWS))
+@pytest.mark.parametrize("level", rules.LEVELS, ids=lambda level: level.cell)
+@pytest.mark.parametrize("estimator", [*rules.ESTIMATORS, "chosen"])
+@pytest.mark.parametrize("suffix", rules.BOUNDS)
+def test_every_level_window_estimator_and_bound_is_recorded(window, level, estimator, suffix) -> None:
+    assert rules.output(level, estimator, window, suffix) in _records()
+
+
+@pytest.mark.parametrize(
+    "counter",
+    [rules.SAMPLED, rules.JUDGED, rules.INCLUSION_WEIGHT, rules.PREDICTED, rules.PREDICTED_SQ,
+     rules.PREDICTED_SQ_WEIGHT, rules.FAILURE_WEIGHT, rules.FAILURE_WEIGHT_SQ, rules.PREDICTION_WEIGHT,
+     rules.HIT_WEIGHT, rules.HIT_WEIGHT_SQ],
+)
+def test_every_counter_is_read_through_increase_in_every_window(counter) -> None:
+    exprs = "\n".join(_records().values())
+    for window in WINDOWS:
+        assert f"increase({counter}[{window}])" in exprs
+
+
+def test_judge_sums_are_reweighted_by_the_response_ratio_of_their_stratum() -> None:
+    records = _records()
+    ratio = rules.response_ratio("1h")
+    assert "clamp_max(" in records[ratio] and "* 0 + 1" in records[ratio]
+    squared = rules.cell_sum(rules.LEVELS[0], "failure_weight_sq", "1h")
+    assert records[squared].endswith(f"on (feature, domain) group_left () ({ratio} ^ 2)")
+
+
+def test_rates_guard_against_levels_without_sessions() -> None:
+    for level in rules.LEVELS:
+        assert "> 0)" in _records()[rules.cell_sum(level, "closed", "1h")]
