@@ -9,13 +9,21 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
-from undercurrent.judge.cost import Price, Usage, cost_usd
+from undercurrent.judge.cost import LIST_PRICES, Price, Usage, cost_usd
 
 CHARS_PER_TOKEN = 4
 Z95 = 1.959964
+# The Message Batches API bills every token kind at half the list price; prompt caching applies on top.
+BATCH_DISCOUNT = 0.5
+# Mean tokens per judged session, measured by bench/judge_throughput.py on 200 real ShareGPT
+# sessions (docs/performance.md): the session part, the cached prefix (instructions and tool
+# schema), and the assumed verdict length.
+SESSION_TOKENS = 1898
+PREFIX_TOKENS = 1704
+OUTPUT_TOKENS = 400
 
 # Share of all transcripts showing each archetype (taxonomy §5.1: counts of 100,000 WildChat transcripts).
 ARCHETYPE_RATES: Mapping[str, float] = {
@@ -63,3 +71,41 @@ def half_width(p: float, n: int, population: int | None = None, z: float = Z95) 
     """The ± of a proportion near ``p`` from a simple random sample of ``n``."""
     fpc = (population - n) / (population - 1) if population and population > 1 else 1.0
     return z * math.sqrt(p * (1 - p) / n * fpc)
+
+
+def judged_session_usage(*, cache_hit: bool) -> Usage:
+    """Usage of one judged session with the measured mean token counts."""
+    return Usage(
+        input_tokens=SESSION_TOKENS,
+        output_tokens=OUTPUT_TOKENS,
+        cache_read_input_tokens=PREFIX_TOKENS if cache_hit else 0,
+        cache_creation_input_tokens=0 if cache_hit else PREFIX_TOKENS,
+    )
+
+
+def usd_per_day(
+    judged_per_day: float, model: str, *, cache_hit: bool, batch: bool, table: Mapping[str, Price] = LIST_PRICES
+) -> float:
+    """Judge spend at list prices for ``judged_per_day`` sessions, interactive or through the batch API."""
+    per_session = cost_usd(model, judged_session_usage(cache_hit=cache_hit), table)
+    return judged_per_day * per_session * (BATCH_DISCOUNT if batch else 1.0)
+
+
+def judged_for_half_width(
+    variance_at: Callable[[float], float], half_width: float, population: int, z: float = Z95
+) -> float:
+    """The smallest expected number of judged sessions n in (0, population] with z · √variance_at(n) ≤ half_width.
+
+    ``variance_at(n)`` is the design variance of the estimated rate when n sessions
+    are expected to be judged; it must decrease in n. Found by bisection to 0.01 sessions.
+    """
+    if z * math.sqrt(max(variance_at(population), 0.0)) > half_width:
+        raise ValueError("even judging every session does not reach the half-width")
+    low, high = 0.0, float(population)
+    while high - low > 0.01:
+        mid = (low + high) / 2
+        if mid > 0 and z * math.sqrt(max(variance_at(mid), 0.0)) <= half_width:
+            high = mid
+        else:
+            low = mid
+    return high

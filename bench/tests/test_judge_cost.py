@@ -1,5 +1,13 @@
 import pytest
-from bench.judge_cost import half_width, request_usage, sample_size, usd_per_1000_sessions
+from bench.judge_cost import (
+    Z95,
+    half_width,
+    judged_for_half_width,
+    request_usage,
+    sample_size,
+    usd_per_1000_sessions,
+    usd_per_day,
+)
 
 from undercurrent.judge.cost import Price, Usage
 
@@ -37,3 +45,34 @@ def test_half_width_inverts_sample_size(p, n):
 
 def test_finite_population_narrows_the_interval():
     assert half_width(0.3, 500, 10_000) < half_width(0.3, 500)
+
+
+def test_batch_judging_costs_half():
+    interactive = usd_per_day(1000, "claude-sonnet-4-6", cache_hit=True, batch=False)
+    assert usd_per_day(1000, "claude-sonnet-4-6", cache_hit=True, batch=True) == pytest.approx(interactive / 2)
+
+
+@pytest.mark.parametrize(
+    ("model", "cache_hit", "per_session"),
+    [
+        # 1,898 input + 1,704 cached prefix + 400 output tokens at the list prices per million
+        ("claude-sonnet-4-6", True, (1898 * 3.0 + 1704 * 0.30 + 400 * 15.0) / 1e6),
+        ("claude-sonnet-4-6", False, (1898 * 3.0 + 1704 * 3.75 + 400 * 15.0) / 1e6),
+        ("claude-haiku-4-5", True, (1898 * 1.0 + 1704 * 0.10 + 400 * 5.0) / 1e6),
+    ],
+)
+def test_usd_per_day_uses_the_measured_session_tokens(model, cache_hit, per_session):
+    assert usd_per_day(2000, model, cache_hit=cache_hit, batch=False) == pytest.approx(2000 * per_session)
+
+
+def test_judged_for_half_width_inverts_a_uniform_design():
+    # Uniform π = n/N over N sessions with Σ(y − f)² = s2: Var(p̂) = s2 · (N/n − 1) / N².
+    population, s2 = 10_000, 2_500.0
+    needed = judged_for_half_width(lambda n: s2 * (population / n - 1) / population**2, 0.02, population)
+    closed_form = population / (1 + (0.02 / Z95) ** 2 * population**2 / s2)
+    assert needed == pytest.approx(closed_form, abs=0.02)
+
+
+def test_judged_for_half_width_rejects_an_unreachable_target():
+    with pytest.raises(ValueError, match="every session"):
+        judged_for_half_width(lambda n: 1.0, 0.02, 100)
