@@ -1,16 +1,43 @@
-"""Shared fixtures: a real Redis and a real Kafka-compatible broker, started when needed."""
+"""Shared fixtures: a real Redis and a real Kafka-compatible broker, started when needed.
+
+Both are private processes of the test session: nothing here touches a Redis or broker
+that happens to answer on the default addresses. The suite must also leave the checkout as
+it found it: worker data, logs and the like belong in temporary directories.
+"""
 
 from __future__ import annotations
 
-import os
+import subprocess
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
 
-from undercurrent.devstack.stack import Managed, redis_answers, start_broker, start_redis
+from undercurrent.devstack.stack import Managed, start_broker, start_redis
 from undercurrent.sessions.store import RedisSessionStore
+
+ROOT = Path(__file__).resolve().parents[1]
+CACHES = frozenset({"__pycache__", ".pytest_cache", ".hypothesis", ".ruff_cache", ".venv"})
+
+
+def _checkout_entries() -> set[str]:
+    """Top-level entries of the checkout plus what git reports as untracked or ignored, caches excepted."""
+    entries = {path.name + ("/" if path.is_dir() else "") for path in ROOT.iterdir()}
+    status = subprocess.run(
+        ["git", "status", "--porcelain", "--ignored"], cwd=ROOT, capture_output=True, text=True, check=False
+    )
+    entries |= {line[3:] for line in status.stdout.splitlines() if line[:2] in ("??", "!!")}
+    return {entry for entry in entries if not (CACHES & set(entry.rstrip("/").split("/"))) and
+            not entry.rstrip("/").endswith(".egg-info")}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def checkout_left_as_found() -> Iterator[None]:
+    before = _checkout_entries()
+    yield
+    left = sorted(_checkout_entries() - before)
+    assert not left, f"the tests left these in the checkout: {left}"
 
 
 @pytest.fixture(scope="session")
@@ -20,10 +47,6 @@ def stack_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def redis_url(stack_dir: Path) -> Iterator[str]:
-    url = os.environ.get("UNDERCURRENT_REDIS_URL", "redis://127.0.0.1:6379/0")
-    if redis_answers(url):
-        yield url
-        return
     managed = start_redis(stack_dir)
     yield managed.url
     managed.stop()

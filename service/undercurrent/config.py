@@ -23,7 +23,13 @@ class KafkaSettings(BaseModel):
     ssl_certfile: str | None = None
     ssl_keyfile: str | None = None
     partitions: int = Field(4, ge=1, description="partitions for topics the service creates")
-    rebalance_timeout_s: float = 6.0
+    rebalance_timeout_s: float = Field(6.0, gt=0, description="how long a rebalance waits for members to rejoin")
+    session_timeout_s: float = Field(
+        10.0,
+        ge=3.0,
+        description="a member without a heartbeat (every second) for this long leaves the group; "
+        "some brokers hold a new group's first join for about half of it",
+    )
 
 
 class TopicSettings(BaseModel):
@@ -134,4 +140,4 @@ class Settings(BaseSettings):
     metrics_port: int = 9464
     log_format: Literal["json", "console", "auto"] = "auto"
     log_level: str = "INFO"
-    data_dir: str = "./var"
+    data_dir: str = Field("./var", description="the workers' working files (faust keeps its app directory here)")

@@ -18,7 +18,7 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
 from undercurrent.devstack import free_port
 from undercurrent.devstack.processes import scrape, total
-from undercurrent.devstack.stack import stop_process
+from undercurrent.devstack.stack import LOCAL_BROKER_ENV, stop_process
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -40,6 +40,8 @@ class Deployment:
     def env(self) -> dict[str, str]:
         return {
             **os.environ,
+            **LOCAL_BROKER_ENV,
+            "UNDERCURRENT_DATA_DIR": str(self.log_dir),
             "UNDERCURRENT_APP_ID": self.name,
             "UNDERCURRENT_KAFKA__BOOTSTRAP": self.bootstrap,
             "UNDERCURRENT_REDIS_URL": self.redis_url,
@@ -90,7 +92,7 @@ class Worker:
 
     def sample(self, name: str, **labels: str) -> float:
         """Sum of a metric's samples whose labels include ``labels``."""
-        return total(scrape(f"http://127.0.0.1:{self.metrics_port}/metrics"), name, **labels)
+        return total(scrape(f"http://127.0.0.1:{self.metrics_port}/metrics", [name]), name, **labels)
 
 
 async def produce(bootstrap: str, records: Iterable[tuple[str, str, bytes]]) -> None:

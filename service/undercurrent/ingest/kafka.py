@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import faust
@@ -70,8 +71,9 @@ def faust_app(app_id: str, settings: Settings, **options: Any) -> faust.App:
         topic_partitions=kafka.partitions,
         topic_replication_factor=1,
         broker_rebalance_timeout=kafka.rebalance_timeout_s,
-        broker_session_timeout=max(10.0, kafka.rebalance_timeout_s),
+        broker_session_timeout=kafka.session_timeout_s,
         broker_heartbeat_interval=1.0,
         consumer_auto_offset_reset="earliest",
+        datadir=Path(settings.data_dir) / f"{app_id}-data",
         **options,
     )
