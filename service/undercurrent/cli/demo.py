@@ -9,38 +9,80 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from ..errors import UndercurrentError
+
+DataDir = Annotated[
+    Path | None,
+    typer.Option(
+        "--data-dir",
+        "--log-dir",
+        metavar="DIR",
+        show_default=False,
+        help="keep process logs and worker files in this directory "
+        "(default: a new temporary directory, removed when the command stops)",
+    ),
+]
+RedisUrl = Annotated[
+    str | None,
+    typer.Option(
+        metavar="URL",
+        show_default=False,
+        help="use this Redis instead of starting a private redis-server (keys go under a new prefix)",
+    ),
+]
+
 
 def register(app: typer.Typer) -> None:
     """Add this module's commands to ``app``."""
 
     @app.command()
     def demo(
-        conversations: Annotated[int, typer.Option(min=1, help="ShareGPT conversations to replay")] = 3000,
-        envelope_size: Annotated[int, typer.Option(min=1, help="events per Kafka message")] = 1,
-        seed: Annotated[int, typer.Option()] = 1,
-        log_dir: Annotated[Path, typer.Option(help="where process logs go")] = Path("var/demo"),
-        exit_after_summary: Annotated[bool, typer.Option(help="stop once the summary is printed")] = False,
+        conversations: Annotated[int, typer.Option(min=1, metavar="N", help="ShareGPT conversations to replay")] = 3000,
+        envelope_size: Annotated[int, typer.Option(min=1, metavar="N", help="events per Kafka message")] = 1,
+        seed: Annotated[int, typer.Option(metavar="N", help="seed of the synthesised timing and behaviour")] = 1,
+        data_dir: DataDir = None,
+        redis_url: RedisUrl = None,
+        exit_after_summary: Annotated[
+            bool, typer.Option("--exit-after-summary", help="stop once the summary is printed")
+        ] = False,
     ) -> None:
-        """Start the local stack and a worker, replay real conversations, print what the pipeline saw."""
+        """Run the whole pipeline locally on real conversations and print what it saw.
+
+        Starts a private broker, a private redis-server and an ingest worker (plus a judge worker
+        when ANTHROPIC_API_KEY is set), replays ShareGPT conversations with synthesised user
+        behaviour, prints a summary and the /metrics URL, then serves the evidence view until
+        Ctrl-C, which stops everything it started.
+        """
         from ..devstack.demo import DemoOptions, run_demo
 
-        options = DemoOptions(conversations=conversations, envelope_size=envelope_size, seed=seed, log_dir=log_dir)
-        run_demo(options, Console(), wait_for_ctrl_c=not exit_after_summary)
+        options = DemoOptions(
+            conversations=conversations, envelope_size=envelope_size, seed=seed, data_dir=data_dir, redis_url=redis_url
+        )
+        console = Console()
+        try:
+            run_demo(options, console, wait_for_ctrl_c=not exit_after_summary)
+        except UndercurrentError as error:
+            console.print(f"[red]error:[/] {error}")
+            raise typer.Exit(1) from None
 
     @app.command()
-    def devstack(
-        log_dir: Annotated[Path, typer.Option(help="where process logs go")] = Path("var/devstack"),
-    ) -> None:
-        """Start a Kafka-compatible broker (and Redis if none answers) until Ctrl-C; print their addresses."""
-        from ..config import Settings
-        from ..devstack.stack import LocalStack
+    def devstack(data_dir: DataDir = None, redis_url: RedisUrl = None) -> None:
+        """Start a local broker and a private redis-server until Ctrl-C, and print their addresses."""
+        from ..devstack.stack import LocalStack, interrupt_on_signals, stack_directory
 
         console = Console()
-        with LocalStack(redis_url=Settings().redis_url.get_secret_value(), log_dir=log_dir) as stack:
-            console.print(f"export UNDERCURRENT_KAFKA__BOOTSTRAP={stack.bootstrap}")
-            console.print(f"export UNDERCURRENT_REDIS_URL={stack.redis_url}")
-            try:
+        interrupt_on_signals()
+        try:
+            with stack_directory(data_dir, prefix="undercurrent-devstack-") as path, LocalStack(
+                redis_url=redis_url, log_dir=path
+            ) as stack:
+                for name, value in stack.variables().items():
+                    console.print(f"export {name}={value}", soft_wrap=True, highlight=False)
+                console.print(f"logs in {path}; press Ctrl-C to stop")
                 while all(m.proc.poll() is None for m in stack.started):
                     time.sleep(1)
-            except KeyboardInterrupt:
-                console.print("stopping")
+        except KeyboardInterrupt:
+            console.print("stopped")
+        except UndercurrentError as error:
+            console.print(f"[red]error:[/] {error}")
+            raise typer.Exit(1) from None

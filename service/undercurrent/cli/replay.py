@@ -6,23 +6,16 @@ import asyncio
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from ..config import KafkaSettings, Settings
-from ..replay.conversation import Conversation
-from ..replay.jsonl import ConversationFileError, read_jsonl
-from ..replay.produce import KafkaSender, ProgressCallback, ReplaySummary, Topics, replay
-from ..replay.rates import BehaviourRates, parse_overrides
-from ..replay.schedule import Event, Window, sessions
-from ..replay.sharegpt import read_sharegpt
-from ..replay.synth import SynthOptions
-
-_KAFKA_OVERHEAD_BYTES = 16 * 1024
+if TYPE_CHECKING:
+    from ..replay.conversation import Conversation
+    from ..replay.produce import ReplaySummary
 
 
 def register(app: typer.Typer) -> None:
@@ -46,8 +39,16 @@ def replay_command(
     bootstrap: Annotated[str | None, typer.Option(help="default: UNDERCURRENT_KAFKA__BOOTSTRAP")] = None,
 ) -> None:
     """Produce contract events into Kafka from conversations, with synthetic timing and behaviour."""
+    from ..config import Settings
+    from ..replay.jsonl import ConversationFileError
+    from ..replay.produce import replay_to_kafka
+    from ..replay.rates import BehaviourRates, parse_overrides
+    from ..replay.schedule import Window, sessions
+    from ..replay.synth import SynthOptions
+
     settings = Settings()
-    kafka = settings.kafka.model_copy(update={"bootstrap": bootstrap}) if bootstrap else settings.kafka
+    if bootstrap:
+        settings = settings.model_copy(update={"kafka": settings.kafka.model_copy(update={"bootstrap": bootstrap})})
     try:
         rates = BehaviourRates(**parse_overrides(rate or []))
         now_ms = time.time_ns() // 1_000_000
@@ -74,13 +75,8 @@ def replay_command(
                 progress.update(events_task, completed=events)
 
             summary = asyncio.run(
-                _send(
-                    stream,
-                    settings,
-                    kafka,
-                    envelope_size=envelope_size,
-                    compression=compression,
-                    on_progress=on_progress,
+                replay_to_kafka(
+                    stream, settings, envelope_size=envelope_size, compression=compression, on_progress=on_progress
                 )
             )
     except ConversationFileError as exc:
@@ -90,36 +86,15 @@ def replay_command(
 
 
 def _read(source: str, skip: int, limit: int | None) -> Iterator[Conversation]:
+    from ..replay.jsonl import read_jsonl
+    from ..replay.sharegpt import read_sharegpt
+
     if source == "sharegpt":
         return read_sharegpt(skip=skip, limit=limit)
     path = Path(source)
     if not path.is_file():
         raise typer.BadParameter(f"{source} is neither 'sharegpt' nor a file")
     return read_jsonl(path, skip=skip, limit=limit)
-
-
-async def _send(
-    stream: Iterator[list[Event]],
-    settings: Settings,
-    kafka: KafkaSettings,
-    *,
-    envelope_size: int,
-    compression: str | None,
-    on_progress: ProgressCallback,
-) -> ReplaySummary:
-    max_bytes = settings.ingest.max_message_bytes
-    topics = Topics(chat=settings.topics.chat, client=settings.topics.client)
-    async with KafkaSender(
-        kafka, max_request_size=max_bytes + _KAFKA_OVERHEAD_BYTES, compression=compression
-    ) as sender:
-        return await replay(
-            stream,
-            sender,
-            topics,
-            envelope_size=envelope_size,
-            max_message_bytes=max_bytes,
-            on_progress=on_progress,
-        )
 
 
 def _progress(console: Console) -> Progress:

@@ -44,6 +44,15 @@ def web(
         bool, typer.Option("--insecure-no-auth", help="serve without any authentication (local debugging only)")
     ] = False,
     scan_limit: Annotated[int, typer.Option(min=1, help="most closed sessions one listing examines")] = 5000,
+    judge: Annotated[
+        bool,
+        typer.Option(
+            "--judge/--no-judge",
+            envvar="UNDERCURRENT_WEB_JUDGE",
+            help="whether a judge worker serves these sessions; with --no-judge, sampled sessions read "
+            "'would be sampled' instead of 'verdict pending'",
+        ),
+    ] = True,
 ) -> None:
     """Serve the evidence view: the closed sessions behind a dashboard number or an alert."""
     import uvicorn
@@ -76,6 +85,7 @@ def web(
         bounds=LabelBounds(settings.labels.features, settings.labels.domains),
         redact=Redactor(),
         scan_limit=scan_limit,
+        judge_tier=judge,
     )
 
     def open_store() -> RedisSessionStore:

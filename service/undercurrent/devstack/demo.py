@@ -1,22 +1,41 @@
-"""``undercurrent demo``: the whole pipeline on the embedded local stack with real conversations."""
+"""``undercurrent demo``: the whole pipeline on the embedded local stack with real conversations.
+
+Everything the demo uses it starts itself and stops on Ctrl-C or SIGTERM: a Tansu broker, a
+private redis-server (unless a Redis URL is given), an ingest worker, a judge worker when
+``ANTHROPIC_API_KEY`` is set and, after the summary, the evidence view. Logs and worker files go
+to one directory: a new temporary one that is removed when the demo stops (and kept, with a
+message, when it fails), or the one asked for, which is kept.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import json
 import os
+import secrets
 import signal
 import time
-from collections import Counter
-from dataclasses import dataclass, field
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
 from pathlib import Path
 
 from rich.console import Console
-from rich.progress import Progress
-from rich.table import Table
 
-from .processes import Child, scrape, spawn, total, wait_for_metrics
-from .stack import LocalStack, free_port
+from ..replay.rates import BehaviourRates
+from .processes import Child, ChildFailed, spawn, wait_for_metrics
+from .progress import Watched, replay_and_watch
+from .report import report
+from .stack import LocalStack, free_port, interrupt_on_signals, stack_directory
 
 FEATURES = ("chat", "search", "code")
+DEMO_ENV = {
+    "UNDERCURRENT_LABELS__FEATURES": json.dumps(FEATURES),
+    "UNDERCURRENT_LOG_FORMAT": "json",
+    # The replay arrives in one burst: once it is over, a partition quiet for 5 s has nothing more to
+    # come, so the last idle sessions close 5 s later instead of the production default's 30 s.
+    "UNDERCURRENT_SESSIONS__WATERMARK_QUIET_S": "5",
+}
 
 
 @dataclass
@@ -24,7 +43,10 @@ class DemoOptions:
     conversations: int = 3000
     envelope_size: int = 1
     seed: int = 1
-    log_dir: Path = field(default_factory=lambda: Path("var/demo"))
+    data_dir: Path | None = None
+    """None: a new temporary directory, removed when the demo stops."""
+    redis_url: str | None = None
+    """None: a private redis-server."""
     timeout_s: float = 600.0
 
 
@@ -32,141 +54,98 @@ def judge_enabled() -> bool:
     return bool(os.environ.get("ANTHROPIC_API_KEY"))
 
 
-def _interrupt(signum: int, frame: object) -> None:
-    raise KeyboardInterrupt
+def run_demo(options: DemoOptions, console: Console, *, wait_for_ctrl_c: bool = True) -> None:
+    """Run until Ctrl-C (or, without ``wait_for_ctrl_c``, until the summary is printed)."""
+    interrupt_on_signals()
+    data_dir: Path | None = None
+    try:
+        with stack_directory(options.data_dir, prefix="undercurrent-demo-") as data_dir:
+            _run(options, console, data_dir, wait_for_ctrl_c)
+    except KeyboardInterrupt:
+        console.print("stopped")
+    except Exception:
+        if data_dir is not None:
+            console.print(f"[red]the demo failed[/]; its logs are in {data_dir}")
+        raise
 
 
-def run_demo(options: DemoOptions, console: Console, *, wait_for_ctrl_c: bool = True) -> dict[str, float]:
-    # Ctrl-C and SIGTERM both stop everything the demo started, even when it runs as a background job.
-    signal.signal(signal.SIGINT, _interrupt)
-    signal.signal(signal.SIGTERM, _interrupt)
-    options.log_dir.mkdir(parents=True, exist_ok=True)
+def _run(options: DemoOptions, console: Console, data_dir: Path, wait_for_ctrl_c: bool) -> None:
+    judge_on = judge_enabled()
     children: list[Child] = []
-    with LocalStack(redis_url=os.environ.get("UNDERCURRENT_REDIS_URL"), log_dir=options.log_dir) as stack:
-        port = free_port()
-        env = {
-            **stack.env(),
-            "UNDERCURRENT_REDIS_KEY_PREFIX": f"demo{int(time.time())}",
-            "UNDERCURRENT_LABELS__FEATURES": '["' + '","'.join(FEATURES) + '"]',
-            "UNDERCURRENT_LOG_FORMAT": "json",
-        }
+    with LocalStack(redis_url=options.redis_url, log_dir=data_dir) as stack:
+        env = {**stack.env(), **DEMO_ENV, "UNDERCURRENT_REDIS_KEY_PREFIX": f"demo{int(time.time())}"}
         try:
-            console.print(
-                f"broker [bold]{stack.bootstrap}[/], redis [bold]{stack.redis_url}[/], logs in {options.log_dir}"
-            )
-            worker = spawn("worker", ["worker"], {**env, "UNDERCURRENT_METRICS_PORT": str(port)}, options.log_dir,
-                           f"http://127.0.0.1:{port}/metrics")
+            redis = "the given Redis" if options.redis_url else f"a private redis-server at {stack.redis_url}"
+            console.print(f"broker [bold]{stack.bootstrap}[/], {redis}", soft_wrap=True)
+            kept = "kept" if options.data_dir else "removed when the demo stops"
+            console.print(f"logs and worker files in {data_dir} ({kept})", soft_wrap=True)
+            worker = _spawn_worker("worker", "worker", env, data_dir)
             children.append(worker)
-            if judge_enabled():
-                judge_port = free_port()
-                children.append(spawn("judge", ["judge-worker"], {**env, "UNDERCURRENT_METRICS_PORT": str(judge_port)},
-                                      options.log_dir, f"http://127.0.0.1:{judge_port}/metrics"))
+            judge = None
+            if judge_on:
+                judge = _spawn_worker("judge", "judge-worker", env, data_dir)
+                children.append(judge)
                 console.print("judge tier [green]on[/]: sampled sessions go to the Anthropic Messages API")
             else:
-                console.print("judge tier [yellow]off[/]: ANTHROPIC_API_KEY is not set, so no session is judged; "
+                console.print("judge tier [yellow]off[/] (ANTHROPIC_API_KEY is not set): no session is judged; "
                               "the numbers below are heuristic detector estimates only")
             wait_for_metrics(worker)
-            _wait_for_topics(stack.bootstrap, env)
-            replay = spawn("replay", ["replay", "--limit", str(options.conversations), "--seed", str(options.seed),
-                                      "--envelope-size", str(options.envelope_size), "--features", ",".join(FEATURES)],
-                           env, options.log_dir)
-            children.append(replay)
-            if replay.proc.wait() != 0:
-                raise RuntimeError(f"replay failed; see {options.log_dir / 'replay.log'}")
-            samples = _wait_for_closes(worker, options, console)
-            _summary(console, samples, children)
-            console.print(f"metrics: [bold]{worker.metrics_url}[/]")
-            if wait_for_ctrl_c:
-                console.print("running; press Ctrl-C to stop")
-                while all(c.proc.poll() is None for c in children if c.name != "replay"):
-                    time.sleep(1)
-            return {k[0]: v for k, v in samples.items() if not k[1]}
+            watched = asyncio.run(replay_and_watch(
+                Watched(worker, judge),
+                bootstrap=stack.bootstrap,
+                conversations=options.conversations,
+                seed=options.seed,
+                envelope_size=options.envelope_size,
+                features=FEATURES,
+                timeout_s=options.timeout_s,
+                console=console,
+            ))
+            for part in report(watched.samples, watched.replay, BehaviourRates(), judge_on=judge_on):
+                console.print(part)
+            console.print(f"metrics: [bold]{worker.metrics_url}[/]", soft_wrap=True)
+            if not wait_for_ctrl_c:
+                return
+            web, url = _start_web(env, data_dir, judge_on)
+            children.append(web)
+            console.print(f"evidence view: [bold]{url}[/]", soft_wrap=True)
+            console.print("running; press Ctrl-C to stop")
+            _wait_while_running(children)
         except KeyboardInterrupt:
-            console.print("stopping")
-            return {}
+            signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not cut the clean-up short
+            console.print("stopping everything the demo started")
+            raise
         finally:
             for child in reversed(children):
                 child.stop()
 
 
-def _wait_for_topics(bootstrap: str, env: dict[str, str], timeout_s: float = 60.0) -> None:
-    import asyncio
+def _spawn_worker(name: str, command: str, env: dict[str, str], data_dir: Path) -> Child:
+    port = free_port()
+    return spawn(name, [command], {**env, "UNDERCURRENT_METRICS_PORT": str(port)}, data_dir,
+                 f"http://127.0.0.1:{port}/metrics")
 
-    from aiokafka import AIOKafkaConsumer
 
-    wanted = {env.get("UNDERCURRENT_TOPICS__CHAT", "undercurrent.chat"),
-              env.get("UNDERCURRENT_TOPICS__CLIENT", "undercurrent.client")}
-
-    async def poll() -> None:
-        consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap)
-        await consumer.start()
+def _start_web(env: dict[str, str], data_dir: Path, judge_on: bool, timeout_s: float = 60.0) -> tuple[Child, str]:
+    """The evidence view on a free loopback port, behind a new token; returns it and its sign-in URL."""
+    token = secrets.token_urlsafe(24)
+    port = free_port()
+    args = ["web", "--port", str(port)] + ([] if judge_on else ["--no-judge"])
+    web = spawn("web", args, {**env, "UNDERCURRENT_WEB_TOKEN": token}, data_dir)
+    deadline = time.monotonic() + timeout_s
+    while True:
+        web.check()
         try:
-            deadline = time.monotonic() + timeout_s
-            while not wanted <= await consumer.topics():
-                if time.monotonic() > deadline:
-                    raise RuntimeError(f"topics {sorted(wanted)} were not created")
-                await asyncio.sleep(0.5)
-        finally:
-            await consumer.stop()
-
-    asyncio.run(poll())
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2):
+                return web, f"http://127.0.0.1:{port}/sessions?token={token}"
+        except (urllib.error.URLError, ConnectionError, OSError):
+            if time.monotonic() > deadline:
+                web.stop()
+                raise ChildFailed(f"the evidence view did not answer within {timeout_s:.0f}s") from None
+            time.sleep(0.3)
 
 
-def _wait_for_closes(worker: Child, options: DemoOptions, console: Console) -> dict:
-    assert worker.metrics_url
-    deadline = time.monotonic() + options.timeout_s
-    with Progress(console=console, transient=True) as progress:
-        task = progress.add_task("sessions closed", total=None)
-        previous, stable_since = -1.0, time.monotonic()
-        while time.monotonic() < deadline:
-            samples = scrape(worker.metrics_url)
-            closed = total(samples, "undercurrent_sessions_closed_total")
-            open_now = total(samples, "undercurrent_sessions_open")
-            progress.update(task, completed=closed)
-            if closed != previous:
-                previous, stable_since = closed, time.monotonic()
-            if closed > 0 and open_now == 0 and time.monotonic() - stable_since > 5:
-                return samples
-            time.sleep(1)
-    console.print("[yellow]not every session closed before the time limit; showing what closed[/]")
-    return scrape(worker.metrics_url)
-
-
-def _by(samples: dict, name: str, label: str) -> Counter[str]:
-    out: Counter[str] = Counter()
-    for (n, labels), value in samples.items():
-        if n == name and value:
-            out[dict(labels)[label]] += value
-    return out
-
-
-def _summary(console: Console, samples: dict, children: list[Child]) -> None:
-    closed = total(samples, "undercurrent_sessions_closed_total")
-    table = Table(title="Undercurrent demo: what the pipeline saw", show_lines=False)
-    table.add_column("measure")
-    table.add_column("value", justify="right")
-    for outcome in ("accepted", "duplicate", "late", "invalid"):
-        table.add_row(f"events {outcome}", f"{total(samples, 'undercurrent_events_total', outcome=outcome):,.0f}")
-    table.add_row("sessions closed", f"{closed:,.0f}")
-    for reason, n in _by(samples, "undercurrent_sessions_closed_total", "reason").most_common():
-        table.add_row(f"  closed by {reason}", f"{n:,.0f}")
-    table.add_row("sampled for the judge", f"{total(samples, 'undercurrent_judge_sampled_sessions_total'):,.0f}")
-    console.print(table)
-    _share_table(console, "Heuristic archetype flags (detector estimates, not verdicts)",
-                 _by(samples, "undercurrent_heuristic_archetype_sessions_total", "archetype"), closed)
-    _share_table(console, "Signals fired (share of closed sessions)",
-                 _by(samples, "undercurrent_signal_sessions_total", "signal"), closed, top=12)
-    _share_table(console, "Domains (producer or classifier)",
-                 _by(samples, "undercurrent_sessions_closed_total", "domain"), closed, top=8)
-
-
-def _share_table(console: Console, title: str, counts: Counter[str], closed: float, top: int | None = None) -> None:
-    from ..estimate.interval import wilson_interval
-
-    table = Table(title=title)
-    for column in ("name", "sessions", "share", "95% interval"):
-        table.add_column(column, justify="left" if column == "name" else "right")
-    for name, n in counts.most_common(top):
-        low, high = wilson_interval(int(n), int(closed))
-        table.add_row(name, f"{n:,.0f}", f"{n / closed:.1%}", f"{low:.1%} – {high:.1%}")
-    console.print(table)
+def _wait_while_running(children: list[Child]) -> None:
+    while True:
+        for child in children:
+            child.check()
+        time.sleep(1)

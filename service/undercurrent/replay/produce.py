@@ -19,7 +19,7 @@ import msgspec
 from aiokafka import AIOKafkaProducer
 from aiokafka.partitioner import DefaultPartitioner
 
-from ..config import KafkaSettings
+from ..config import KafkaSettings, Settings
 from ..ingest.kafka import client_options
 from .packing import Message, Packer
 from .schedule import Event, interleave
@@ -29,6 +29,7 @@ ProgressCallback = Callable[[int, int], None]
 
 _PROGRESS_EVERY = 1000
 _MAX_IN_FLIGHT = 5000
+_KAFKA_OVERHEAD_BYTES = 16 * 1024
 
 
 class Sender(Protocol):
@@ -113,6 +114,30 @@ async def replay(
     if on_progress:
         on_progress(summary.conversations, summary.events_total)
     return summary
+
+
+async def replay_to_kafka(
+    sessions: Iterable[list[Event]],
+    settings: Settings,
+    *,
+    envelope_size: int = 1,
+    compression: str | None = None,
+    on_progress: ProgressCallback | None = None,
+) -> ReplaySummary:
+    """:func:`replay` into the chat and client topics of ``settings``, with a producer sized for its limits."""
+    max_bytes = settings.ingest.max_message_bytes
+    topics = Topics(chat=settings.topics.chat, client=settings.topics.client)
+    async with KafkaSender(
+        settings.kafka, max_request_size=max_bytes + _KAFKA_OVERHEAD_BYTES, compression=compression
+    ) as sender:
+        return await replay(
+            sessions,
+            sender,
+            topics,
+            envelope_size=envelope_size,
+            max_message_bytes=max_bytes,
+            on_progress=on_progress,
+        )
 
 
 def _counted(sessions: Iterable[list[Event]], summary: ReplaySummary) -> Iterator[list[Event]]:

@@ -43,6 +43,8 @@ class WebConfig:
     bounds: LabelBounds
     redact: Redact
     scan_limit: int = 5000
+    judge_tier: bool = True
+    """False when no judge worker serves these sessions: sampled ones will never get a verdict."""
 
 
 def create_app(open_store: Callable[[], RedisSessionStore], config: WebConfig) -> Starlette:
@@ -79,6 +81,7 @@ def create_app(open_store: Callable[[], RedisSessionStore], config: WebConfig) -
             "scan_stopped_early": page.scan_stopped_early,
             "next_until": page.next_until,
             "next_offset": page.next_offset,
+            "judge_tier": config.judge_tier,
         }
         return Response(msgspec.json.encode(body), media_type="application/json")
 
@@ -155,7 +158,8 @@ def _render(
     }
     headers = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
     return templates.TemplateResponse(
-        request, name, {"choices": choices, **context}, status_code=status, headers=headers
+        request, name, {"choices": choices, "judge_tier": config.judge_tier, **context},
+        status_code=status, headers=headers
     )
 
 
