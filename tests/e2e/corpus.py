@@ -1,7 +1,7 @@
 """Conversation files for `undercurrent replay --source FILE.jsonl`, all in one feature/domain stratum.
 
 Base traffic is real ShareGPT conversations. The spike adds the labelled Drift
-scenarios of tests/scenarios/ (answers that ignore the request), each replayed
+scenarios bundled with the detectors (answers that ignore the request), each replayed
 several times under fresh ids, so the detectors flag them and the rule-based
 judge stand-in confirms Drift.
 """
@@ -10,12 +10,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from pathlib import Path
 
 from undercurrent.detectors.scenarios import Scenario, load_scenarios
 from undercurrent.replay.conversation import Conversation
 
-SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
 FEATURE = "default"
 DOMAIN = "general_knowledge"
 
@@ -51,4 +49,4 @@ def jsonl(conversations: Iterable[Conversation], *, feature: str = FEATURE, doma
 
 
 def drift_scenarios() -> list[Scenario]:
-    return load_scenarios(SCENARIOS)
+    return load_scenarios()

@@ -1,14 +1,10 @@
 """The labelled scenario set: coverage and the precision floors the detectors reach on it."""
 
-from pathlib import Path
-
 import pytest
 
 from undercurrent.detectors import SIGNAL_NAMES
 from undercurrent.detectors.evaluate import Evaluation, evaluate
 from undercurrent.detectors.scenarios import load_scenarios
-
-SCENARIOS = Path(__file__).parents[1] / "scenarios"
 
 # Precision measured on the scenario set; raise a floor when a detector improves, never lower it to pass.
 PRECISION_FLOORS = {
@@ -34,7 +30,7 @@ RECALL_FLOORS = {name: 0.9 for name in PRECISION_FLOORS}
 
 @pytest.fixture(scope="module")
 def result() -> Evaluation:
-    return evaluate(load_scenarios(SCENARIOS))
+    return evaluate(load_scenarios())
 
 
 def _score(result: Evaluation, name: str):
@@ -42,12 +38,12 @@ def _score(result: Evaluation, name: str):
 
 
 def test_scenario_ids_are_unique():
-    ids = [s.id for s in load_scenarios(SCENARIOS)]
+    ids = [s.id for s in load_scenarios()]
     assert len(ids) == len(set(ids))
 
 
 def test_scenarios_only_name_registered_signals():
-    for scenario in load_scenarios(SCENARIOS):
+    for scenario in load_scenarios():
         assert set(scenario.signals) <= set(SIGNAL_NAMES), scenario.id
         assert not set(scenario.hard_negative_for) & set(scenario.signals), scenario.id
 

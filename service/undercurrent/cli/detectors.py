@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from ..detectors.evaluate import Evaluation, Score, evaluate
-from ..detectors.scenarios import load_scenarios
-
-DEFAULT_SCENARIOS = Path("tests/scenarios")
-
+if TYPE_CHECKING:
+    from ..detectors.evaluate import Evaluation, Score
 
 def _pct(value: float | None, ci: tuple[float, float] | None) -> str:
     if value is None or ci is None:
@@ -51,8 +48,19 @@ def register(app: typer.Typer) -> None:
 
     @app.command("eval-detectors")
     def eval_detectors(
-        scenarios: Annotated[Path, typer.Option(help="directory of labelled *.yaml scenarios")] = DEFAULT_SCENARIOS,
+        scenarios: Annotated[
+            Path | None,
+            typer.Option(show_default=False, help="directory of labelled *.yaml scenarios (default: the bundled set)"),
+        ] = None,
         errors: Annotated[bool, typer.Option(help="list ids of false positives (+) and negatives (-)")] = False,
     ) -> None:
         """Precision and recall of every detector signal and archetype flag on the labelled scenarios."""
-        print_evaluation(evaluate(load_scenarios(scenarios)), Console(width=200), show_errors=errors)
+        from ..detectors.evaluate import evaluate
+        from ..detectors.scenarios import LABELLED, ScenarioError, load_scenarios
+
+        try:
+            loaded = load_scenarios(scenarios or LABELLED)
+        except ScenarioError as error:
+            typer.echo(f"error: {error}", err=True)
+            raise typer.Exit(1) from None
+        print_evaluation(evaluate(loaded), Console(width=200), show_errors=errors)

@@ -4,18 +4,20 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from ..judge.client import JudgeClient, JudgeConfig
-from ..judge.cost import UnknownModelPrice, cost_usd
-from ..judge.evaluate import Agreement, EvalRun, agreement_report, load_cases, run_evaluation
-from ..judge.redact import Redactor
+from ..config import JudgeSettings
 
-_DEFAULTS = JudgeConfig()
+if TYPE_CHECKING:
+    from ..judge.client import JudgeConfig
+    from ..judge.evaluate import Agreement, EvalRun
+
+# The judge package loads the Anthropic SDK: imported by the command, not by every ``undercurrent`` call.
+_DEFAULTS = JudgeSettings()
 
 
 def register(app: typer.Typer) -> None:
@@ -37,6 +39,10 @@ def eval_judge(
     temperature: Annotated[float | None, typer.Option(help="sent only when given")] = None,
 ) -> None:
     """Run the judge on labelled sessions and print its agreement with the labels."""
+    from ..judge.client import JudgeConfig
+    from ..judge.cost import UnknownModelPrice, cost_usd
+    from ..judge.evaluate import agreement_report
+
     config = JudgeConfig(
         model=model,
         base_url=base_url,
@@ -55,6 +61,10 @@ def eval_judge(
 
 
 async def _evaluate(config: JudgeConfig, file: Path, k: int) -> EvalRun:
+    from ..judge.client import JudgeClient
+    from ..judge.evaluate import load_cases, run_evaluation
+    from ..judge.redact import Redactor
+
     client = JudgeClient(config)
     try:
         return await run_evaluation(client, load_cases(file), redact=Redactor(), k=k)

@@ -7,14 +7,14 @@ from typing import Annotated
 
 import typer
 
-from undercurrent.metrics.slo_rules import generate as generate_rules
-
 slo_app = typer.Typer(no_args_is_help=True, help="Semantic-quality SLOs as code.")
 
 
 @slo_app.command("generate")
 def generate(
-    spec: Annotated[Path, typer.Option(help="SLO spec (YAML).")] = Path("deploy/slo/features.yaml"),
+    spec: Annotated[Path, typer.Option(exists=True, dir_okay=False, help="SLO spec (YAML).")] = Path(
+        "deploy/slo/features.yaml"
+    ),
     out: Annotated[Path, typer.Option(help="Rule file to write.")] = Path(
         "deploy/prometheus/rules/slo_features.yml"
     ),
@@ -23,6 +23,8 @@ def generate(
     ] = False,
 ) -> None:
     """Generate SLO recording rules and burn-rate alerts from the spec."""
+    from ..metrics.slo_rules import generate as generate_rules
+
     rules = generate_rules(spec.read_text())
     if not check:
         out.write_text(rules)

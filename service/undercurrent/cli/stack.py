@@ -7,13 +7,18 @@ import typer
 from ..config import Settings
 from ..logs import configure_logging
 
+CONFIGURED = (
+    "Configured only by UNDERCURRENT_* environment variables (and the ANTHROPIC_* ones for the judge): "
+    "`undercurrent settings` lists every variable with its default and meaning."
+)
+
 
 def register(app: typer.Typer) -> None:
     """Add this module's commands to ``app``."""
 
-    @app.command()
+    @app.command(epilog=CONFIGURED)
     def worker() -> None:
-        """Run an ingest worker (configured by UNDERCURRENT_* environment variables)."""
+        """Run an ingest worker: consume, sessionise, detect, sample, publish; /metrics beside it."""
         from ..ingest.app import create_app
         from ..runtime import run_faust_worker
 
@@ -21,7 +26,7 @@ def register(app: typer.Typer) -> None:
         configure_logging(settings.log_format, settings.log_level)
         run_faust_worker(create_app(settings), settings)
 
-    @app.command("judge-worker")
+    @app.command("judge-worker", epilog=CONFIGURED)
     def judge_worker() -> None:
         """Run a judge worker: needs ANTHROPIC_API_KEY (or a Messages API at ANTHROPIC_BASE_URL)."""
         from ..judge.worker import create_judge_app

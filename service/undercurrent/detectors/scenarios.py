@@ -11,11 +11,18 @@ from pathlib import Path
 import msgspec
 import yaml
 
+from ..errors import UndercurrentError
 from ..events.model import Step
 from ..sessions.model import Behaviour, CloseReason, SessionSnapshot, TranscriptTurn
 from .model import Visibility
 
 START_MS = 1_700_000_000_000
+LABELLED = Path(__file__).parent / "labelled"
+"""The labelled scenario set shipped with the package."""
+
+
+class ScenarioError(UndercurrentError, ValueError):
+    """No scenarios where scenarios were expected."""
 
 
 class Item(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
@@ -50,9 +57,12 @@ class Scenario(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
     note: str = ""
 
 
-def load_scenarios(directory: Path) -> list[Scenario]:
+def load_scenarios(directory: Path = LABELLED) -> list[Scenario]:
+    files = sorted(directory.glob("*.yaml")) if directory.is_dir() else []
+    if not files:
+        raise ScenarioError(f"no labelled scenarios (*.yaml) in {directory}")
     scenarios: list[Scenario] = []
-    for path in sorted(directory.glob("*.yaml")):
+    for path in files:
         scenarios.extend(msgspec.convert(yaml.safe_load(path.read_text(encoding="utf-8")), list[Scenario]))
     return scenarios
 
