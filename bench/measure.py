@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 
 from prometheus_client.parser import text_string_to_metric_families
 
@@ -76,3 +78,21 @@ def peak_rss_bytes(proc_status: str) -> int:
             value, unit = line.split()[1:3]
             return int(value) * {"kB": 1024, "mB": 1024**2}[unit]
     raise ValueError("no VmHWM line in the status text")
+
+
+_LOG_TIME = re.compile(r"^\[(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3})\]")
+
+
+def group_join_s(log: str) -> float | None:
+    """Seconds from faust's first "(Re-)joining group" line to its first "Joined group" line, if both are there."""
+    started = joined = None
+    for line in log.splitlines():
+        stamp = _LOG_TIME.match(line)
+        if stamp is None:
+            continue
+        if started is None and "(Re-)joining group" in line:
+            started = datetime.strptime(stamp[1], "%Y-%m-%d %H:%M:%S,%f")
+        elif started is not None and "Joined group" in line:
+            joined = datetime.strptime(stamp[1], "%Y-%m-%d %H:%M:%S,%f")
+            break
+    return None if started is None or joined is None else (joined - started).total_seconds()

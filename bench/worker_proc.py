@@ -50,7 +50,8 @@ class WorkerProcess:
         with open(log_path, "wb") as log:
             proc = subprocess.Popen(
                 [sys.executable, "-m", "undercurrent.cli", "worker"],
-                env={**os.environ, **env, "UNDERCURRENT_METRICS_PORT": str(port)},
+                env={**os.environ, "UNDERCURRENT_DATA_DIR": str(log_dir), **env,
+                     "UNDERCURRENT_METRICS_PORT": str(port)},
                 stdout=log, stderr=subprocess.STDOUT, cwd=ROOT,
             )
         return cls(name, proc, port, log_path)

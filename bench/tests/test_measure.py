@@ -1,7 +1,7 @@
 import math
 
 import pytest
-from bench.measure import Span, bucket_quantile, histogram_buckets, metric_total, peak_rss_bytes
+from bench.measure import Span, bucket_quantile, group_join_s, histogram_buckets, metric_total, peak_rss_bytes
 
 PAGE = """\
 # HELP undercurrent_events_total Events consumed.
@@ -66,3 +66,25 @@ def test_peak_rss_reads_vmhwm():
 def test_peak_rss_without_vmhwm_is_an_error():
     with pytest.raises(ValueError):
         peak_rss_bytes("Name:\tpython\n")
+
+
+JOIN_LOG = """\
+[2026-11-30 06:42:37,001] [1] [INFO] [^Worker]: Starting...
+[2026-11-30 06:42:38,049] [1] [INFO] (Re-)joining group undercurrent
+[2026-11-30 06:42:40,062] [1] [INFO] Joined group 'undercurrent' (generation 0) with member_id m
++------------------+
+| a table line     |
+[2026-11-30 06:42:45,000] [1] [INFO] Joined group 'undercurrent' (generation 1) with member_id m
+"""
+
+
+@pytest.mark.parametrize(
+    ("log", "expected"),
+    [
+        (JOIN_LOG, 2.013),
+        (JOIN_LOG.replace("Joined group", "Left"), None),
+        ("", None),
+    ],
+)
+def test_group_join_is_the_first_join_after_the_first_request(log, expected):
+    assert group_join_s(log) == (expected if expected is None else pytest.approx(expected))
