@@ -23,6 +23,11 @@ class KafkaSettings(BaseModel):
     ssl_certfile: str | None = None
     ssl_keyfile: str | None = None
     partitions: int = Field(4, ge=1, description="partitions for topics the service creates")
+    max_request_bytes: int = Field(
+        1_048_576, ge=65_536,
+        description="largest record the service produces (keep ≤ the broker's message.max.bytes); "
+        "dead letters and session records are cut to fit",
+    )
     rebalance_timeout_s: float = Field(6.0, gt=0, description="how long a rebalance waits for members to rejoin")
     session_timeout_s: float = Field(
         10.0,
@@ -54,7 +59,9 @@ class SessionSettings(BaseModel):
     sweep_interval_s: float = Field(1.0, gt=0)
     sweep_batch: int = Field(100, ge=1)
     claim_lease_s: float = Field(60.0, gt=0, description="a claimed close not published by then is retried")
-    max_future_skew_s: float = Field(300.0, ge=0)
+    max_future_skew_s: float = Field(
+        300.0, ge=0, description="events further ahead of the worker's clock are dead-lettered (future_timestamp)"
+    )
     watermark_quiet_s: float = Field(
         30.0, gt=0, description="an input partition with no traffic for this long stops holding closes back"
     )
@@ -64,7 +71,9 @@ class SessionSettings(BaseModel):
 
 
 class IngestSettings(BaseModel):
-    max_message_bytes: int = Field(1_048_576, gt=0)
+    max_message_bytes: int = Field(
+        1_048_576, gt=0, description="larger input messages are dead-lettered (oversized), their body cut to fit"
+    )
     batch_max_messages: int = Field(500, ge=1)
     batch_max_wait_s: float = Field(0.05, gt=0)
     stream_buffer_maxsize: int = Field(65536, ge=1)

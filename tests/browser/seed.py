@@ -126,7 +126,7 @@ async def seed(store: RedisSessionStore, seeds: Sequence[Seed]) -> None:
     now = max(s.start_ms for s in seeds) + 3_600_000
     for s in seeds:
         events = s.events()
-        await store.apply(events, [_TIMING] * len(events), now_ms=now, open_ttl_s=3600, max_future_skew_ms=0)
+        await store.apply(events, [_TIMING] * len(events), now_ms=now, open_ttl_s=3600)
     claimed = await store.claim_due(now_ms=now, grace_ms=0, limit=len(seeds) + 10, lease_ms=60_000)
     assert {c.session_id for c in claimed} == {s.session_id for s in seeds}
     for s in seeds:

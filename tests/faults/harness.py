@@ -129,8 +129,14 @@ async def wait_until(condition: Callable[[], bool], timeout_s: float = 90.0, wha
 def closed_once(published: list[Any], expected: dict[str, int]) -> None:
     """Every expected session published exactly once, with all its events; nothing else published."""
     records = [json.loads(m.value) for m in published]
-    assert Counter(r["session_id"] for r in records) == Counter(expected.keys())
-    assert {r["session_id"]: r["event_count"] for r in records} == expected
+    seen = Counter(r["session_id"] for r in records)
+    missing = sorted(set(expected) - set(seen))
+    twice = sorted(sid for sid, n in seen.items() if n > 1)
+    unexpected = sorted(set(seen) - set(expected))
+    assert not (missing or twice or unexpected), f"missing {missing}, published twice {twice}, unexpected {unexpected}"
+    wrong = {r["session_id"]: (r["event_count"], expected[r["session_id"]]) for r in records
+             if r["event_count"] != expected[r["session_id"]]}
+    assert not wrong, f"sessions with events lost (published, expected): {wrong}"
 
 
 def dead_letter_reasons(messages: list[Any]) -> Counter[str]:

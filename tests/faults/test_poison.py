@@ -7,6 +7,7 @@ session still closes exactly once, and the worker stays responsive and stops on 
 from __future__ import annotations
 
 import asyncio
+import json
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -21,6 +22,8 @@ from .harness import FAST_CLOSE, closed_once, dead_letter_reasons, responsive, t
 pytestmark = pytest.mark.integration
 
 GOOD_SESSIONS = 15
+OVERSIZED_BYTES = 1_010_313  # over the producer's former 1,000,000-byte limit, under the 1 MiB ingest limit
+BIG_SESSION_EVENTS = 7_000  # per envelope; two envelopes make a record of about 1.2 MB
 
 
 def with_nested_attrs(body: dict[str, Any], depth: int) -> bytes:
@@ -29,12 +32,37 @@ def with_nested_attrs(body: dict[str, Any], depth: int) -> bytes:
     return encode(body)[:-1] + b', "attrs": ' + attrs.encode() + b"}"
 
 
+def of_size(body: dict[str, Any], size: int) -> bytes:
+    """The event padded through its text to exactly ``size`` bytes."""
+    padding = size - len(encode({**body, "text": ""}))
+    value = encode({**body, "text": "x" * padding})
+    assert len(value) == size
+    return value
+
+
 def bad_inputs(d: Deployment, base_ms: int) -> dict[str, tuple[str, bytes, str]]:
     """name -> (topic, value, expected dead-letter reason)."""
     chat = d.topic("chat")
     return {
         "nested_attrs": (chat, with_nested_attrs(event("deep", 0, base_ms), 1000), "schema"),
+        "oversized_unknown_role": (chat, of_size({**event("big", 0, base_ms), "role": "robot"}, OVERSIZED_BYTES),
+                                   "schema"),
+        "year_9999": (chat, encode(event("future", 0, "9999-12-31T23:59:59Z")), "future_timestamp"),
+        "ts_1e30": (chat, encode(event("future", 1, 10**30)), "future_timestamp"),
     }
+
+
+def big_session(d: Deployment, base_ms: int) -> tuple[list[tuple[str, str, bytes]], dict[str, int]]:
+    """One session in two envelopes of 7,000 turns each, then its explicit end."""
+    sid = "huge"
+    envelopes = [
+        encode({"events": [event(sid, n, base_ms + n) for n in range(part * BIG_SESSION_EVENTS,
+                                                                    (part + 1) * BIG_SESSION_EVENTS)]})
+        for part in range(2)
+    ]
+    end = encode(event(sid, 2 * BIG_SESSION_EVENTS, base_ms + 3000, "session_end"))
+    records = [(d.topic("chat"), sid, e) for e in envelopes] + [(d.topic("client"), sid, end)]
+    return records, {sid: 2 * BIG_SESSION_EVENTS + 1}
 
 
 def good_traffic(d: Deployment, base_ms: int) -> tuple[list[tuple[str, str, bytes]], dict[str, int]]:
@@ -67,11 +95,13 @@ def outcome(broker: Managed, module_redis: Managed, tmp_path_factory: pytest.Tem
     base_ms = int(time.time() * 1000) - 3600 * 1000
     bad = bad_inputs(deployment, base_ms)
     good, expected = good_traffic(deployment, base_ms)
+    huge, huge_expected = big_session(deployment, base_ms)
+    expected.update(huge_expected)
 
     async def scenario() -> Outcome:
         worker = deployment.start_worker()
         await produce(deployment.bootstrap, [(topic, name, value) for name, (topic, value, _) in bad.items()])
-        await produce(deployment.bootstrap, good)
+        await produce(deployment.bootstrap, huge + good)
         dead = await collect(deployment.bootstrap, deployment.topic("dlq"), until=len(bad), settle_s=2)
         published = await collect(deployment.bootstrap, deployment.topic("sessions"), until=len(expected))
         counted = worker.sample("undercurrent_dlq_messages_total")
@@ -102,6 +132,22 @@ def test_every_bad_input_is_dead_lettered_once_with_its_reason(outcome: Outcome)
 def test_worker_stays_responsive_and_stops_on_sigterm(outcome: Outcome) -> None:
     assert outcome.responsive
     assert outcome.exit_code is not None
+
+
+def test_the_oversized_session_is_published_cut_to_fit_and_marked(outcome: Outcome) -> None:
+    message = next(m for m in outcome.published if m.key == b"huge")
+    record = json.loads(message.value)
+    assert len(message.value) <= 1_048_576
+    assert record["event_count"] == 2 * BIG_SESSION_EVENTS + 1
+    assert record["truncated"]["original_bytes"] > 1_048_576
+    assert record["close_reason"] == "end"
+
+
+def test_the_oversized_message_keeps_its_source_and_size(outcome: Outcome) -> None:
+    dead = next(m for m in outcome.dead if m.key == b"oversized_unknown_role")
+    headers = dict(dead.headers)
+    assert headers["undercurrent-original-bytes"] == str(OVERSIZED_BYTES).encode()
+    assert headers["undercurrent-source"].decode().startswith(f"{dead.topic.removesuffix('dlq')}chat/")
 
 
 def test_nested_attrs_name_the_limit(outcome: Outcome) -> None:

@@ -20,7 +20,7 @@ def turn(sid: str, n: int, ts: int, role: str = "user", turn_index: int | None =
 
 
 async def apply(store: RedisSessionStore, events: list, now: int = NOW) -> list[str]:
-    return await store.apply(events, [T] * len(events), now_ms=now, open_ttl_s=3600, max_future_skew_ms=0)
+    return await store.apply(events, [T] * len(events), now_ms=now, open_ttl_s=3600)
 
 
 async def claim(store: RedisSessionStore, now: int, grace_ms: int = 0, lease_ms: int = 60_000):
@@ -105,15 +105,15 @@ async def test_turns_without_index_take_arrival_order(store: RedisSessionStore) 
 
 async def test_a_lagging_partition_holds_closes_back_until_it_catches_up(store: RedisSessionStore) -> None:
     end = SessionEnd(event_id="a-e", session_id="a", ts=5_000)
-    await store.apply([end], [T], now_ms=NOW, open_ttl_s=60, max_future_skew_ms=0, marks={"client/0": 5_000})
-    await store.apply([], [], now_ms=NOW, open_ttl_s=60, max_future_skew_ms=0, marks={"chat/0": 4_000})
+    await store.apply([end], [T], now_ms=NOW, open_ttl_s=60, marks={"client/0": 5_000})
+    await store.apply([], [], now_ms=NOW, open_ttl_s=60, marks={"chat/0": 4_000})
     assert await claim(store, NOW) == []
-    await store.apply([], [], now_ms=NOW, open_ttl_s=60, max_future_skew_ms=0, marks={"chat/0": 5_000})
+    await store.apply([], [], now_ms=NOW, open_ttl_s=60, marks={"chat/0": 5_000})
     assert [(c.session_id, c.reason) for c in await claim(store, NOW)] == [("a", "end")]
 
 
 async def test_quiet_partitions_stop_holding_closes_back(store: RedisSessionStore) -> None:
-    await store.apply([turn("a", 1, 1_000)], [T], now_ms=NOW, open_ttl_s=60, max_future_skew_ms=0,
+    await store.apply([turn("a", 1, 1_000)], [T], now_ms=NOW, open_ttl_s=60,
                       marks={"chat/0": 1_000})
     assert await store.claim_due(now_ms=NOW + 1_000, grace_ms=0, limit=10, lease_ms=1, quiet_ms=30_000) == []
     claims = await store.claim_due(now_ms=NOW + 31_000, grace_ms=0, limit=10, lease_ms=1, quiet_ms=30_000)
@@ -127,3 +127,12 @@ async def test_out_of_order_events_keep_the_latest_time_for_the_deadline(store: 
     assert stored is not None
     assert [t.index for t in stored.snapshot.turns] == [0, 1]
     assert (stored.snapshot.opened_ms, stored.snapshot.last_event_ms) == (NOW - 200_000, NOW - 30_000)
+
+
+async def test_touched_partitions_hold_closes_back_again_with_their_watermark(store: RedisSessionStore) -> None:
+    await store.apply([turn("a", 1, 1_000)], [T], now_ms=NOW, open_ttl_s=60, marks={"chat/0": 1_000, "chat/1": 900})
+    await store.touch_marks(["chat/1", "chat/7"], now_ms=NOW + 40_000)  # chat/1 reassigned; chat/7 never seen
+    marks = await store.redis.hgetall(f"{store.prefix}:wm")
+    assert marks == {b"chat/0": f"1000:{NOW}".encode(), b"chat/1": f"900:{NOW + 40_000}".encode()}
+    # chat/0 went quiet, chat/1 counts as active again: the watermark is its 900 ms, before the session's deadline
+    assert await store.claim_due(now_ms=NOW + 41_000, grace_ms=0, limit=10, lease_ms=1, quiet_ms=30_000) == []

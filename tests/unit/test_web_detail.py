@@ -110,8 +110,7 @@ async def test_an_open_session_shows_live_per_turn_signals(store) -> None:
         Turn(event_id="o2", session_id="open1", ts=2_000, role="assistant",
              text="I'm sorry, but I can't help with that."),
     ]
-    await store.apply(events, [EventTiming(idle_ms=10**9, max_ms=10**10)] * 2, now_ms=3_000, open_ttl_s=60,
-                      max_future_skew_ms=0)
+    await store.apply(events, [EventTiming(idle_ms=10**9, max_ms=10**10)] * 2, now_ms=3_000, open_ttl_s=60)
     stored = await store.get("open1")
     assert stored is not None and stored.state == "open"
     view = detail(stored, lambda text: text)

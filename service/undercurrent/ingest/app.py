@@ -1,14 +1,19 @@
 """The faust application: two input agents, a close sweeper and a lag probe.
 
-Each agent pulls batches off its topic (``take_events``: offsets are committed
-only after a batch is processed) and hands them to the :class:`IngestPipeline`.
-The sweeper closes due sessions on every replica; Redis makes each close happen
-once.
+Each agent pulls batches off its topic without automatic acknowledgement
+(``noack_take``) and acknowledges a batch's messages only after the pipeline
+returned, that is once every event's effect is in Redis and every reject is on
+the dead-letter topic: offsets never get committed ahead of durable effects, so
+a worker stopped or killed mid-batch (also during an outage) loses nothing; the
+batch is read again and de-duplicated by event id. Every timer tolerates Redis
+and broker outages. The sweeper closes due sessions on every replica; Redis
+makes each close happen once.
 """
 
 from __future__ import annotations
 
-from functools import partial
+import asyncio
+import time
 from typing import Any
 
 import faust
@@ -23,9 +28,10 @@ from ..sampling.stage import BudgetView
 from ..sampling.usage_log import UsageLog
 from ..sessions.closer import SessionCloser
 from ..sessions.store import RedisSessionStore
-from .kafka import faust_app, partition_lag
-from .pipeline import IngestPipeline, Message
-from .retry import until_done
+from .kafka import faust_app, partition_progress
+from .message import Message
+from .pipeline import IngestPipeline
+from .retry import tolerant
 from .sink import FaustProducerSink
 from .stages import close_stages
 
@@ -38,6 +44,9 @@ def create_app(settings: Settings, *, registry: CollectorRegistry = REGISTRY) ->
         settings,
         stream_buffer_maxsize=settings.ingest.stream_buffer_maxsize,
         producer_linger=0.005,
+        # Applying a batch is idempotent (events are de-duplicated by id), so a rebalance or a
+        # shutdown need not wait for a batch stuck on an outage: its offsets stay uncommitted.
+        stream_wait_empty=False,
     )
     bounds = LabelBounds(settings.labels.features, settings.labels.domains)
     store = RedisSessionStore.from_url(settings.redis_url.get_secret_value(), prefix=settings.redis_key_prefix)
@@ -48,7 +57,7 @@ def create_app(settings: Settings, *, registry: CollectorRegistry = REGISTRY) ->
     budget = BudgetView(settings, UsageLog(store.redis, key=f"{settings.redis_key_prefix}:judge:usage"),
                         SamplingMetrics(registry))
     stages = close_stages(settings, registry, bounds, budget)
-    closer = SessionCloser(settings, store, sink, session_metrics, bounds, stages)
+    closer = SessionCloser(settings, store, sink, session_metrics, ingest_metrics, bounds, stages)
     processed: dict[Any, int] = {}
 
     topics = settings.topics
@@ -56,25 +65,56 @@ def create_app(settings: Settings, *, registry: CollectorRegistry = REGISTRY) ->
         app.topic(name, partitions=settings.kafka.partitions, internal=False)
     _input_agent(app, settings, pipeline, processed, "chat", topics.chat)
     _input_agent(app, settings, pipeline, processed, "client", topics.client)
+    retries = ingest_metrics.retries
 
     @app.timer(settings.sessions.sweep_interval_s)
+    @tolerant("close", retries)  # claims are leased: what failed here is retried by a later sweep
     async def sweep() -> None:
-        try:
-            while await closer.sweep_once() >= settings.sessions.sweep_batch:
-                pass
-        except Exception as exc:  # claims are leased: what failed here is retried by a later sweep
-            ingest_metrics.retries.labels("close").inc()
-            log.error("close sweep failed", error=repr(exc))
+        # While a batch waits for Redis, its partitions' watermarks are stale: a close now could miss its events.
+        while not pipeline.retrying and await closer.sweep_once() >= settings.sessions.sweep_batch:
+            pass
 
     @app.timer(settings.sampling.budget_refresh_s)
+    @tolerant("budget", retries)
     async def refresh_budget() -> None:
         await budget.refresh()
 
     @app.timer(5.0)
+    @tolerant("probe", retries)
     async def probe() -> None:
+        await probe_partitions()
         session_metrics.open.set(await store.open_count())
-        for tp, lag in partition_lag(app.consumer, processed):
-            ingest_metrics.consumer_lag.labels(tp.topic, str(tp.partition)).set(lag)
+
+    reported: set[tuple[str, str]] = set()
+
+    async def probe_partitions() -> None:
+        current = set()
+        for p in await partition_progress(app.consumer, (topics.chat, topics.client), processed):
+            labels = (p.tp.topic, str(p.tp.partition))
+            ingest_metrics.consumer_lag.labels(*labels).set(p.lag)
+            ingest_metrics.consumer_offset.labels(*labels).set(p.next_offset)
+            current.add(labels)
+        for labels in reported - current:  # revoked: another replica reports it now
+            ingest_metrics.consumer_lag.remove(*labels)
+            ingest_metrics.consumer_offset.remove(*labels)
+        reported.clear()
+        reported.update(current)
+
+    @tolerant("assign", retries)
+    async def presume_active(partitions: list[str]) -> None:
+        await store.touch_marks(partitions, now_ms=int(time.time() * 1000))
+
+    @app.on_partitions_assigned.connect  # type: ignore[misc]
+    async def on_assigned(sender: faust.App, assigned: set[Any], **_: Any) -> None:
+        # Newly assigned input partitions may hold a backlog (a restart after an outage): they count as
+        # active, holding closes back, until their batches move their watermarks or they go quiet.
+        # In the background: a rebalance must not wait for Redis.
+        partitions = [f"{tp.topic}/{tp.partition}" for tp in assigned if tp.topic in (topics.chat, topics.client)]
+        if partitions:
+            background.add(task := asyncio.ensure_future(presume_active(partitions)))
+            task.add_done_callback(background.discard)
+
+    background: set[asyncio.Future[None]] = set()
 
     @app.on_before_shutdown.connect  # type: ignore[misc]
     async def close_store(sender: faust.App, **_: Any) -> None:
@@ -96,15 +136,18 @@ def _input_agent(
     batch, within = settings.ingest.batch_max_messages, settings.ingest.batch_max_wait_s
 
     async def consume(stream: faust.StreamT) -> None:
-        async for events in stream.take_events(batch, within=within):
+        async for events in stream.noack_take(batch, within=within):
             messages = [
                 Message(e.message.topic, e.message.partition, e.message.offset, e.message.key, e.message.value)
                 for e in events
             ]
             with pipeline.metrics.batch_seconds.labels(topic_name).time():
-                await until_done(partial(pipeline.handle, kind, messages), what=f"ingest-{kind}",
-                                 retries=pipeline.metrics.retries)
+                try:
+                    await pipeline.handle(kind, messages)
+                except Exception as exc:  # a bug outside the per-message guards must not stall the partition
+                    await pipeline.reject_batch(messages, exc)
             for e in events:
+                await stream.ack(e)
                 processed[e.message.tp] = e.message.offset
 
     app.agent(topic, name=f"ingest-{kind}")(consume)

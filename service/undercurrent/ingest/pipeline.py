@@ -1,5 +1,11 @@
 """One batch of Kafka messages → validated events → sessions in Redis, rejects → dead letters.
 
+Nothing in one message can stop a batch: a message that fails to decode or to
+apply for any reason other than an unreachable Redis or broker is dead-lettered
+(``processing_error`` when the fault is ours, not the producer's) and the batch
+moves on. Unreachable dependencies are waited for (:func:`until_done`), step by
+step, so no step is repeated once it succeeded.
+
 The pipeline is written against narrow interfaces (a session store and a record
 sink) so the same code runs in the faust worker and in the benchmark.
 """
@@ -8,40 +14,31 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable, Sequence
+from functools import partial
+from typing import TypeVar
 
 import structlog
 
 from ..config import Settings
 from ..events import EventDecoder, Reject
-from ..events.decode import TopicKind
+from ..events.decode import Decoded, TopicKind
 from ..events.model import Event, ts_millis
 from ..metrics.definitions import IngestMetrics
 from ..sessions.store import EventTiming, RedisSessionStore
+from .message import DeadLetter, Message, dead_letter
+from .retry import until_done
 from .sink import RecordSink, send_all
 
 log = structlog.get_logger(__name__)
 APPLY_CHUNK = 500
+# Retries of an unreachable Redis or broker back off to at most this: after an outage every agent is
+# back within it, well inside close_grace_s, so no session closes before its other topic caught up.
+RETRY_MAX_WAIT_S = 2.0
 
-
-@dataclass(frozen=True, slots=True)
-class Message:
-    """The parts of a consumed Kafka message the pipeline needs."""
-
-    topic: str
-    partition: int
-    offset: int
-    key: bytes | None
-    value: bytes
-
-
-def dead_letter_headers(message: Message, reject: Reject) -> list[tuple[str, bytes]]:
-    return [
-        ("undercurrent-reason", reject.reason.encode()),
-        ("undercurrent-detail", reject.detail[:1000].encode()),
-        ("undercurrent-source", f"{message.topic}/{message.partition}/{message.offset}".encode()),
-    ]
+T = TypeVar("T")
+Outcomes = Counter[tuple[str, str]]
+MessageEvents = list[tuple[Message, list[Event]]]
 
 
 class IngestPipeline:
@@ -62,6 +59,10 @@ class IngestPipeline:
             "client": EventDecoder("client", max_message_bytes=limit),
         }
         self._timings: dict[str, EventTiming] = {}
+        self.retrying = 0  # steps waiting for Redis or the broker right now; closes wait for them
+        sessions = settings.sessions
+        self._skew_ms = int(sessions.max_future_skew_s * 1000)
+        self._open_ttl_s = int(sessions.max_duration_s + sessions.retention_s + 3600)
 
     def timing(self, feature: str) -> EventTiming:
         timing = self._timings.get(feature)
@@ -73,50 +74,143 @@ class IngestPipeline:
             self._timings[feature] = timing
         return timing
 
-    async def handle(self, kind: TopicKind, messages: Sequence[Message]) -> Counter[tuple[str, str]]:
-        """Process one batch; returns counts by (type, outcome)."""
+    async def handle(self, kind: TopicKind, messages: Sequence[Message]) -> Outcomes:
+        """Process one batch; returns counts by (type, outcome).
+
+        Returns once every event's effect is in Redis and every reject is on the
+        dead-letter topic; raises only when cancelled.
+        """
         decoder = self.decoders[kind]
-        events: list[Event] = []
-        marks: dict[str, int] = {}
-        dead: list[tuple[bytes | None, bytes, list[tuple[str, bytes]]]] = []
-        counts: Counter[tuple[str, str]] = Counter()
         now_ms = int(time.time() * 1000)
-        not_after_ms = now_ms + int(self.settings.sessions.max_future_skew_s * 1000)
+        not_after_ms = now_ms + self._skew_ms
+        work: MessageEvents = []
+        rejects: list[tuple[Message, Reject]] = []
         for message in messages:
-            decoded = decoder.decode(message.value, not_after_ms=not_after_ms)
-            events.extend(decoded.events)
+            try:
+                decoded = decoder.decode(message.value, not_after_ms=not_after_ms)
+            except Exception as exc:  # a decoder bug: this message only
+                decoded = Decoded(rejects=[self._processing_error(message, "decode", exc)])
             if decoded.events:
-                mark = f"{message.topic}/{message.partition}"
-                newest = max(ts_millis(e.ts) for e in decoded.events)
-                marks[mark] = max(marks.get(mark, 0), newest)
-            for reject in decoded.rejects:
-                dead.append((message.key, reject.raw, dead_letter_headers(message, reject)))
-                self.metrics.dlq.labels(message.topic, reject.reason).inc()
-                counts["unknown", "invalid"] += 1
-        if dead:
-            await send_all(self.sink, self.settings.topics.dlq, dead)
-            log.warning("dead-lettered", topic=messages[0].topic, count=len(dead))
-        await self._apply(events, marks, counts, now_ms)
+                work.append((message, decoded.events))
+            rejects.extend((message, reject) for reject in decoded.rejects)
+        counts: Outcomes = Counter()
+        rejects += await self._apply(f"ingest-{kind}", work, now_ms, counts)
+        if rejects:
+            max_request = self.settings.kafka.max_request_bytes
+            await self.dead_letter([dead_letter(m, r, max_request_bytes=max_request) for m, r in rejects])
+            counts["unknown", "invalid"] += len(rejects)
         topic = messages[0].topic if messages else kind
         for (event_type, outcome), n in counts.items():
             self.metrics.events.labels(topic, event_type, outcome).inc(n)
         return counts
 
+    async def reject_batch(self, messages: Sequence[Message], exc: Exception) -> None:
+        """Last resort when handling a batch failed outside the per-message guards: dead-letter all of it."""
+        max_request = self.settings.kafka.max_request_bytes
+        letters = [
+            dead_letter(m, self._processing_error(m, "batch", exc), max_request_bytes=max_request) for m in messages
+        ]
+        await self.dead_letter(letters)
+
+    async def dead_letter(self, letters: Sequence[DeadLetter]) -> None:
+        """Send dead letters; each is counted once the broker has it."""
+        topic = self.settings.topics.dlq
+        try:
+            await self._wait_out(
+                partial(send_all, self.sink, topic, [(d.key, d.value, d.headers) for d in letters]), "dead-letter"
+            )
+            sent = list(letters)
+        except Exception as exc:  # one letter the broker refuses must not hold back the others
+            log.error("dead-letter batch refused; sending one by one", error=repr(exc))
+            sent = [d for d in letters if await self._send_alone(topic, d)]
+        for letter in sent:
+            self.metrics.dlq.labels(letter.source_topic, letter.reason).inc()
+        log.warning("dead-lettered", count=len(sent), reasons=sorted({d.reason for d in sent}))
+
+    async def _send_alone(self, topic: str, letter: DeadLetter) -> bool:
+        """Send one dead letter; if refused, send its headers with an empty body; False if even that fails."""
+        for value, extra in ((letter.value, ()), (b"", (("undercurrent-body", b"dropped"),))):
+            try:
+                send = partial(send_all, self.sink, topic, [(letter.key, value, [*letter.headers, *extra])])
+                await self._wait_out(send, "dead-letter")
+                return True
+            except Exception as exc:
+                error = exc
+        self.metrics.processing_errors.labels("dead-letter").inc()
+        source = dict(letter.headers).get("undercurrent-source", b"").decode()
+        log.error("dead letter lost", source=source, reason=letter.reason, error=repr(error))
+        return False
+
     async def _apply(
-        self, events: list[Event], marks: dict[str, int], counts: Counter[tuple[str, str]], now_ms: int
+        self, stage: str, work: MessageEvents, now_ms: int, counts: Outcomes
+    ) -> list[tuple[Message, Reject]]:
+        """Apply every message's events; returns the messages that could not be applied, as rejects."""
+        events = [event for _, message_events in work for event in message_events]
+        try:
+            await self._apply_events(stage, events, _marks(work), now_ms, counts)
+            return []
+        except Exception as exc:  # not transient (those are retried): find the message at fault
+            log.error("batch could not be applied; applying message by message", error=repr(exc))
+        applied = counts.total()  # events of the chunks applied before the failure
+        rejects = []
+        for message, message_events in work:
+            remaining = message_events[max(0, applied) :]
+            applied -= len(message_events)
+            if not remaining:
+                continue
+            try:
+                await self._apply_events(stage, remaining, _marks([(message, remaining)]), now_ms, counts)
+            except Exception as exc:
+                rejects.append((message, self._processing_error(message, "apply", exc)))
+        return rejects
+
+    async def _apply_events(
+        self, stage: str, events: list[Event], marks: dict[str, int], now_ms: int, counts: Outcomes
     ) -> None:
-        sessions = self.settings.sessions
-        open_ttl = int(sessions.max_duration_s + sessions.retention_s + 3600)
+        """Apply events in chunks, waiting out Redis outages; counts each applied event's outcome."""
         for start in range(0, max(len(events), 1), APPLY_CHUNK):
             chunk = events[start : start + APPLY_CHUNK]
             last = start + APPLY_CHUNK >= len(events)
-            outcomes = await self.store.apply(
+            apply = partial(
+                self.store.apply,
                 chunk,
                 [self.timing(event.feature) for event in chunk],
                 now_ms=now_ms,
-                open_ttl_s=open_ttl,
-                max_future_skew_ms=int(sessions.max_future_skew_s * 1000),
+                open_ttl_s=self._open_ttl_s,
                 marks=marks if last else None,
             )
+            outcomes = await self._wait_out(apply, stage)
             for event, outcome in zip(chunk, outcomes, strict=True):
                 counts[event.__struct_config__.tag, outcome] += 1  # type: ignore[index]
+
+    async def _wait_out(self, work: Callable[[], Awaitable[T]], what: str) -> T:
+        """``until_done``, keeping :attr:`retrying` up while this step waits for a dependency."""
+        waiting = False
+
+        def note() -> None:
+            nonlocal waiting
+            if not waiting:
+                waiting = True
+                self.retrying += 1
+
+        try:
+            return await until_done(
+                work, what=what, retries=self.metrics.retries, max_wait_s=RETRY_MAX_WAIT_S, on_retry=note
+            )
+        finally:
+            if waiting:
+                self.retrying -= 1
+
+    def _processing_error(self, message: Message, stage: str, exc: Exception) -> Reject:
+        self.metrics.processing_errors.labels(stage).inc()
+        log.exception("message failed", stage=stage, source=f"{message.topic}/{message.partition}/{message.offset}")
+        return Reject(message.value, "processing_error", f"{stage}: {exc!r}")
+
+
+def _marks(work: MessageEvents) -> dict[str, int]:
+    """Per input ``topic/partition``, the newest event time among these messages' events."""
+    marks: dict[str, int] = {}
+    for message, events in work:
+        mark = f"{message.topic}/{message.partition}"
+        marks[mark] = max(marks.get(mark, 0), max(ts_millis(e.ts) for e in events))
+    return marks

@@ -6,7 +6,7 @@ import asyncio
 from collections.abc import Awaitable, Sequence
 from typing import Any, Protocol
 
-Headers = Sequence[tuple[str, bytes]]
+from .message import Headers
 
 
 class RecordSink(Protocol):

@@ -22,8 +22,8 @@ from prometheus_client import REGISTRY, CollectorRegistry
 
 from ..config import Settings
 from ..estimate.weights import ANY, failure_weight_increments
-from ..ingest.kafka import faust_app, partition_lag
-from ..ingest.retry import until_done
+from ..ingest.kafka import faust_app, partition_progress
+from ..ingest.retry import tolerant, until_done
 from ..ingest.sink import FaustProducerSink, RecordSink, send_all
 from ..metrics.definitions import JudgeMetrics
 from ..metrics.labels import OTHER, LabelBounds
@@ -188,9 +188,10 @@ def create_judge_app(
     app.agent(topic, name="judge")(consume)
 
     @app.timer(5.0)
+    @tolerant("probe", metrics.retries)
     async def probe() -> None:
-        for tp, lag in partition_lag(app.consumer, processed):
-            metrics.consumer_lag.labels(str(tp.partition)).set(lag)
+        for p in await partition_progress(app.consumer, (settings.topics.judge_requests,), processed):
+            metrics.consumer_lag.labels(str(p.tp.partition)).set(p.lag)
 
     @app.on_before_shutdown.connect  # type: ignore[misc]
     async def close(sender: faust.App, **_: Any) -> None:

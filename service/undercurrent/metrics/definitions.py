@@ -10,6 +10,10 @@ from prometheus_client import REGISTRY, CollectorRegistry, Counter, Gauge, Histo
 
 OUTCOMES = ("accepted", "invalid", "duplicate", "late")
 CLOSE_DELAY_BUCKETS = (1, 5, 15, 30, 60, 120, 300, 600, 1200, 1800, 2700, 3600, 7200, 14400, 28800)
+# Stages that wait out Redis or broker outages, and stages that can fail on a bug; their series exist
+# from start-up so that increase() sees the first failure.
+RETRY_STAGES = ("ingest-chat", "ingest-client", "dead-letter", "close", "probe", "budget", "assign")
+ERROR_STAGES = ("decode", "apply", "batch", "dead-letter", "close", "publish")
 RISK_BUCKETS = (0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0)
 
 
@@ -28,13 +32,29 @@ class IngestMetrics:
             ["topic"], registry=registry,
         )
         self.consumer_lag = Gauge(
-            "undercurrent_consumer_lag", "Messages behind the partition's high-water mark.",
+            "undercurrent_consumer_lag",
+            "Messages of an assigned input partition not yet processed (high-water mark minus next offset).",
+            ["topic", "partition"], registry=registry,
+        )
+        self.consumer_offset = Gauge(
+            "undercurrent_consumer_offset",
+            "Next offset to process in an assigned input partition; flat while lag is positive means stuck.",
             ["topic", "partition"], registry=registry,
         )
         self.retries = Counter(
-            "undercurrent_retries", "Batches retried after a failure (Redis or broker unavailable).",
+            "undercurrent_retries",
+            "Steps retried or periodic tasks failed because Redis or the broker was unavailable.",
             ["stage"], registry=registry,
         )
+        self.processing_errors = Counter(
+            "undercurrent_processing_errors",
+            "Messages or sessions that failed on a bug or unexpected data rather than on bad input.",
+            ["stage"], registry=registry,
+        )
+        for stage in RETRY_STAGES:
+            self.retries.labels(stage)
+        for stage in ERROR_STAGES:
+            self.processing_errors.labels(stage)
 
 
 class SessionMetrics:

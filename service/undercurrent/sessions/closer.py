@@ -10,16 +10,21 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Sequence
+from collections.abc import Awaitable, Sequence
+from dataclasses import dataclass
+from functools import partial
 from typing import Any, Protocol, get_args
 
 import msgspec
 import structlog
 
 from ..config import Settings
-from ..ingest.sink import RecordSink, send_all
-from ..metrics.definitions import SessionMetrics
+from ..ingest.message import value_budget
+from ..ingest.retry import is_transient, until_done
+from ..ingest.sink import RecordSink
+from ..metrics.definitions import IngestMetrics, SessionMetrics
 from ..metrics.labels import LabelBounds
+from .fit import encode_within
 from .model import CloseReason, SessionSnapshot
 from .record import base_record
 from .store import RedisSessionStore
@@ -40,6 +45,18 @@ class CloseStage(Protocol):
     def __call__(self, snapshot: SessionSnapshot, record: dict[str, Any]) -> Sequence[str]: ...
 
 
+@dataclass(frozen=True, slots=True)
+class _Closing:
+    """A claimed session's finished record, ready to publish."""
+
+    session_id: str
+    key: bytes
+    payload: bytes
+    record: dict[str, Any]
+    topics: list[str]
+    wall_ms: int
+
+
 class SessionCloser:
     def __init__(
         self,
@@ -47,6 +64,7 @@ class SessionCloser:
         store: RedisSessionStore,
         sink: RecordSink,
         metrics: SessionMetrics,
+        ingest_metrics: IngestMetrics,
         bounds: LabelBounds,
         stages: Sequence[CloseStage] = (),
     ) -> None:
@@ -56,12 +74,18 @@ class SessionCloser:
         self.metrics = metrics
         self.bounds = bounds
         self.stages = list(stages)
+        self.ingest_metrics = ingest_metrics
         for feature, domain in bounds.pairs():
             for reason in get_args(CloseReason):
                 metrics.closed.labels(feature, domain, reason)
 
     async def sweep_once(self) -> int:
-        """Close what is due now; returns the number of sessions published."""
+        """Close what is due now; returns the number of sessions published.
+
+        Each session is built and published on its own: one that fails (a stage bug, a
+        refused record) stays claimed and is retried after its lease, without holding
+        back the others claimed with it.
+        """
         cfg = self.settings.sessions
         now_ms = int(time.time() * 1000)
         claims = await self.store.claim_due(
@@ -74,28 +98,59 @@ class SessionCloser:
         if not claims:
             return 0
         loaded = await self.store.load(claims)
-        records: list[dict[str, Any]] = []
-        routed: dict[str, list[tuple[bytes | None, bytes, Sequence[tuple[str, bytes]]]]] = {}
-        for n, (snapshot, _wall) in enumerate(loaded, 1):
+        closing: list[_Closing] = []
+        for n, (snapshot, wall) in enumerate(loaded, 1):
             if n % YIELD_EVERY == 0:
                 await asyncio.sleep(0)  # close stages are CPU work: let consumers and heartbeats run
-            record = base_record(snapshot, closed_at_ms=now_ms)
-            topics = [self.settings.topics.sessions]
-            for stage in self.stages:
-                topics.extend(stage(snapshot, record))
-            output = (snapshot.session_id.encode(), msgspec.json.encode(record), ())
-            for topic in topics:
-                routed.setdefault(topic, []).append(output)
-            records.append(record)
-        for topic, outputs in routed.items():
-            await send_all(self.sink, topic, outputs)
-        finalised = await self.store.finalize(
-            [(r["session_id"], msgspec.json.encode({k: r.get(k) for k in RESULT_KEYS})) for r in records],
-            now_ms=int(time.time() * 1000),
-            retention_s=cfg.retention_s,
-        )
-        self._observe(records, [wall for _, wall in loaded], finalised)
-        return len(records)
+            try:
+                closing.append(self._close(snapshot, wall, now_ms))
+            except Exception:
+                self.ingest_metrics.processing_errors.labels("close").inc()
+                log.exception("session record could not be built", session_id=snapshot.session_id)
+        outcomes = await self._publish(closing)
+        published = []
+        for c, outcome in zip(closing, outcomes, strict=True):
+            if outcome is None:
+                published.append(c)
+            elif isinstance(outcome, Exception):
+                if not is_transient(outcome):
+                    self.ingest_metrics.processing_errors.labels("publish").inc()
+                log.error("session record not published", session_id=c.session_id, error=repr(outcome))
+            else:
+                raise outcome  # cancelled
+        if not published:
+            return 0
+        results = [(c.session_id, msgspec.json.encode({k: c.record.get(k) for k in RESULT_KEYS})) for c in published]
+        finalize = partial(self.store.finalize, results, now_ms=int(time.time() * 1000), retention_s=cfg.retention_s)
+        # Published already: wait for Redis rather than let the lease run out and publish again.
+        finalised = await until_done(finalize, what="close", retries=self.ingest_metrics.retries)
+        self._observe([c.record for c in published], [c.wall_ms for c in published], finalised)
+        return len(published)
+
+    def _close(self, snapshot: SessionSnapshot, wall_ms: int, now_ms: int) -> _Closing:
+        record = base_record(snapshot, closed_at_ms=now_ms)
+        topics = [self.settings.topics.sessions]
+        for stage in self.stages:
+            topics.extend(stage(snapshot, record))
+        key = snapshot.session_id.encode()
+        payload = encode_within(record, value_budget(self.settings.kafka.max_request_bytes, key, ()))
+        return _Closing(snapshot.session_id, key, payload, record, topics, wall_ms)
+
+    async def _publish(self, closing: list[_Closing]) -> list[BaseException | None]:
+        """Send every record and wait for the broker; per session, None or why it was not published."""
+        pending: list[list[Awaitable[Any]]] = [[] for _ in closing]
+        errors: list[BaseException | None] = [None] * len(closing)
+        for i, c in enumerate(closing):
+            for topic in c.topics:
+                try:
+                    pending[i].append(await self.sink.send(topic, c.key, c.payload))
+                except Exception as exc:
+                    errors[i] = exc
+        for i, futures in enumerate(pending):
+            for outcome in await asyncio.gather(*futures, return_exceptions=True):
+                if outcome is not None and isinstance(outcome, BaseException) and errors[i] is None:
+                    errors[i] = outcome
+        return errors
 
     def _observe(self, records: list[dict[str, Any]], walls: list[int], finalised: list[bool]) -> None:
         now = time.time()

@@ -72,6 +72,7 @@ class RedisSessionStore:
         self._apply = client.register_script(_script("apply.lua"))
         self._claim = client.register_script(_script("claim.lua"))
         self._finalize = client.register_script(_script("finalize.lua"))
+        self._touch = client.register_script(_script("touch.lua"))
 
     @classmethod
     def from_url(cls, url: str, *, prefix: str = "uc", **kwargs: Any) -> RedisSessionStore:
@@ -90,7 +91,6 @@ class RedisSessionStore:
         *,
         now_ms: int,
         open_ttl_s: int,
-        max_future_skew_ms: int,
         marks: Mapping[str, int] | None = None,
     ) -> list[str]:
         """Apply events atomically; return each event's outcome (accepted, duplicate or late).
@@ -101,7 +101,7 @@ class RedisSessionStore:
         marks = marks or {}
         if not events and not marks:
             return []
-        args: list[Any] = [self.prefix, now_ms, open_ttl_s, now_ms + max_future_skew_ms, len(marks)]
+        args: list[Any] = [self.prefix, now_ms, open_ttl_s, len(marks)]
         for name, ts in marks.items():
             args += (name, ts)
         encode = msgspec.json.encode
@@ -118,6 +118,11 @@ class RedisSessionStore:
             )
         codes: bytes = await self._apply(args=args)
         return [OUTCOMES[c] for c in codes.decode()]
+
+    async def touch_marks(self, partitions: Sequence[str], *, now_ms: int) -> None:
+        """Count these input partitions (``topic/partition``) as active at ``now_ms``, watermarks unchanged."""
+        if partitions:
+            await self._touch(args=[self.prefix, now_ms, *partitions])
 
     async def claim_due(
         self, *, now_ms: int, grace_ms: int, limit: int, lease_ms: int, quiet_ms: int = 30_000

@@ -1,19 +1,21 @@
 -- Apply a batch of events to their sessions in one round trip.
--- ARGV: prefix, now_ms, open_ttl_s, wm_cap_ms, n_marks, then n_marks pairs (topic/partition, max event ms)
+-- ARGV: prefix, now_ms, open_ttl_s, n_marks, then n_marks pairs (topic/partition, max event ms)
 -- that advance the per-partition watermarks, then 7 values per event:
 --   session_id, event_id, ts_ms, kind ('t' turn, 'e' session_end, 'b' other), idle_ms, max_ms, payload
 -- Returns one character per event: '0' accepted, '1' duplicate, '2' late.
-local prefix, now, open_ttl, wm_cap = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
+-- Event times are at most the caller's future-skew limit ahead of now_ms: later events are
+-- dead-lettered before they get here, so they can neither hold a session open nor push a watermark.
+local prefix, now, open_ttl = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
 local deadlines, marks = prefix .. ':deadlines', prefix .. ':wm'
-local n_marks = tonumber(ARGV[5])
-for i = 6, 5 + 2 * n_marks, 2 do
-  local ts = math.min(tonumber(ARGV[i + 1]), wm_cap)
+local n_marks = tonumber(ARGV[4])
+for i = 5, 4 + 2 * n_marks, 2 do
+  local ts = tonumber(ARGV[i + 1])
   local current = redis.call('HGET', marks, ARGV[i])
   if current then ts = math.max(ts, tonumber(string.match(current, '^(%d+)'))) end
   redis.call('HSET', marks, ARGV[i], ts .. ':' .. now)
 end
 local out = {}
-for i = 6 + 2 * n_marks, #ARGV, 7 do
+for i = 5 + 2 * n_marks, #ARGV, 7 do
   local sid, eid, ts, kind = ARGV[i], ARGV[i + 1], tonumber(ARGV[i + 2]), ARGV[i + 3]
   local idle, maxd, payload = tonumber(ARGV[i + 4]), tonumber(ARGV[i + 5]), ARGV[i + 6]
   local base = prefix .. ':{' .. sid .. '}:'
