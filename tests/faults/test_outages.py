@@ -48,7 +48,10 @@ class Scenario:
     def __init__(self, bootstrap: str, redis_url: str, directory: Path) -> None:
         self.deployment = Deployment(bootstrap, redis_url, directory, dict(FAST_CLOSE))
         self.before, expected_before = sessions_traffic(self.deployment, SESSIONS, prefix="a", end_every=1)
-        self.during, expected_during = sessions_traffic(self.deployment, SESSIONS, prefix="b", seed=8, end_every=1)
+        # Later event times than the first phase, as real traffic has after an outage.
+        self.during, expected_during = sessions_traffic(
+            self.deployment, SESSIONS, prefix="b", seed=8, end_every=1, hours_ago=1.5
+        )
         self.expected = {**expected_before, **expected_during}
 
     async def warm_up(self) -> Worker:

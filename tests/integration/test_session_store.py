@@ -136,3 +136,6 @@ async def test_touched_partitions_hold_closes_back_again_with_their_watermark(st
     assert marks == {b"chat/0": f"1000:{NOW}".encode(), b"chat/1": f"900:{NOW + 40_000}".encode()}
     # chat/0 went quiet, chat/1 counts as active again: the watermark is its 900 ms, before the session's deadline
     assert await store.claim_due(now_ms=NOW + 41_000, grace_ms=0, limit=10, lease_ms=1, quiet_ms=30_000) == []
+    await store.touch_marks(None, now_ms=NOW + 50_000)  # after an outage: every partition
+    marks = await store.redis.hgetall(f"{store.prefix}:wm")
+    assert marks == {b"chat/0": f"1000:{NOW + 50_000}".encode(), b"chat/1": f"900:{NOW + 50_000}".encode()}

@@ -194,12 +194,23 @@ class IngestPipeline:
                 self.retrying += 1
 
         try:
-            return await until_done(
+            result = await until_done(
                 work, what=what, retries=self.metrics.retries, max_wait_s=RETRY_MAX_WAIT_S, on_retry=note
             )
+            if waiting:
+                await self._after_outage()
+            return result
         finally:
             if waiting:
                 self.retrying -= 1
+
+    async def _after_outage(self) -> None:
+        """Every input partition stalled with this one: count them all as active again, so that their
+        watermarks hold closes back until their own backlog is applied (or they go quiet)."""
+        try:
+            await self.store.touch_marks(None, now_ms=int(time.time() * 1000))
+        except Exception as exc:  # the next batch's marks do the same job, later
+            log.warning("could not refresh watermarks after an outage", error=repr(exc))
 
     def _processing_error(self, message: Message, stage: str, exc: Exception) -> Reject:
         self.metrics.processing_errors.labels(stage).inc()

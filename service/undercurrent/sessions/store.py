@@ -119,10 +119,11 @@ class RedisSessionStore:
         codes: bytes = await self._apply(args=args)
         return [OUTCOMES[c] for c in codes.decode()]
 
-    async def touch_marks(self, partitions: Sequence[str], *, now_ms: int) -> None:
-        """Count these input partitions (``topic/partition``) as active at ``now_ms``, watermarks unchanged."""
-        if partitions:
-            await self._touch(args=[self.prefix, now_ms, *partitions])
+    async def touch_marks(self, partitions: Sequence[str] | None, *, now_ms: int) -> None:
+        """Count these input partitions (``topic/partition``; None: all) as active at ``now_ms``,
+        watermarks unchanged."""
+        if partitions is None or partitions:
+            await self._touch(args=[self.prefix, now_ms, *(partitions or ())])
 
     async def claim_due(
         self, *, now_ms: int, grace_ms: int, limit: int, lease_ms: int, quiet_ms: int = 30_000

@@ -1,11 +1,17 @@
 -- Count input partitions as active now: refresh the wall time of their watermarks, keeping the event
--- time. Partitions without a watermark yet are left alone.
--- ARGV: prefix, now_ms, then topic/partition names.
+-- time. Partitions without a watermark yet are left alone; with no names given, every partition is.
+-- ARGV: prefix, now_ms, then topic/partition names (optional).
 local marks, now = ARGV[1] .. ':wm', ARGV[2]
-for i = 3, #ARGV do
-  local current = redis.call('HGET', marks, ARGV[i])
+local names = {}
+if #ARGV > 2 then
+  for i = 3, #ARGV do names[#names + 1] = ARGV[i] end
+else
+  names = redis.call('HKEYS', marks)
+end
+for _, name in ipairs(names) do
+  local current = redis.call('HGET', marks, name)
   if current then
-    redis.call('HSET', marks, ARGV[i], string.match(current, '^(%d+)') .. ':' .. now)
+    redis.call('HSET', marks, name, string.match(current, '^(%d+)') .. ':' .. now)
   end
 end
 return 0
