@@ -5,6 +5,7 @@
     UndercurrentError            anything this package raises on purpose
     ├── StackError               a local-stack process could not start (devstack)
     ├── ConversationFileError    a replay input line is not a conversation (replay)
+    ├── TraceFileError           a replay input file does not hold agent runs (replay)
     └── JudgeError               a judgement failed; see ``undercurrent.judge.errors``
         ├── JudgeTimeout, JudgeRateLimited, JudgeUnavailable, JudgeRejected
         └── JudgeInvalidOutput

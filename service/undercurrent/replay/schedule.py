@@ -11,14 +11,23 @@ from __future__ import annotations
 
 import heapq
 import itertools
-from collections.abc import Iterable, Iterator
+import random
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
-from .conversation import Conversation
 from .synth import SynthOptions, conversation_rng, synthesize
 
 Event = dict[str, Any]
+
+
+class _Replayable(Protocol):
+    @property
+    def id(self) -> str: ...
+
+
+Item = TypeVar("Item", bound=_Replayable)
+Synthesiser = Callable[[Item, random.Random, int, SynthOptions], list[Event]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,18 +55,19 @@ class Window:
 
 
 def sessions(
-    conversations: Iterable[Conversation],
+    items: Iterable[Item],
     *,
     seed: int,
     window: Window,
     expected: int,
     options: SynthOptions,
+    synth: Synthesiser[Item] = synthesize,  # type: ignore[assignment]
 ) -> Iterator[list[Event]]:
-    """Synthesised events of each conversation, in start order."""
-    for position, conversation in enumerate(conversations):
-        rng = conversation_rng(seed, conversation.id)
+    """Synthesised events of each conversation (or agent trace, with its ``synth``), in start order."""
+    for position, item in enumerate(items):
+        rng = conversation_rng(seed, item.id)
         start_ms = window.start_of(position, expected, rng.random())
-        yield synthesize(conversation, rng, start_ms, options)
+        yield synth(item, rng, start_ms, options)
 
 
 def interleave(sessions: Iterable[list[Event]]) -> Iterator[Event]:

@@ -54,7 +54,35 @@ def synthesize(
     options = options or SynthOptions()
     session = _Session(conversation, rng, options)
     drafts = session.run()
-    return _finalise(drafts, session.base, start_ms, options.timing.max_session_s)
+    return finalise(drafts, session.base, start_ms, options.timing.max_session_s)
+
+
+def session_base(
+    item_id: str, options: SynthOptions, feature: str | None, domain: str | None, user_id: str | None
+) -> dict[str, Any]:
+    """Fields every event of a replayed session shares."""
+    base: dict[str, Any] = {
+        "session_id": f"{options.session_prefix}-{item_id}",
+        "feature": feature or pick_feature(item_id, options.features),
+    }
+    if domain:
+        base["domain"] = domain
+    if user_id:
+        base["user_id"] = user_id
+    return base
+
+
+def first_token_s(rng: random.Random, timing: Timing) -> float:
+    return timing.first_token_median_s * rng.lognormvariate(0.0, 0.4)
+
+
+def reading_s(rng: random.Random, timing: Timing, text: str) -> float:
+    skim = rng.uniform(0.3, 1.0)
+    return min(len(text) / timing.reading_cps * skim, timing.max_reading_s)
+
+
+def thinking_s(rng: random.Random, timing: Timing) -> float:
+    return min(timing.think_median_s * rng.lognormvariate(0.0, 0.8), timing.max_think_s)
 
 
 class _Session:
@@ -64,14 +92,9 @@ class _Session:
         self.rates = options.rates
         self.timing = options.timing
         self.model = options.model
-        self.base: dict[str, Any] = {
-            "session_id": f"{options.session_prefix}-{conversation.id}",
-            "feature": conversation.feature or pick_feature(conversation.id, options.features),
-        }
-        if conversation.domain:
-            self.base["domain"] = conversation.domain
-        if conversation.user_id:
-            self.base["user_id"] = conversation.user_id
+        self.base = session_base(
+            conversation.id, options, conversation.feature, conversation.domain, conversation.user_id
+        )
         self.typing_cps = self.timing.typing_cps * rng.lognormvariate(0.0, 0.3)
         self.drafts: list[Draft] = []
         self.t = 0.0
@@ -110,7 +133,7 @@ class _Session:
         if stopped:
             text = text[: max(1, int(len(text) * self.rng.uniform(0.2, 0.8)))]
         output_tokens = math.ceil(len(text) / timing.chars_per_token)
-        latency = timing.first_token_median_s * self.rng.lognormvariate(0.0, 0.4)
+        latency = first_token_s(self.rng, timing)
         latency += output_tokens / timing.output_tokens_per_s
         turn: dict[str, Any] = {
             "type": "turn",
@@ -166,16 +189,16 @@ class _Session:
             self._emit({"type": "abandon"}, self.t + self.rng.uniform(*self.timing.abandon_delay_s))
 
     def _read(self, text: str) -> float:
-        skim = self.rng.uniform(0.3, 1.0)
-        return min(len(text) / self.timing.reading_cps * skim, self.timing.max_reading_s)
+        return reading_s(self.rng, self.timing, text)
 
     def _think(self) -> float:
-        return min(self.timing.think_median_s * self.rng.lognormvariate(0.0, 0.8), self.timing.max_think_s)
+        return thinking_s(self.rng, self.timing)
 
 
-def _finalise(
+def finalise(
     drafts: list[Draft], base: dict[str, Any], start_ms: int, max_session_s: float
 ) -> list[dict[str, Any]]:
+    """Order drafts by time, compress a session longer than ``max_session_s``, stamp ids and times."""
     drafts.sort(key=lambda draft: draft[0])
     span = drafts[-1][0] if drafts else 0.0
     scale = max_session_s / span if span > max_session_s else 1.0

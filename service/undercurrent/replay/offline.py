@@ -1,0 +1,43 @@
+"""Replayed sessions as the worker would assemble them, without Kafka or Redis.
+
+Each trace is synthesised into contract events exactly as ``undercurrent replay`` would send
+them, every event goes through the worker's decoder, and the decoded events are assembled
+into the snapshot the close stages read. Evaluating detectors this way measures the same
+path that live traffic takes, from the wire format on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+import msgspec
+
+from ..events.decode import EventDecoder
+from ..sessions.model import SessionSnapshot, build_snapshot
+from .agent_synth import synthesize_trace
+from .synth import SynthOptions, conversation_rng
+from .trace import AgentTrace
+
+START_MS = 1_750_000_000_000
+
+
+class ReplayContractError(ValueError):
+    """A synthesised event failed the contract: a bug in the replayer, never bad input."""
+
+
+def trace_snapshots(
+    traces: Iterable[AgentTrace], *, seed: int = 1, options: SynthOptions | None = None
+) -> Iterator[tuple[AgentTrace, SessionSnapshot]]:
+    """Each trace with the snapshot of its replayed session, closed the way the session ended."""
+    decoders = {"chat": EventDecoder("chat"), "client": EventDecoder("client")}
+    encode = msgspec.json.Encoder().encode
+    for trace in traces:
+        events = synthesize_trace(trace, conversation_rng(seed, trace.id), START_MS, options)
+        decoded = []
+        for event in events:
+            result = decoders["chat" if event["type"] == "turn" else "client"].decode(encode(event))
+            if result.rejects:
+                raise ReplayContractError(f"{trace.id}: {result.rejects[0].reason}: {result.rejects[0].detail}")
+            decoded.extend((e, False) for e in result.events)
+        close = "end" if trace.ending == "session_end" else "idle"
+        yield trace, build_snapshot(events[0]["session_id"], decoded, close_reason=close)
