@@ -7,10 +7,9 @@ from collections import Counter
 from collections.abc import Iterator
 
 from ..sessions.model import TranscriptTurn
+from .agent_steps import CALL_KINDS
 from .model import Context, Hit
 from .text import cap, excerpt, similarity
-
-_CALL_KINDS = ("action", "tool_call")
 
 
 def _steps(ctx: Context) -> list[TranscriptTurn]:
@@ -31,7 +30,7 @@ def tool_error(ctx: Context) -> Iterator[Hit]:
 
 def repeated_tool_call(ctx: Context) -> Iterator[Hit]:
     """The same tool called with the same arguments ``repeat_tool_min`` times or more."""
-    calls = [t for t in _steps(ctx) if t.step is not None and t.step.kind in _CALL_KINDS]
+    calls = [t for t in _steps(ctx) if t.step is not None and t.step.kind in CALL_KINDS]
     counts = Counter((t.step.tool, _canonical(t.text)) for t in calls if t.step is not None)
     for (tool, args), n in counts.items():
         if n >= ctx.config.repeat_tool_min:

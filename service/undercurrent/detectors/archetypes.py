@@ -36,6 +36,10 @@ UNFLAGGED_FAILURES = frozenset(
         "tool_error",
         "step_loop",
         "repeated_tool_call",
+        "action_without_confirmation",
+        "unsupported_action_claim",
+        "repeated_action",
+        "premature_end",
     }
 )
 SUCCESS = frozenset({"user_positive_feedback", "copy", "thumbs_up"})
@@ -87,7 +91,7 @@ def archetype_flags(profile: Profile) -> list[ArchetypeFlag]:
     flag("drift", 0.5, _first(profile, "off_topic_drift"))
     flag("death_spiral", 0.7, _death_spiral(profile))
     flag("contradiction_unravel", 0.4, _first(profile, "ai_self_contradiction"))
-    flag("walkaway", 0.6, _first(profile, "walkaway", "abandon_after_answer", "user_abandons_thread"))
+    flag("walkaway", 0.6, _first(profile, "walkaway", "abandon_after_answer", "user_abandons_thread", "premature_end"))
     flag("partial_recovery", 0.4, _partial_recovery(profile))
     if not flags and visibility(profile) in ("invisible", "mixed"):
         flag("mystery_failure", 0.3, [s.name for s in _visible(profile)] + _first(profile, *UNFLAGGED_FAILURES))

@@ -6,7 +6,7 @@ Bump a version whenever a detector's behaviour changes, so stored reports stay c
 
 from __future__ import annotations
 
-from . import agent, ai_side, behaviour, dynamics, malfunction, user_reactions
+from . import agent, agent_policy, ai_side, behaviour, dynamics, malfunction, user_reactions
 from .model import Detector
 
 DETECTORS: tuple[Detector, ...] = (
@@ -39,6 +39,12 @@ DETECTORS: tuple[Detector, ...] = (
     Detector("tool_error", "1", "turn", agent.tool_error),
     Detector("repeated_tool_call", "1", "turn", agent.repeated_tool_call),
     Detector("step_loop", "1", "turn", agent.step_loop),
+    Detector("action_without_confirmation", "1", "turn", agent_policy.action_without_confirmation),
+    Detector("unsupported_action_claim", "1", "turn", agent_policy.unsupported_action_claim),
+    Detector("repeated_action", "1", "turn", agent_policy.repeated_action),
+    Detector("state_change", "1", "turn", agent_policy.state_change),
+    Detector("agent_handoff", "1", "turn", agent_policy.agent_handoff),
+    Detector("premature_end", "1", "session", agent_policy.premature_end),
 )
 
 SIGNAL_NAMES: tuple[str, ...] = tuple(d.name for d in DETECTORS)

@@ -44,6 +44,12 @@ WEIGHTS: dict[str, float] = {
     "tool_error": 1.0,
     "repeated_tool_call": 1.5,
     "step_loop": 1.8,
+    "action_without_confirmation": 0.8,
+    "unsupported_action_claim": 1.2,
+    "repeated_action": 0.8,
+    "state_change": 0.5,
+    "agent_handoff": 0.0,
+    "premature_end": 1.0,
 }
 BIAS = -1.0
 
