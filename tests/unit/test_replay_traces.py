@@ -7,7 +7,9 @@ from pathlib import Path
 
 import msgspec
 import pytest
+from typer.testing import CliRunner
 
+from undercurrent.cli.main import app
 from undercurrent.events import EventDecoder
 from undercurrent.replay.agent_synth import synthesize_trace
 from undercurrent.replay.offline import trace_snapshots
@@ -231,3 +233,25 @@ def test_the_real_tau_bench_file_replays_through_the_contract():
         kinds.update(t.step.kind for t in snapshot.turns if t.step is not None)
         assert not any("###STOP###" in t.text for t in snapshot.turns)
     assert kinds["tool_call"] == kinds["tool_result"] == 621
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--format", "tau-bench"], "--format tau-bench needs a file"),
+        (["--format", "traces", "missing.jsonl"], "missing.jsonl is not one"),
+    ],
+)
+def test_replay_command_refuses_a_trace_format_without_a_file(args, message):
+    result = CliRunner().invoke(app, ["replay", *args], env={"COLUMNS": "200"})
+    assert result.exit_code == 2
+    assert message in result.output
+
+
+def test_replay_command_reports_a_bad_trace_file_before_producing(tmp_path):
+    path = _jsonl(tmp_path, {"id": "x", "messages": [{"role": "assistant", "text": "no user"}]})
+    result = CliRunner().invoke(
+        app, ["replay", "--format", "traces", str(path), "--bootstrap", "127.0.0.1:1"], env={"COLUMNS": "300"}
+    )
+    assert result.exit_code == 1
+    assert "traces.jsonl:1: trace has no user message" in result.output
