@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -53,3 +55,31 @@ async def test_tau_bench_runs_become_agent_sessions_with_steps_and_signals(
         assert all(t["model"] == "gpt-4o" for t in record["transcript"] if t["role"] == "assistant")
     fired = {s["name"] for r in records.values() for s in r["detectors"]["signals"]}
     assert {"state_change", "action_without_confirmation"} <= fired
+
+
+def test_demo_replays_agent_runs_beside_conversations(tmp_path: Path) -> None:
+    dev = set(json.loads(SPLIT.read_text())["dev"])
+    runs = [r for r in json.loads(TAU_BENCH.read_text()) if r["task_id"] in dev][:RUNS]
+    selected = tmp_path / "dev-runs.json"
+    selected.write_text(json.dumps(runs))
+    demo = subprocess.run(
+        [sys.executable, "-m", "undercurrent.cli", "demo", "--conversations", "20", "--agent-traces", str(selected),
+         "--agent-model", "gpt-4o", "--exit-after-summary", "--data-dir", str(tmp_path / "demo")],
+        env={k: v for k, v in os.environ.items() if not k.startswith(("UNDERCURRENT_", "ANTHROPIC_"))}
+        | {"COLUMNS": "120"},
+        cwd=ROOT, capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    assert demo.returncode == 0, demo.stdout + demo.stderr
+    out = demo.stdout
+
+    def row(label: str) -> int:
+        """The count in the row named ``label`` (signal tables have a "from" column first)."""
+        found = re.search(rf"{re.escape(label)}\s*│(?:\s*(?:text|synthesised)\s*│)?\s*([\d,]+)", out)
+        assert found, f"no row {label!r} in:\n{out}"
+        return int(found[1].replace(",", ""))
+
+    assert row("conversations replayed") == 20 + RUNS
+    assert row("of them agent runs (rewards not sent)") == RUNS
+    assert row("sessions closed") == 20 + RUNS
+    assert row("travel_hospitality") == RUNS
+    assert row("state_change") >= 1

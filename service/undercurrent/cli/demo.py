@@ -45,6 +45,19 @@ def register(app: typer.Typer) -> None:
         exit_after_summary: Annotated[
             bool, typer.Option("--exit-after-summary", help="stop once the summary is printed")
         ] = False,
+        agent_traces: Annotated[
+            Path | None,
+            typer.Option(
+                metavar="FILE",
+                show_default=False,
+                help="also replay the agent runs in FILE (a τ-bench results file, or JSONL traces if it ends in "
+                ".jsonl), as feature 'agent'; their rewards are not sent",
+            ),
+        ] = None,
+        agent_model: Annotated[
+            str | None,
+            typer.Option(metavar="NAME", show_default=False, help="model of agent runs whose file does not say"),
+        ] = None,
     ) -> None:
         """Run the whole pipeline locally on real conversations and print what it saw.
 
@@ -56,8 +69,9 @@ def register(app: typer.Typer) -> None:
         from ..devstack.demo import DemoOptions, run_demo
 
         options = DemoOptions(
-            conversations=conversations, envelope_size=envelope_size, seed=seed, data_dir=data_dir, redis_url=redis_url
-        )
+            conversations=conversations, envelope_size=envelope_size, seed=seed, data_dir=data_dir,
+            redis_url=redis_url, agent_traces=agent_traces, agent_model=agent_model,
+        )  # fmt: skip
         console = Console()
         try:
             run_demo(options, console, wait_for_ctrl_c=not exit_after_summary)

@@ -23,14 +23,18 @@ from pathlib import Path
 from rich.console import Console
 
 from ..replay.rates import BehaviourRates
+from ..replay.synth import SynthOptions
+from ..replay.trace import AgentTrace
 from .processes import Child, ChildFailed, spawn, wait_for_metrics
 from .progress import Watched, replay_and_watch
 from .report import report
 from .stack import LocalStack, free_port, interrupt_on_signals, stack_directory
 
 FEATURES = ("chat", "search", "code")
+AGENT_FEATURE = "agent"
+"""The feature of replayed agent runs (``--agent-traces``)."""
 DEMO_ENV = {
-    "UNDERCURRENT_LABELS__FEATURES": json.dumps(FEATURES),
+    "UNDERCURRENT_LABELS__FEATURES": json.dumps((*FEATURES, AGENT_FEATURE)),
     "UNDERCURRENT_LOG_FORMAT": "json",
     # The replay arrives in one burst: once it is over, a partition quiet for 5 s has nothing more to
     # come, so the last idle sessions close 5 s later instead of the production default's 30 s.
@@ -48,6 +52,18 @@ class DemoOptions:
     redis_url: str | None = None
     """None: a private redis-server."""
     timeout_s: float = 600.0
+    agent_traces: Path | None = None
+    """Agent runs to replay beside the conversations: a τ-bench results file, or JSONL traces (``*.jsonl``)."""
+    agent_model: str | None = None
+    """Model name for agent runs whose file does not say (τ-bench files do not)."""
+
+
+def read_agent_traces(path: Path) -> list[AgentTrace]:
+    """The runs of ``path``; raises ``TraceFileError`` (an ``UndercurrentError``) when the file does not fit."""
+    from ..replay.tau_bench import read_tau_bench
+    from ..replay.trace_jsonl import read_trace_jsonl
+
+    return list(read_trace_jsonl(path) if path.suffix == ".jsonl" else read_tau_bench(path))
 
 
 def judge_enabled() -> bool:
@@ -57,10 +73,11 @@ def judge_enabled() -> bool:
 def run_demo(options: DemoOptions, console: Console, *, wait_for_ctrl_c: bool = True) -> None:
     """Run until Ctrl-C (or, without ``wait_for_ctrl_c``, until the summary is printed)."""
     interrupt_on_signals()
+    traces = read_agent_traces(options.agent_traces) if options.agent_traces else []
     data_dir: Path | None = None
     try:
         with stack_directory(options.data_dir, prefix="undercurrent-demo-") as data_dir:
-            _run(options, console, data_dir, wait_for_ctrl_c)
+            _run(options, traces, console, data_dir, wait_for_ctrl_c)
     except KeyboardInterrupt:
         console.print("stopped")
     except Exception:
@@ -69,8 +86,13 @@ def run_demo(options: DemoOptions, console: Console, *, wait_for_ctrl_c: bool = 
         raise
 
 
-def _run(options: DemoOptions, console: Console, data_dir: Path, wait_for_ctrl_c: bool) -> None:
+def _run(
+    options: DemoOptions, traces: list[AgentTrace], console: Console, data_dir: Path, wait_for_ctrl_c: bool
+) -> None:
     judge_on = judge_enabled()
+    agent_options = SynthOptions(
+        features=(AGENT_FEATURE,), session_prefix=f"demo{options.seed}", model=options.agent_model or "unknown"
+    )
     children: list[Child] = []
     with LocalStack(redis_url=options.redis_url, log_dir=data_dir) as stack:
         env = {**stack.env(), **DEMO_ENV, "UNDERCURRENT_REDIS_KEY_PREFIX": f"demo{int(time.time())}"}
@@ -99,8 +121,11 @@ def _run(options: DemoOptions, console: Console, data_dir: Path, wait_for_ctrl_c
                 features=FEATURES,
                 timeout_s=options.timeout_s,
                 console=console,
+                traces=traces,
+                agent_options=agent_options,
             ))
-            for part in report(watched.samples, watched.replay, BehaviourRates(), judge_on=judge_on):
+            parts = report(watched.samples, watched.replay, BehaviourRates(), judge_on=judge_on, agent_runs=len(traces))
+            for part in parts:
                 console.print(part)
             console.print(f"metrics: [bold]{worker.metrics_url}[/]", soft_wrap=True)
             if not wait_for_ctrl_c:

@@ -17,10 +17,12 @@ from rich.progress import BarColumn, Progress, TaskID, TextColumn
 
 from ..config import KafkaSettings, Settings
 from ..ingest.kafka import client_options
+from ..replay.agent_synth import synthesize_trace
 from ..replay.produce import ReplaySummary, replay_to_kafka
-from ..replay.schedule import Window, sessions
+from ..replay.schedule import Window, merge_by_start, sessions
 from ..replay.sharegpt import read_sharegpt
 from ..replay.synth import SynthOptions
+from ..replay.trace import AgentTrace
 from .processes import Child, ChildFailed, Samples, scrape, total
 
 QUIET_LINE_EVERY_S = 10.0
@@ -116,17 +118,27 @@ async def replay_and_watch(
     features: Sequence[str],
     timeout_s: float,
     console: Console,
+    traces: Sequence[AgentTrace] = (),
+    agent_options: SynthOptions | None = None,
 ) -> Outcome:
-    """Replay ``conversations`` ShareGPT conversations and return once every session they made has closed."""
+    """Replay ``conversations`` ShareGPT conversations (and ``traces``, agent runs, over the same hours)
+    and return once every session they made has closed."""
     settings = Settings().model_copy(update={"kafka": KafkaSettings(bootstrap=bootstrap)})
     await _wait_for_topics(settings)
-    stream = sessions(
+    window = Window.before(time.time_ns() // 1_000_000)
+    chats = sessions(
         read_sharegpt(limit=conversations),
         seed=seed,
-        window=Window.before(time.time_ns() // 1_000_000),
+        window=window,
         expected=conversations,
         options=SynthOptions(features=tuple(features), session_prefix=f"demo{seed}"),
     )
+    agents = sessions(
+        traces, seed=seed, window=window, expected=len(traces), options=agent_options or SynthOptions(),
+        synth=synthesize_trace,
+    )  # fmt: skip
+    stream = merge_by_start(chats, agents)
+    conversations += len(traces)
     counts = _Counts()
 
     def on_produced(started: int, events: int) -> None:

@@ -93,12 +93,14 @@ def judge_row(samples: Samples, closed: float, judge_on: bool) -> tuple[str, str
     return "sampled for the judge / judged so far", f"{sampled:,.0f}{share} / {judged:,.0f}"
 
 
-def pipeline_table(samples: Samples, replay: ReplaySummary, judge_on: bool) -> Table:
+def pipeline_table(samples: Samples, replay: ReplaySummary, judge_on: bool, agent_runs: int = 0) -> Table:
     closed = total(samples, "undercurrent_sessions_closed_total")
     table = Table(title="What the pipeline saw")
     table.add_column("measure")
     table.add_column("value", justify="right")
     table.add_row("conversations replayed", f"{replay.conversations:,}")
+    if agent_runs:
+        table.add_row("  of them agent runs (rewards not sent)", f"{agent_runs:,}")
     for event_type, n in sorted(replay.events.items(), key=lambda item: (item[0] != "turn", item[0])):
         source = "text" if event_type == "turn" else "synthesised"
         table.add_row(f"  {event_type} events produced ({source})", f"{n:,}")
@@ -127,13 +129,15 @@ def share_table(title: str, rows: list[Share], *, with_source: bool = False) -> 
     return table
 
 
-def report(samples: Samples, replay: ReplaySummary, rates: BehaviourRates, *, judge_on: bool) -> list[RenderableType]:
+def report(
+    samples: Samples, replay: ReplaySummary, rates: BehaviourRates, *, judge_on: bool, agent_runs: int = 0
+) -> list[RenderableType]:
     closed = total(samples, "undercurrent_sessions_closed_total")
     signals = by_label(samples, "undercurrent_signal_sessions_total", "signal")
     failure = [name for name in signals if name not in SUCCESS_SIGNALS]
     return [
         Text(synthesis_note(rates)),
-        pipeline_table(samples, replay, judge_on),
+        pipeline_table(samples, replay, judge_on, agent_runs),
         share_table(
             "Heuristic archetype flags (detector estimates, not verdicts)",
             shares(by_label(samples, "undercurrent_heuristic_archetype_sessions_total", "archetype"), closed),

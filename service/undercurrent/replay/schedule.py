@@ -70,6 +70,11 @@ def sessions(
         yield synth(item, rng, start_ms, options)
 
 
+def merge_by_start(*streams: Iterable[list[Event]]) -> Iterator[list[Event]]:
+    """Several session streams, each in start order, as one stream in start order (for :func:`interleave`)."""
+    return heapq.merge(*(s for s in streams), key=lambda events: events[0]["ts"] if events else 0)
+
+
 def interleave(sessions: Iterable[list[Event]]) -> Iterator[Event]:
     """Merge per-session event lists into one stream ordered by ``ts``.
 
