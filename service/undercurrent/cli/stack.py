@@ -18,20 +18,24 @@ def register(app: typer.Typer) -> None:
 
     @app.command(epilog=CONFIGURED)
     def worker() -> None:
-        """Run an ingest worker: consume, sessionise, detect, sample, publish; /metrics beside it."""
+        """Run an ingest worker: consume, sessionise, detect, sample, publish; /metrics, /healthz, /readyz beside it."""
+        from ..health import WorkerHealth
         from ..ingest.app import create_app
         from ..runtime import run_faust_worker
 
         settings = Settings()
         configure_logging(settings.log_format, settings.log_level)
-        run_faust_worker(create_app(settings), settings)
+        health = WorkerHealth()
+        run_faust_worker(create_app(settings, health=health), settings, health)
 
     @app.command("judge-worker", epilog=CONFIGURED)
     def judge_worker() -> None:
         """Run a judge worker: needs ANTHROPIC_API_KEY (or a Messages API at ANTHROPIC_BASE_URL)."""
+        from ..health import WorkerHealth
         from ..judge.worker import create_judge_app
         from ..runtime import run_faust_worker
 
         settings = Settings()
         configure_logging(settings.log_format, settings.log_level)
-        run_faust_worker(create_judge_app(settings), settings)
+        health = WorkerHealth()
+        run_faust_worker(create_judge_app(settings, health=health), settings, health)

@@ -92,7 +92,8 @@ def web(
         return RedisSessionStore.from_url(settings.redis_url.get_secret_value(), prefix=settings.redis_key_prefix)
 
     # No access log: a link may carry ?token= on its first request.
-    uvicorn.run(create_app(open_store, config), host=host, port=port, access_log=False)
+    # log_config=None: uvicorn's loggers go through the handler configure_logging installed.
+    uvicorn.run(create_app(open_store, config), host=host, port=port, access_log=False, log_config=None)
 
 
 def register(app: typer.Typer) -> None:

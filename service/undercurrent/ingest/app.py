@@ -22,8 +22,10 @@ from prometheus_client import REGISTRY, CollectorRegistry
 
 from ..config import Settings
 from ..events.decode import TopicKind
+from ..health import WorkerHealth
 from ..metrics.definitions import IngestMetrics, SamplingMetrics, SessionMetrics
 from ..metrics.labels import LabelBounds
+from ..runtime import watch_health
 from ..sampling.stage import BudgetView
 from ..sampling.usage_log import UsageLog
 from ..sessions.closer import SessionCloser
@@ -38,7 +40,9 @@ from .stages import close_stages
 log = structlog.get_logger(__name__)
 
 
-def create_app(settings: Settings, *, registry: CollectorRegistry = REGISTRY) -> faust.App:
+def create_app(
+    settings: Settings, *, registry: CollectorRegistry = REGISTRY, health: WorkerHealth | None = None
+) -> faust.App:
     app = faust_app(
         settings.app_id,
         settings,
@@ -115,6 +119,8 @@ def create_app(settings: Settings, *, registry: CollectorRegistry = REGISTRY) ->
             task.add_done_callback(background.discard)
 
     background: set[asyncio.Future[None]] = set()
+
+    watch_health(app, health or WorkerHealth(), redis=store.redis, probe_topic=topics.chat)
 
     @app.on_before_shutdown.connect  # type: ignore[misc]
     async def close_store(sender: faust.App, **_: Any) -> None:

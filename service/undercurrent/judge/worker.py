@@ -22,11 +22,13 @@ from prometheus_client import REGISTRY, CollectorRegistry
 
 from ..config import Settings
 from ..estimate.weights import ANY, failure_weight_increments
+from ..health import WorkerHealth
 from ..ingest.kafka import faust_app, partition_progress
 from ..ingest.retry import tolerant, until_done
 from ..ingest.sink import FaustProducerSink, RecordSink, send_all
 from ..metrics.definitions import JudgeMetrics
 from ..metrics.labels import OTHER, LabelBounds
+from ..runtime import watch_health
 from ..sampling.usage_log import UsageEntry, UsageLog
 from ..sessions.from_record import snapshot_from_record
 from ..sessions.store import RedisSessionStore
@@ -163,7 +165,11 @@ class Judge:
 
 
 def create_judge_app(
-    settings: Settings, *, registry: CollectorRegistry = REGISTRY, client: JudgeClient | None = None
+    settings: Settings,
+    *,
+    registry: CollectorRegistry = REGISTRY,
+    client: JudgeClient | None = None,
+    health: WorkerHealth | None = None,
 ) -> faust.App:
     app = faust_app(f"{settings.app_id}-judge", settings)
     metrics = JudgeMetrics(registry)
@@ -192,6 +198,8 @@ def create_judge_app(
     async def probe() -> None:
         for p in await partition_progress(app.consumer, (settings.topics.judge_requests,), processed):
             metrics.consumer_lag.labels(str(p.tp.partition)).set(p.lag)
+
+    watch_health(app, health or WorkerHealth(), redis=store.redis, probe_topic=settings.topics.judge_requests)
 
     @app.on_before_shutdown.connect  # type: ignore[misc]
     async def close(sender: faust.App, **_: Any) -> None:
