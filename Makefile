@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test venv system-tools lint bench clean
+.PHONY: demo test venv system-tools lint bench clean deploy-tools chart-rules
 
 # promtool (Debian's prometheus package) checks and unit-tests the rule files;
 # Alertmanager and Chromium serve the end-to-end and browser tests.
@@ -32,15 +32,24 @@ system-tools:
 demo: $(STAMP)
 	$(BIN)/undercurrent demo
 
-test: $(STAMP) system-tools
-	$(BIN)/ruff check service tests bench dashboards
+test: $(STAMP) system-tools deploy-tools
+	$(BIN)/ruff check service tests bench dashboards tools
 	$(BIN)/python -m pytest -q
 
 lint: $(STAMP)
-	$(BIN)/ruff check service tests bench dashboards
+	$(BIN)/ruff check service tests bench dashboards tools
 
 bench: $(STAMP)
 	$(BIN)/python bench/worker_throughput.py
+
+# helm 3 and 4, docker compose and the CRD validators, fetched once into .tools/ (see tools/install.py).
+deploy-tools: $(STAMP)
+	@$(BIN)/python tools/install.py >/dev/null
+
+# Helm reads only files inside the chart: refresh its copy of the rule files after changing them.
+chart-rules:
+	rm -f helm/undercurrent/files/prometheus-rules/*.yml
+	cp deploy/prometheus/rules/*.yml helm/undercurrent/files/prometheus-rules/
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -215,7 +215,8 @@ def test_compose_prometheus_loads_every_committed_rule_file():
 
 def test_compose_prometheus_scrapes_the_workers_as_the_job_the_rules_watch():
     (job,) = PROMETHEUS["scrape_configs"]
-    assert f'up{{job="{job["job_name"]}"}}' in (RULES / "pipeline.yml").read_text()
+    (selector,) = re.findall(r'up\{job=~"([^"]+)"\}', (RULES / "pipeline.yml").read_text())
+    assert re.fullmatch(selector, job["job_name"])
     targets = {(n, sd["port"]) for sd in job["dns_sd_configs"] for n in sd["names"]}
     port = Settings.model_fields["metrics_port"].default
     assert targets == {("worker", port), ("judge-worker", port)}
@@ -237,7 +238,7 @@ def test_compose_host_ports_bind_loopback_only():
 VALUES = _load(CHART / "values.yaml")
 SCHEMA = json.loads((CHART / "values.schema.json").read_text())
 CI_VALUES = sorted((CHART / "ci").glob("*-values.yaml"))
-TEMPLATES = {p.name: p.read_text() for p in (CHART / "templates").iterdir()}
+TEMPLATES = {p.name: p.read_text() for p in (CHART / "templates").rglob("*") if p.is_file()}
 
 
 def _errors(values: dict) -> list[str]:
@@ -298,7 +299,13 @@ def test_optional_features_are_off_by_default():
     assert not VALUES["web"]["enabled"]
     assert not VALUES["metrics"]["serviceMonitor"]["enabled"]
     assert not VALUES["prometheusRule"]["enabled"]
-    assert all(VALUES[role]["resources"] == {} for role in ("worker", "judge", "web"))
+    assert not any(VALUES[role]["autoscaling"]["enabled"] for role in ("worker", "judge"))
+
+
+def test_every_role_has_default_requests_and_a_memory_limit():
+    for role in ("worker", "judge", "web"):
+        resources = VALUES[role]["resources"]
+        assert set(resources["requests"]) == {"cpu", "memory"} and set(resources["limits"]) == {"memory"}, role
 
 
 def test_schema_domains_are_the_taxonomy():
@@ -323,7 +330,7 @@ def test_every_schema_key_has_a_comment_above_it_in_values():
 
 
 def test_template_value_references_exist():
-    role_keys = {"resources", "podAnnotations", "nodeSelector", "tolerations", "affinity"}
+    role_keys = set(VALUES["worker"]) - {"autoscaling"}
     for name, text in TEMPLATES.items():
         for ref in re.findall(r"\.Values\.([\w.]+)", text):
             assert _has_path(VALUES, ref), f"{name}: .Values.{ref}"
@@ -332,7 +339,7 @@ def test_template_value_references_exist():
         for ref in re.findall(r"\.values\.(\w+)", text):
             assert ref in role_keys, f"{name}: .values.{ref}"
     for role in ("worker", "judge", "web"):
-        assert role_keys <= set(VALUES[role])
+        assert role_keys <= set(VALUES[role]), role
 
 
 def test_templates_set_only_known_environment_variables():
@@ -362,7 +369,8 @@ def test_extra_env_parses(monkeypatch):
 def test_every_deployment_gets_the_checksum_annotation_from_the_pod_template():
     deployments = [name for name in TEMPLATES if name.startswith("deployment-")]
     assert sorted(deployments) == ["deployment-judge.yaml", "deployment-web.yaml", "deployment-worker.yaml"]
-    assert all('include "undercurrent.podTemplate"' in TEMPLATES[name] for name in deployments)
+    assert all('include "undercurrent.deployment"' in TEMPLATES[name] for name in deployments)
+    assert 'include "undercurrent.podTemplate"' in TEMPLATES["_pod.tpl"]
     assert "checksum/config" in TEMPLATES["_pod.tpl"]
 
 
@@ -370,3 +378,26 @@ def test_chart_rule_files_are_copies_of_the_committed_rules():
     copies = {p.name: p.read_text() for p in (CHART / "files" / "prometheus-rules").glob("*.yml")}
     committed = {p.name: p.read_text() for p in RULES.glob("*.yml")}
     assert copies == committed, "copy deploy/prometheus/rules/*.yml to helm/undercurrent/files/prometheus-rules/"
+
+
+def _leaf_paths(node: dict, prefix: str = "") -> list[str]:
+    paths = []
+    for key, value in node.items():
+        path = f"{prefix}{key}"
+        schema_free = path.endswith(("resources", "strategy", "SecurityContext", "securityContext"))
+        if isinstance(value, dict) and value and not schema_free:
+            paths += _leaf_paths(value, f"{path}.")
+        else:
+            paths.append(path)
+    return paths
+
+
+def test_chart_readme_documents_every_value():
+    readme = (CHART / "README.md").read_text()
+    missing = [path for path in _leaf_paths(VALUES) if f"| `{path}` |" not in readme]
+    assert missing == [], "add these keys to the parameter table of helm/undercurrent/README.md"
+
+
+def test_chart_package_keeps_its_readme():
+    ignored = (CHART / ".helmignore").read_text().split()
+    assert not any(fnmatch.fnmatch("README.md", pattern) for pattern in ignored)

@@ -1,25 +1,33 @@
 {{/*
-Pod template of every role. Call with (dict "root" $ "role" "worker" "values" .Values.worker "args" (list "worker")).
+Pod template of every role. Call with
+  (dict "root" $ "role" "worker" "values" .Values.worker "args" (list "worker") "ports" … "env" … "probes" …).
 Settings come from the ConfigMap; secrets from existing Secrets, never from values.
 */}}
 {{- define "undercurrent.podTemplate" -}}
 {{- $root := .root -}}
 {{- $kafka := $root.Values.kafka -}}
+{{- $values := .values -}}
 metadata:
   labels:
-    {{- include "undercurrent.selectorLabels" $root | nindent 4 }}
-    app.kubernetes.io/component: {{ .role }}
+    {{- include "undercurrent.roleSelectorLabels" (dict "root" $root "role" .role) | nindent 4 }}
     {{- if ne .role "web" }}
     undercurrent.io/metrics: "true"
     {{- end }}
+    {{- with (merge (dict) $values.podLabels $root.Values.podLabels) }}
+    {{- toYaml . | nindent 4 }}
+    {{- end }}
   annotations:
     checksum/config: {{ include (print $root.Template.BasePath "/configmap.yaml") $root | sha256sum }}
-    {{- with .values.podAnnotations }}
+    {{- with $values.podAnnotations }}
     {{- toYaml . | nindent 4 }}
     {{- end }}
 spec:
   serviceAccountName: {{ include "undercurrent.serviceAccountName" $root }}
   automountServiceAccountToken: false
+  {{- with (default $root.Values.priorityClassName $values.priorityClassName) }}
+  priorityClassName: {{ . }}
+  {{- end }}
+  terminationGracePeriodSeconds: {{ $values.terminationGracePeriodSeconds }}
   {{- with $root.Values.imagePullSecrets }}
   imagePullSecrets:
     {{- toYaml . | nindent 4 }}
@@ -36,6 +44,9 @@ spec:
       envFrom:
         - configMapRef:
             name: {{ include "undercurrent.fullname" $root }}
+        {{- with $root.Values.extraEnvFrom }}
+        {{- toYaml . | nindent 8 }}
+        {{- end }}
       env:
         - name: UNDERCURRENT_REDIS_URL
           valueFrom:
@@ -61,11 +72,15 @@ spec:
       ports:
         {{- toYaml . | nindent 8 }}
       {{- end }}
-      {{- with .probes }}
-      {{- toYaml . | nindent 6 }}
+      {{- range $kind, $probe := .probes }}
+      {{- $settings := get $values (printf "%sProbe" $kind) }}
+      {{- if $settings.enabled }}
+      {{ $kind }}Probe:
+        {{- toYaml (merge (omit $settings "enabled") $probe) | nindent 8 }}
+      {{- end }}
       {{- end }}
       resources:
-        {{- toYaml .values.resources | nindent 8 }}
+        {{- toYaml $values.resources | nindent 8 }}
       workingDir: /var/lib/undercurrent
       volumeMounts:
         - name: data
@@ -76,6 +91,9 @@ spec:
         - name: kafka-tls
           mountPath: /etc/undercurrent/kafka-tls
           readOnly: true
+        {{- end }}
+        {{- with $root.Values.extraVolumeMounts }}
+        {{- toYaml . | nindent 8 }}
         {{- end }}
   volumes:
     # faust keeps its local state in the working directory; the root filesystem is read-only.
@@ -88,16 +106,58 @@ spec:
       secret:
         secretName: {{ $kafka.tls.existingSecret }}
     {{- end }}
-  {{- with .values.nodeSelector }}
+    {{- with $root.Values.extraVolumes }}
+    {{- toYaml . | nindent 4 }}
+    {{- end }}
+  {{- with $values.nodeSelector }}
   nodeSelector:
     {{- toYaml . | nindent 4 }}
   {{- end }}
-  {{- with .values.tolerations }}
+  {{- with $values.tolerations }}
   tolerations:
     {{- toYaml . | nindent 4 }}
   {{- end }}
-  {{- with .values.affinity }}
+  {{- with $values.affinity }}
   affinity:
     {{- toYaml . | nindent 4 }}
   {{- end }}
+  {{- if $values.topologySpreadConstraints }}
+  topologySpreadConstraints:
+    {{- toYaml $values.topologySpreadConstraints | nindent 4 }}
+  {{- else }}
+  # Default: spread the role's pods over nodes and zones where the scheduler can.
+  topologySpreadConstraints:
+    {{- range $key := list "kubernetes.io/hostname" "topology.kubernetes.io/zone" }}
+    - maxSkew: 1
+      topologyKey: {{ $key }}
+      whenUnsatisfiable: ScheduleAnyway
+      labelSelector:
+        matchLabels:
+          {{- include "undercurrent.roleSelectorLabels" (dict "root" $root "role" $.role) | nindent 10 }}
+    {{- end }}
+  {{- end }}
+{{- end }}
+
+{{/* A role's Deployment: replicas (unless KEDA scales it), rollout strategy and the pod template. */}}
+{{- define "undercurrent.deployment" -}}
+{{- $root := .root -}}
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: {{ include "undercurrent.componentName" (dict "root" $root "suffix" .role) }}
+  labels:
+    {{- include "undercurrent.labels" $root | nindent 4 }}
+    app.kubernetes.io/component: {{ .role }}
+spec:
+  {{- if not (include "undercurrent.autoscaled" (dict "root" $root "role" .role)) }}
+  replicas: {{ .values.replicas }}
+  {{- end }}
+  revisionHistoryLimit: 5
+  strategy:
+    {{- toYaml .values.strategy | nindent 4 }}
+  selector:
+    matchLabels:
+      {{- include "undercurrent.roleSelectorLabels" (dict "root" $root "role" .role) | nindent 6 }}
+  template:
+    {{- include "undercurrent.podTemplate" . | nindent 4 }}
 {{- end }}
