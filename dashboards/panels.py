@@ -10,7 +10,7 @@ from grafana_foundation_sdk.models import dashboard as dm
 from grafana_foundation_sdk.models.prometheus import PromQueryFormat
 
 DATASOURCE = dm.DataSourceRef(type_val="prometheus", uid="${datasource}")
-EVIDENCE_BASE_URL = "http://127.0.0.1:8080"
+EVIDENCE_BASE_URL = "http://127.0.0.1:8088"
 REFRESH = "1m"
 
 Series = Sequence[tuple[str, str]]  # (expr, legend)
