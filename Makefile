@@ -4,16 +4,20 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test venv system-tools lint bench clean deploy-tools chart-rules
+.PHONY: demo test venv system-tools lint bench clean deploy-tools chart-rules lock image image-test
 
 # promtool (Debian's prometheus package) checks and unit-tests the rule files;
 # Alertmanager and Chromium serve the end-to-end and browser tests.
 SYSTEM_TOOLS := promtool:prometheus prometheus-alertmanager:prometheus-alertmanager chromium:chromium
 
-$(STAMP): pyproject.toml
+# Every package comes from the hash-locked requirements/dev.txt (all extras: demo, bench,
+# dashboards, test tools); the package itself is installed editable on top, without resolving.
+$(STAMP): pyproject.toml requirements/dev.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet --require-hashes --no-deps -r requirements/dev.txt
+	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
+	$(BIN)/pip check
 	touch $(STAMP)
 
 venv: $(STAMP)
@@ -50,6 +54,27 @@ deploy-tools: $(STAMP)
 chart-rules:
 	rm -f helm/undercurrent/files/prometheus-rules/*.yml
 	cp deploy/prometheus/rules/*.yml helm/undercurrent/files/prometheus-rules/
+
+# Hash-locked requirements from pyproject.toml with pip-tools, through pip's own index settings.
+# Pins already in the files are kept; `make lock PIP_COMPILE_ARGS=--upgrade` moves them.
+PIP_COMPILE = CUSTOM_COMPILE_COMMAND="make lock" $(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe \
+	--strip-extras --no-emit-index-url --no-emit-find-links --all-build-deps $(PIP_COMPILE_ARGS)
+lock: $(STAMP)
+	$(PIP_COMPILE) -o requirements/runtime.txt pyproject.toml
+	$(PIP_COMPILE) --extra replay -c requirements/runtime.txt -o requirements/replay.txt pyproject.toml
+	$(PIP_COMPILE) --all-extras -c requirements/runtime.txt -o requirements/dev.txt pyproject.toml
+
+# The image, built with buildah (no Docker engine here) from the Dockerfile; see tools/image.py.
+IMAGE ?= undercurrent:local
+image: $(STAMP)
+	@command -v buildah >/dev/null 2>&1 && command -v debootstrap >/dev/null 2>&1 || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends buildah debootstrap >/dev/null; }
+	$(BIN)/python tools/image.py build --tag $(IMAGE)
+
+# Builds the image and runs it (minutes, so not part of `make test`).
+image-test: image
+	UNDERCURRENT_TEST_IMAGE=$(IMAGE) $(BIN)/python -m pytest -q -m image tests/image
 
 clean:
 	rm -rf $(VENV) .pytest_cache

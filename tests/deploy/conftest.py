@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from tools.install import COMPOSE, HELM3, HELM4, crd_validator_dir, ensure_binary
 
 

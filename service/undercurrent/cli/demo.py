@@ -10,6 +10,7 @@ import typer
 from rich.console import Console
 
 from ..errors import UndercurrentError
+from .extras import require_extras
 
 DataDir = Annotated[
     Path | None,
@@ -66,6 +67,7 @@ def register(app: typer.Typer) -> None:
         behaviour, prints a summary and the /metrics URL, then serves the evidence view until
         Ctrl-C, which stops everything it started.
         """
+        require_extras("replay", "eval", "devstack", what="the demo")
         from ..devstack.demo import DemoOptions, run_demo
 
         options = DemoOptions(
@@ -82,6 +84,7 @@ def register(app: typer.Typer) -> None:
     @app.command()
     def devstack(data_dir: DataDir = None, redis_url: RedisUrl = None) -> None:
         """Start a local broker and a private redis-server until Ctrl-C, and print their addresses."""
+        require_extras("devstack", what="the local broker")
         from ..devstack.stack import LocalStack, interrupt_on_signals, stack_directory
 
         console = Console()

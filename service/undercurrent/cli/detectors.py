@@ -9,6 +9,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from .extras import require_extras
+
 if TYPE_CHECKING:
     from ..detectors.evaluate import Evaluation, Score
 
@@ -55,6 +57,7 @@ def register(app: typer.Typer) -> None:
         errors: Annotated[bool, typer.Option(help="list ids of false positives (+) and negatives (-)")] = False,
     ) -> None:
         """Precision and recall of every detector signal and archetype flag on the labelled scenarios."""
+        require_extras("eval", what="eval-detectors")
         from ..detectors.evaluate import evaluate
         from ..detectors.scenarios import LABELLED, ScenarioError, load_scenarios
 

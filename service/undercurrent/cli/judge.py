@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.table import Table
 
 from ..config import JudgeSettings
+from .extras import require_extras
 
 if TYPE_CHECKING:
     from ..judge.client import JudgeConfig
@@ -39,6 +40,7 @@ def eval_judge(
     temperature: Annotated[float | None, typer.Option(help="sent only when given")] = None,
 ) -> None:
     """Run the judge on labelled sessions and print its agreement with the labels."""
+    require_extras("eval", what="eval-judge")
     from ..judge.client import JudgeConfig
     from ..judge.cost import UnknownModelPrice, cost_usd
     from ..judge.evaluate import agreement_report

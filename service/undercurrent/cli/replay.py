@@ -14,6 +14,8 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from .extras import require_extras
+
 if TYPE_CHECKING:
     from ..replay.produce import ReplaySummary
     from ..replay.schedule import Synthesiser
@@ -87,6 +89,8 @@ def replay_command(
     path = file if file is not None else (None if source == "sharegpt" else Path(source))
     kind = fmt if fmt is not Format.auto else (Format.sharegpt if path is None else Format.conversations)
     agent = kind in (Format.tau_bench, Format.traces)
+    if kind is Format.sharegpt:
+        require_extras("replay", what="replaying ShareGPT conversations")
 
     settings = Settings()
     if bootstrap:
@@ -129,11 +133,12 @@ def replay_command(
 
 def _read(kind: Format, path: Path | None, skip: int, limit: int | None) -> Iterator[Any]:
     from ..replay.jsonl import read_jsonl
-    from ..replay.sharegpt import read_sharegpt
     from ..replay.tau_bench import read_tau_bench
     from ..replay.trace_jsonl import read_trace_jsonl
 
     if kind is Format.sharegpt and path is None:
+        from ..replay.sharegpt import read_sharegpt
+
         return read_sharegpt(skip=skip, limit=limit)
     if path is None or not path.is_file():
         raise typer.BadParameter(f"--format {kind.value} needs a file; {path or 'none'} is not one")
