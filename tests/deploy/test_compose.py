@@ -137,3 +137,12 @@ def test_evidence_links_point_at_the_evidence_view(compose: Path) -> None:
         text = board.read_text()
         urls[board.name] = re.search(r'"(http://127\.0\.0\.1:\d+)"', text).group(1)
     assert {name: urlsplit(url).port for name, url in urls.items()} == {name: web_port for name in urls}
+
+
+def test_workers_report_readiness_to_compose(compose: Path) -> None:
+    services = config(compose, (BASE, JUDGE), {"ANTHROPIC_API_KEY": "sk-test"})["services"]
+    for name in ("worker", "judge-worker"):
+        check = services[name]["healthcheck"]["test"]
+        assert check[:3] == ["CMD", "python", "-c"], name
+        assert "http://127.0.0.1:9464/readyz" in check[3], name
+        compile(check[3], name, "exec")

