@@ -1,7 +1,9 @@
 """Closed sessions for the evidence-view tests, written through the real session store.
 
 Stage results are built from the producers' own structs (DetectorReport,
-SamplingDecision, Verdict), so a change to their shape shows up here.
+SamplingDecision, and the judge worker's Judged and JudgeFailed records), so
+the view reads here exactly what the workers store, and a change to their shape
+shows up here.
 """
 
 from __future__ import annotations
@@ -14,11 +16,14 @@ import msgspec
 from undercurrent.detectors.model import ArchetypeFlag, DetectorReport, Signal
 from undercurrent.events import Copy, Regenerate, SessionEnd, Turn
 from undercurrent.events.model import Event
+from undercurrent.judge.cost import Usage
+from undercurrent.judge.record import Judged, JudgeFailed, JudgeRecord
 from undercurrent.judge.verdict import ArchetypeFinding, Verdict
 from undercurrent.sampling.inclusion import SamplingDecision
 from undercurrent.sessions.store import EventTiming, RedisSessionStore
 
 BASE_MS = 1_736_935_200_000  # 2025-01-15T10:00:00Z
+PI = 0.25
 _TIMING = EventTiming(idle_ms=60_000, max_ms=3_600_000)
 
 
@@ -33,6 +38,7 @@ class Seed:
     report: DetectorReport | None = None
     sampled: bool | None = None
     verdict: Verdict | None = None
+    judge_failure: str | None = None
     start_ms: int = BASE_MS
 
     def events(self) -> list[Event]:
@@ -62,8 +68,8 @@ class Seed:
         if self.sampled is not None:
             sampling = SamplingDecision(
                 sampled=self.sampled,
-                pi=0.25,
-                pi_unscaled=0.25,
+                pi=PI,
+                pi_unscaled=PI,
                 floor_binding=False,
                 budget_scale=1.0,
                 policy_version="test",
@@ -72,6 +78,26 @@ class Seed:
         return msgspec.json.encode(
             {"domain": report.domain, "domain_source": report.domain_source, "detectors": report, "sampling": sampling}
         )
+
+
+    def judge_record(self) -> JudgeRecord | None:
+        """What the judge worker stores for this session: its verdict, or why it gave up."""
+        if self.verdict is not None:
+            return judged(self.verdict, self.session_id, self.feature, self.domain, self.closed_at_ms + 5_000)
+        if self.judge_failure is not None:
+            return JudgeFailed(
+                session_id=self.session_id, feature=self.feature, domain=self.domain, pi=PI,
+                reason=self.judge_failure, detail="scripted failure", attempts=4, failed_at_ms=self.closed_at_ms,
+            )
+        return None
+
+
+def judged(v: Verdict, session_id: str = "s", feature: str = "default", domain: str | None = None,
+           at_ms: int = BASE_MS) -> Judged:
+    return Judged(
+        session_id=session_id, feature=feature, domain=domain, pi=PI, model="claude-sonnet-4-6", verdict=v,
+        votes=1, disagreement={}, usage=Usage(input_tokens=1200, output_tokens=150), judged_at_ms=at_ms,
+    )
 
 
 def report_of(
@@ -131,8 +157,9 @@ async def seed(store: RedisSessionStore, seeds: Sequence[Seed]) -> None:
     assert {c.session_id for c in claimed} == {s.session_id for s in seeds}
     for s in seeds:
         await store.finalize([(s.session_id, s.close_results())], now_ms=s.closed_at_ms, retention_s=3600)
-        if s.verdict is not None:
-            await store.attach(s.session_id, "judge", msgspec.json.encode(s.verdict), retention_s=3600)
+        record = s.judge_record()
+        if record is not None:
+            await store.attach(s.session_id, "judge", msgspec.json.encode(record), retention_s=3600)
 
 
 def drift_session(closed_at_ms: int = BASE_MS + 600_000) -> Seed:
@@ -204,4 +231,17 @@ def quiet_session(closed_at_ms: int = BASE_MS + 400_000) -> Seed:
         closed_at_ms=closed_at_ms,
         turns=[("user", "Give me a rhyme for orange."), ("assistant", "Door hinge, loosely.")],
         sampled=False,
+    )
+
+
+def failed_session(closed_at_ms: int = BASE_MS + 300_000) -> Seed:
+    """Sampled, but the judge gave up after its attempts (rate limited every time)."""
+    return Seed(
+        session_id="failed-1",
+        feature="search",
+        domain="software_development",
+        closed_at_ms=closed_at_ms,
+        turns=[("user", "What does HTTP 429 mean?"), ("assistant", "Too many requests.")],
+        sampled=True,
+        judge_failure="rate_limited",
     )

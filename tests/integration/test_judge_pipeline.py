@@ -7,9 +7,13 @@ import time
 from collections.abc import AsyncIterator
 
 import pytest
+from starlette.testclient import TestClient
 
 from tests.support.fake_anthropic import FakeAnthropic, Reply
+from undercurrent.judge.redact import Redactor
+from undercurrent.metrics.labels import LabelBounds
 from undercurrent.sessions.store import RedisSessionStore
+from undercurrent.web.app import WebConfig, create_app
 
 from .harness import Deployment, collect, encode, event, produce
 
@@ -22,6 +26,33 @@ EMAIL, CARD = "jane.doe@example.org", "4111 1111 1111 1111"
 async def fake() -> AsyncIterator[FakeAnthropic]:
     async with FakeAnthropic() as server:
         yield server
+
+
+DRIFT = {
+    "quality": "poor",
+    "failure_visibility": "invisible",
+    "archetypes": [{"archetype": "drift", "evidence_turns": [1, 3], "rationale": "claimed a fix twice"}],
+    "domain": "finance_accounting",
+    "failure_origin": "interactional",
+    "summary": "The assistant said the invoice was fixed; it was not.",
+}
+
+
+def judging(d: Deployment, fake: FakeAnthropic) -> None:
+    """Every session sampled (π = 1) and judged by the stand-in, without the SDK's own retries."""
+    d.extra_env.update({
+        "UNDERCURRENT_SAMPLING__FLOOR": "1.0",
+        "UNDERCURRENT_SAMPLING__BASE_RATE": "1.0",
+        "UNDERCURRENT_SAMPLING__FULL_RISK_RATE": "1.0",
+        "ANTHROPIC_BASE_URL": fake.base_url,
+        "ANTHROPIC_API_KEY": "test-key",
+        "UNDERCURRENT_JUDGE__MAX_RETRIES": "0",
+    })
+
+
+def evidence_view(d: Deployment, redis_url: str) -> TestClient:
+    config = WebConfig(token=None, bounds=LabelBounds(["default"]), redact=Redactor())
+    return TestClient(create_app(lambda: RedisSessionStore.from_url(redis_url, prefix=d.name), config))
 
 
 def traffic(d: Deployment, count: int) -> list[tuple[str, str, bytes]]:
@@ -42,14 +73,7 @@ def traffic(d: Deployment, count: int) -> list[tuple[str, str, bytes]]:
 async def test_sampled_sessions_are_judged_weighted_and_never_leak_pii(
     deployment: Deployment, fake: FakeAnthropic, redis_url: str
 ) -> None:
-    deployment.extra_env.update({
-        "UNDERCURRENT_SAMPLING__FLOOR": "1.0",
-        "UNDERCURRENT_SAMPLING__BASE_RATE": "1.0",
-        "UNDERCURRENT_SAMPLING__FULL_RISK_RATE": "1.0",
-        "ANTHROPIC_BASE_URL": fake.base_url,
-        "ANTHROPIC_API_KEY": "test-key",
-        "UNDERCURRENT_JUDGE__MAX_RETRIES": "0",
-    })
+    judging(deployment, fake)
     fake.then(Reply.malformed_json())
     deployment.start_worker()
     judge = deployment.start_worker("judge-worker")
@@ -82,3 +106,30 @@ async def test_sampled_sessions_are_judged_weighted_and_never_leak_pii(
         assert stored.results["close"]["sampling"]["sampled"] is True
     finally:
         await store.close()
+
+
+async def test_the_evidence_view_shows_the_verdict_the_judge_worker_stored(
+    deployment: Deployment, fake: FakeAnthropic, redis_url: str
+) -> None:
+    judging(deployment, fake)
+    fake.then(Reply.ok(DRIFT))
+    deployment.start_worker()
+    deployment.start_worker("judge-worker")
+    await produce(deployment.bootstrap, traffic(deployment, 1))
+    verdicts = await collect(deployment.bootstrap, deployment.topic("judge.verdicts"), until=1)
+    assert [m.key for m in verdicts] == [b"j0"]
+
+    with evidence_view(deployment, redis_url) as client:
+        listed = client.get("/api/sessions", params={"archetype": "drift"}).json()["sessions"]
+        page = client.get("/sessions/j0").text
+        listing = client.get("/sessions").text
+    assert [s["session_id"] for s in listed] == ["j0"]
+    row = listed[0]
+    assert (row["judge_status"], row["judge_quality"], row["judge_visibility"], row["judge_archetypes"]) == (
+        "judged", "poor", "invisible", ["drift"]
+    )
+    assert row["judge_summary"] == DRIFT["summary"]
+    for html in (page, listing):
+        assert DRIFT["summary"] in html
+        assert "None" not in html
+    assert "claimed a fix twice" in page

@@ -3,11 +3,17 @@ import pytest
 
 from undercurrent.events import Copy, Edit, Feedback, Regenerate, Turn
 from undercurrent.events.model import Event, Step
+from undercurrent.judge.record import JudgeFailed
 from undercurrent.sessions.model import build_snapshot
 from undercurrent.sessions.store import StoredSession
 from undercurrent.web.detail import BehaviourItem, TurnItem, detail
 
-from ..browser.seed import report_of, signal, verdict
+from ..browser.seed import judged, report_of, signal, verdict
+
+
+def failed(reason: str) -> JudgeFailed:
+    return JudgeFailed(session_id="s", feature="default", domain=None, pi=0.25, reason=reason, detail="",
+                       attempts=4, failed_at_ms=9_000)
 
 
 def stored(events: list[Event], results: dict[str, object] | None = None) -> StoredSession:
@@ -52,7 +58,7 @@ def test_gaps_are_measured_from_the_previous_item() -> None:
 
 def test_signals_and_judge_evidence_attach_to_their_turns() -> None:
     report = report_of([signal("user_corrects_ai", [1], "no that"), signal("walkaway", [], "left for 20 min")])
-    results = {"close": {"detectors": report}, "judge": verdict("drift", (0,), "drifted")}
+    results = {"close": {"detectors": report}, "judge": judged(verdict("drift", (0,), "drifted"))}
     d = detail(stored([turn(0, 1_000), turn(1, 2_000)], results), upper)
     first, second = d.timeline
     assert isinstance(first, TurnItem) and isinstance(second, TurnItem)
@@ -69,7 +75,7 @@ def test_every_free_text_goes_through_redaction() -> None:
     ]
     results = {
         "close": {"detectors": report_of([signal("copy", [0], "evidence")])},
-        "judge": verdict("drift", (0,), "rationale", summary="summary"),
+        "judge": judged(verdict("drift", (0,), "rationale", summary="summary")),
     }
     d = detail(stored(events, results), upper)
     t, edit, feedback = d.timeline
@@ -88,11 +94,31 @@ def test_every_free_text_goes_through_redaction() -> None:
         (None, "no_decision"),
         ({"close": {"sampling": {"sampled": False, "pi": 0.1}}}, "not_sampled"),
         ({"close": {"sampling": {"sampled": True, "pi": 0.1}}}, "pending"),
-        ({"close": {"sampling": {"sampled": True}}, "judge": verdict("drift", (0,), "r")}, "judged"),
+        ({"close": {"sampling": {"sampled": True}}, "judge": judged(verdict("drift", (0,), "r"))}, "judged"),
+        ({"close": {"sampling": {"sampled": True}}, "judge": failed("timeout")}, "failed"),
     ],
 )
 def test_judge_status(results: dict[str, object] | None, status: str) -> None:
     assert detail(stored([turn(0, 1_000)], results), upper).summary.judge_status == status
+
+
+def test_a_judge_failure_says_why_and_shows_no_verdict() -> None:
+    d = detail(stored([turn(0, 1_000)], {"close": {"sampling": {"sampled": True}}, "judge": failed("timeout")}),
+               upper)
+    assert (d.summary.judge_status, d.summary.judge_failure, d.verdict) == ("failed", "timeout", None)
+
+
+@pytest.mark.parametrize(
+    "judge",
+    [
+        verdict("drift", (0,), "a bare verdict, never what the judge worker stores"),
+        {"schema": "undercurrent.verdict/v2", "session_id": "s"},
+    ],
+    ids=["bare-verdict", "unknown-schema"],
+)
+def test_a_judge_record_of_another_shape_is_named_unreadable(judge: object) -> None:
+    d = detail(stored([turn(0, 1_000)], {"close": {"sampling": {"sampled": True}}, "judge": judge}), upper)
+    assert (d.unreadable, d.verdict, d.summary.judge_status) == (("judge",), None, "pending")
 
 
 def test_a_record_of_another_shape_is_reported_not_fatal() -> None:

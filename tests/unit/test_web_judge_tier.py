@@ -12,7 +12,7 @@ from undercurrent.metrics.labels import LabelBounds
 from undercurrent.sessions.store import RedisSessionStore
 from undercurrent.web.app import WebConfig, create_app
 
-from ..browser.seed import drift_session, quiet_session, seed, spiral_session
+from ..browser.seed import drift_session, failed_session, quiet_session, seed, spiral_session
 
 TOKEN = "t0ken-for-the-evidence-view"
 BEARER = {"Authorization": f"Bearer {TOKEN}"}
@@ -21,7 +21,7 @@ BEARER = {"Authorization": f"Bearer {TOKEN}"}
 @pytest.fixture(params=[True, False], ids=["judge-tier", "no-judge-tier"])
 async def client(request: pytest.FixtureRequest, store: RedisSessionStore, redis_url: str,
                  key_prefix: str) -> AsyncIterator[TestClient]:
-    await seed(store, [quiet_session(), spiral_session(), drift_session()])
+    await seed(store, [failed_session(), quiet_session(), spiral_session(), drift_session()])
     config = WebConfig(token=TOKEN, bounds=LabelBounds(["writer", "search"]), redact=Redactor(),
                        judge_tier=request.param)
     app = create_app(lambda: RedisSessionStore.from_url(redis_url, prefix=key_prefix), config)
@@ -40,3 +40,12 @@ def test_without_a_judge_tier_other_statuses_and_stored_verdicts_still_show(clie
     listing = client.get("/sessions", headers=BEARER).text
     assert "not judged: not sampled" in listing
     assert "The answer missed what the user needed." in listing
+
+
+def test_a_session_the_judge_gave_up_on_says_why_instead_of_pending(client: TestClient) -> None:
+    for page in (client.get("/sessions", headers=BEARER).text, client.get("/sessions/failed-1", headers=BEARER).text):
+        assert "judge failed: rate_limited" in page
+    rows = client.get("/api/sessions", headers=BEARER).json()["sessions"]
+    row = next(s for s in rows if s["session_id"] == "failed-1")
+    assert (row["judge_status"], row["judge_failure"]) == ("failed", "rate_limited")
+    assert "verdict pending" not in client.get("/sessions/failed-1", headers=BEARER).text

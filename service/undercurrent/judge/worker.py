@@ -34,13 +34,13 @@ from ..sessions.from_record import snapshot_from_record
 from ..sessions.store import RedisSessionStore
 from .client import JudgeClient, JudgeConfig
 from .cost import Usage, cost_usd, price_table
+from .record import Judged
 from .redact import Redactor
 from .runner import SessionJudgement, judge_session
 from .verdict import ARCHETYPES
 
 log = structlog.get_logger(__name__)
 FAILURE_VISIBILITIES = ("visible", "invisible", "mixed")
-VERDICT_SCHEMA = "undercurrent.verdict/v1"
 
 
 def judge_config(settings: Settings) -> JudgeConfig:
@@ -141,19 +141,18 @@ class Judge:
                 if split:
                     self.metrics.disagreement.labels(archetype).inc()
         self.metrics.judged.labels(feature, domain, verdict.quality).inc()
-        payload = msgspec.json.encode({
-            "schema": VERDICT_SCHEMA,
-            "session_id": record["session_id"],
-            "feature": record["feature"],
-            "domain": record.get("domain"),
-            "pi": pi,
-            "model": self.client.config.model,
-            "verdict": verdict,
-            "votes": ensemble.votes,
-            "disagreement": ensemble.disagreement,
-            "usage": usage,
-            "judged_at_ms": int(time.time() * 1000),
-        })
+        payload = msgspec.json.encode(Judged(
+            session_id=record["session_id"],
+            feature=record["feature"],
+            domain=record.get("domain"),
+            pi=pi,
+            model=self.client.config.model,
+            verdict=verdict,
+            votes=ensemble.votes,
+            disagreement=ensemble.disagreement,
+            usage=usage,
+            judged_at_ms=int(time.time() * 1000),
+        ))
         await send_all(self.sink, self.settings.topics.judge_verdicts, [(record["session_id"].encode(), payload, ())])
         await self.store.attach(record["session_id"], "judge", payload, retention_s=self.settings.sessions.retention_s)
 

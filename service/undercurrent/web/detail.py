@@ -13,9 +13,11 @@ from dataclasses import dataclass
 
 from ..detectors import Signal, run_turn_detectors
 from ..events.model import Step
+from ..judge.record import Judged
+from ..judge.verdict import Verdict
 from ..sessions.model import Behaviour, TranscriptTurn
 from ..sessions.store import StoredSession
-from .records import StoredFlag, StoredSignal, StoredVerdict, read_results
+from .records import StoredFlag, StoredSignal, read_results
 from .summary import Redact, SessionSummary, summarize
 
 
@@ -63,10 +65,10 @@ class FindingView:
 
 @dataclass(frozen=True, slots=True)
 class VerdictView:
-    quality: str | None
-    visibility: str | None
-    origin: str | None
-    domain: str | None
+    quality: str
+    visibility: str
+    origin: str
+    domain: str
     summary: str
     findings: tuple[FindingView, ...]
 
@@ -88,7 +90,7 @@ def detail(stored: StoredSession, redact: Redact) -> SessionDetail:
     live = report is None and stored.state == "open"
     found = run_turn_detectors(stored.snapshot) if live else (report.signals if report else [])
     signals = [_signal_view(s, redact) for s in found]
-    verdict = _verdict_view(results.judge, redact) if results.judge else None
+    verdict = _verdict_view(results.judge.verdict, redact) if isinstance(results.judge, Judged) else None
     turns = stored.snapshot.turns
     known = {t.index for t in turns}
     return SessionDetail(
@@ -169,7 +171,7 @@ def _signal_view(signal: StoredSignal | Signal, redact: Redact) -> SignalView:
     return SignalView(name=signal.name, score=signal.score, evidence=redact(signal.evidence), turns=tuple(signal.turns))
 
 
-def _verdict_view(verdict: StoredVerdict, redact: Redact) -> VerdictView:
+def _verdict_view(verdict: Verdict, redact: Redact) -> VerdictView:
     return VerdictView(
         quality=verdict.quality,
         visibility=verdict.failure_visibility,

@@ -1,19 +1,20 @@
-"""Tolerant read models of the stage results kept with a closed session.
+"""Read models of the stage results kept with a closed session.
 
-The writers (detectors, sampling, judge) evolve independently of this view, so
-every field has a default and unknown fields are ignored: an older or newer
-record still renders, with what it has.
+The close results (detectors, sampling) are read tolerantly: those writers
+evolve independently of this view, so every field has a default and unknown
+fields are ignored, and an older or newer record still renders with what it
+has. The judge's result is read through the judge's own record structs
+(:mod:`undercurrent.judge.record`), the ones the judge worker writes with.
 """
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from typing import Any
 
 import msgspec
 
+from ..judge.record import JudgeRecord
 from ..sessions.store import StoredSession
-
-T = TypeVar("T")
 
 
 class StoredSignal(msgspec.Struct, frozen=True, kw_only=True):
@@ -49,36 +50,21 @@ class CloseResults(msgspec.Struct, frozen=True, kw_only=True):
     sampling: StoredSampling | None = None
 
 
-class StoredFinding(msgspec.Struct, frozen=True, kw_only=True):
-    archetype: str
-    evidence_turns: list[int] = []
-    rationale: str = ""
-
-
-class StoredVerdict(msgspec.Struct, frozen=True, kw_only=True):
-    quality: str | None = None
-    failure_visibility: str | None = None
-    archetypes: list[StoredFinding] = []
-    domain: str | None = None
-    failure_origin: str | None = None
-    summary: str = ""
-
-
 class Results(msgspec.Struct, frozen=True, kw_only=True):
     close: CloseResults | None = None
-    judge: StoredVerdict | None = None
+    judge: JudgeRecord | None = None
     unreadable: tuple[str, ...] = ()
 
 
 def read_results(stored: StoredSession) -> Results:
     raw = stored.results or {}
     close, bad_close = _convert(raw.get("close"), CloseResults)
-    judge, bad_judge = _convert(raw.get("judge"), StoredVerdict)
+    judge, bad_judge = _convert(raw.get("judge"), JudgeRecord)
     unreadable = tuple(name for name, bad in (("close", bad_close), ("judge", bad_judge)) if bad)
     return Results(close=close, judge=judge, unreadable=unreadable)
 
 
-def _convert(value: Any, kind: type[T]) -> tuple[T | None, bool]:
+def _convert(value: Any, kind: Any) -> tuple[Any, bool]:
     if value is None:
         return None, False
     try:

@@ -6,12 +6,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
-from ..judge.verdict import NO_FAILURE
+from ..judge.record import Judged, JudgeFailed
+from ..judge.verdict import NO_FAILURE, Verdict
 from ..metrics.labels import UNKNOWN_DOMAIN
 from ..sessions.store import StoredSession
-from .records import Results, StoredVerdict, read_results
+from .records import Results, read_results
 
-JudgeStatus = Literal["judged", "pending", "not_sampled", "no_decision"]
+JudgeStatus = Literal["judged", "failed", "pending", "not_sampled", "no_decision"]
 Redact = Callable[[str], str]
 
 
@@ -33,18 +34,22 @@ class SessionSummary:
     judge_visibility: str | None = None
     judge_archetypes: tuple[str, ...] = ()
     judge_summary: str = ""
+    judge_failure: str | None = None
+    """Why the judge gave up on a sampled session (a dead-letter reason); None unless it did."""
 
 
 def judge_status(results: Results) -> JudgeStatus:
-    if results.judge is not None:
+    if isinstance(results.judge, Judged):
         return "judged"
+    if isinstance(results.judge, JudgeFailed):
+        return "failed"
     sampling = results.close.sampling if results.close else None
     if sampling is None or sampling.sampled is None:
         return "no_decision"
     return "pending" if sampling.sampled else "not_sampled"
 
 
-def failure_archetypes(verdict: StoredVerdict) -> tuple[str, ...]:
+def failure_archetypes(verdict: Verdict) -> tuple[str, ...]:
     return tuple(a.archetype for a in verdict.archetypes if a.archetype != NO_FAILURE)
 
 
@@ -53,7 +58,8 @@ def summarize(stored: StoredSession, redact: Redact) -> SessionSummary:
     results = read_results(stored)
     close = results.close
     report = close.detectors if close else None
-    verdict = results.judge
+    verdict = results.judge.verdict if isinstance(results.judge, Judged) else None
+    failure = results.judge.reason if isinstance(results.judge, JudgeFailed) else None
     return SessionSummary(
         session_id=snapshot.session_id,
         feature=snapshot.feature,
@@ -71,4 +77,5 @@ def summarize(stored: StoredSession, redact: Redact) -> SessionSummary:
         judge_visibility=verdict.failure_visibility if verdict else None,
         judge_archetypes=failure_archetypes(verdict) if verdict else (),
         judge_summary=redact(verdict.summary) if verdict else "",
+        judge_failure=failure,
     )
