@@ -21,29 +21,9 @@ import msgspec
 
 from undercurrent.detectors import DETECTORS, run_session_detectors
 from undercurrent.detectors.model import Context, DetectorConfig
-from undercurrent.replay.conversation import Conversation
+from undercurrent.replay.offline import conversation_snapshot
 from undercurrent.replay.sharegpt import read_sharegpt
-from undercurrent.sessions.model import SessionSnapshot, TranscriptTurn
-
-TURN_GAP_MS = 30_000
-
-
-def to_snapshot(conversation: Conversation) -> SessionSnapshot:
-    turns = tuple(
-        TranscriptTurn(index=i, role=role, text=text, ts_ms=i * TURN_GAP_MS, event_id=f"{conversation.id}-{i}")
-        for i, (role, text) in enumerate(conversation.messages)
-    )
-    return SessionSnapshot(
-        session_id=conversation.id,
-        feature="default",
-        domain=None,
-        user_id=None,
-        turns=turns,
-        behaviours=(),
-        opened_ms=0,
-        last_event_ms=turns[-1].ts_ms if turns else 0,
-        close_reason="end",
-    )
+from undercurrent.sessions.model import SessionSnapshot
 
 
 def _p99(values: list[float]) -> float:
@@ -72,7 +52,7 @@ def main() -> None:
     parser.add_argument("--reports", type=Path, help="write each session's report here as JSON lines, to diff runs")
     args = parser.parse_args()
 
-    snapshots = [to_snapshot(c) for c in read_sharegpt(skip=args.skip, limit=args.limit)]
+    snapshots = [conversation_snapshot(c) for c in read_sharegpt(skip=args.skip, limit=args.limit)]
     durations_ms: list[float] = []
     fired: Counter[str] = Counter()
     domains: Counter[str] = Counter()

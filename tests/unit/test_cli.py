@@ -90,3 +90,20 @@ def test_eval_detectors_without_scenarios_fails_loudly(tmp_path: Path) -> None:
     result = runner.invoke(app, ["eval-detectors", "--scenarios", str(tmp_path)])
     assert result.exit_code == 1
     assert f"no labelled scenarios (*.yaml) in {tmp_path}" in result.output
+
+
+def test_eval_detectors_leads_with_the_real_labelled_conversations(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(Path(__file__).parents[2])
+    result = runner.invoke(app, ["eval-detectors", "--split", "dev", "--replicates", "200", "--markdown"])
+    assert result.exit_code == 0, result.output
+    real = result.output.index("Real ShareGPT conversations, dev split")
+    assert real < result.output.index("labelled scenarios (in-sample")
+    assert "**all: 241 conversations" in result.output
+    assert "| user_corrects_ai (implicit) |" in result.output
+    assert "**English: " in result.output and "**non-English: " in result.output
+
+
+def test_eval_detectors_with_a_missing_labelled_set_fails_loudly(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["eval-detectors", "--labelled", str(tmp_path)])
+    assert result.exit_code == 1
+    assert "has no sample.jsonl and labels/" in result.output

@@ -13,8 +13,9 @@ from collections.abc import Iterable, Iterator
 import msgspec
 
 from ..events.decode import EventDecoder
-from ..sessions.model import SessionSnapshot, build_snapshot
+from ..sessions.model import SessionSnapshot, TranscriptTurn, build_snapshot
 from .agent_synth import synthesize_trace
+from .conversation import Conversation
 from .synth import SynthOptions, conversation_rng
 from .trace import AgentTrace
 
@@ -41,3 +42,26 @@ def trace_snapshots(
             decoded.extend((e, False) for e in result.events)
         close = "end" if trace.ending == "session_end" else "idle"
         yield trace, build_snapshot(events[0]["session_id"], decoded, close_reason=close)
+
+
+TURN_GAP_MS = 30_000
+"""Conversations carry no timings; their turns are put this far apart."""
+
+
+def conversation_snapshot(conversation: Conversation) -> SessionSnapshot:
+    """A text-only conversation as a closed session: turns 30 s apart, no behaviour events, ended."""
+    turns = tuple(
+        TranscriptTurn(index=i, role=role, text=text, ts_ms=i * TURN_GAP_MS, event_id=f"{conversation.id}-{i}")
+        for i, (role, text) in enumerate(conversation.messages)
+    )
+    return SessionSnapshot(
+        session_id=conversation.id,
+        feature=conversation.feature or "default",
+        domain=conversation.domain,
+        user_id=conversation.user_id,
+        turns=turns,
+        behaviours=(),
+        opened_ms=0,
+        last_event_ms=turns[-1].ts_ms if turns else 0,
+        close_reason="end",
+    )
