@@ -132,6 +132,8 @@ def test_evaluation_reports_each_group_with_counts_auroc_and_intervals() -> None
     assert low is not None and high is not None and 0.0 <= low <= 0.5 <= high <= 1.0
     assert by_group["ko"].signals[0].recall.value == 0.0
     assert [r.name for r in overall.archetypes] == ["flag walkaway"]
+    implicit = next(r for r in overall.signals if r.name == IMPLICIT)
+    assert implicit.precision.value is None  # a recall only: reports do not say which corrections are implicit
 
 
 def _write_set(root: Path) -> None:

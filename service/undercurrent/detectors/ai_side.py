@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterator
 
 from . import lexicon as lx
+from . import lexicon_i18n as i18n
 from .model import Context, DetectorConfig, Hit
 from .text import cap, excerpt, sentences, strip_code, words
 from .turns import answers
@@ -17,7 +18,8 @@ def _cue(text: str) -> str:
 
 def refuses_or_declines(ctx: Context) -> Iterator[Hit]:
     for _, ai in answers(ctx.snapshot):
-        if m := lx.REFUSAL.search(ctx.config.answer(ai.text)):
+        view = ctx.config.answer(ai.text)
+        if m := lx.REFUSAL.search(view) or i18n.REFUSAL_CUES.search(view):
             yield Hit(ai.index, 0.8, _cue(m.group(0)))
 
 

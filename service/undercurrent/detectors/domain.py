@@ -13,7 +13,7 @@ from collections.abc import Iterable
 
 from ..metrics.labels import VERTICALS
 from .cue import fold
-from .text import cap
+from .text import cap, has_code
 
 UNKNOWN = "unknown"
 KNOWN_DOMAINS = frozenset(VERTICALS) | {UNKNOWN}
@@ -73,7 +73,6 @@ _KEYWORDS: dict[str, str] = {
 # It runs case-sensitively on folded text (``cue.fold``), which gives the same matches as IGNORECASE for
 # these ASCII keywords at a third of the cost.
 _KEYWORD = re.compile("|".join(rf"\b(?P<{v}>{kw})\b" for v, kw in _KEYWORDS.items()))
-_CODE = re.compile(r"```|\bdef \w+\(|\bfunction \w+\(|\bimport \w+|#include|=>|\bconsole\.log\(")
 _MIN_HITS = 2
 _TEXT_CAP = 1500
 _MAX_TURNS = 4
@@ -88,6 +87,6 @@ def classify(user_texts: Iterable[str]) -> str:
     texts = [cap(t, _TEXT_CAP) for _, t in zip(range(_MAX_TURNS), user_texts, strict=False)]
     counts = Counter({v: 0 for v in _KEYWORDS})
     counts.update(m.lastgroup for t in texts for m in _KEYWORD.finditer(fold(t)))
-    counts["software_development"] += 2 * sum(bool(_CODE.search(t)) for t in texts)
+    counts["software_development"] += 2 * sum(has_code(t) for t in texts)
     best = max(counts, key=lambda v: counts[v])
     return best if counts[best] >= _MIN_HITS else UNKNOWN

@@ -6,7 +6,8 @@ sit on the user turn that shows them, AI signals on the assistant turn), a false
 otherwise; a labelled turn the detector did not report is a false negative. The labels'
 ``user_corrects_ai`` turns include the implicit corrections (a restated constraint, "did not
 work", the same error pasted back, "are you sure"), so its recall counts them; their own
-recall is reported as ``user_corrects_ai (implicit)``. An archetype flag is scored per
+recall is reported as ``user_corrects_ai (implicit)`` (a recall only: the detector does not say
+which of its reports are implicit). An archetype flag is scored per
 conversation: flagged versus labelled with that archetype. The risk AUROC separates
 conversations labelled failed (any failure visibility but ``none``) from the others.
 
@@ -138,7 +139,11 @@ def _row(name: str, counts: Sequence[Counts], weights: NDArray[np.float64]) -> R
         labelled=sum(labelled),
         reported=sum(reported),
         hits=sum(hits),
-        precision=Estimate(ratio(hits, reported), ratio_interval(hits, reported, weights)),
+        precision=(
+            Estimate(None, None)
+            if name == IMPLICIT
+            else Estimate(ratio(hits, reported), ratio_interval(hits, reported, weights))
+        ),
         recall=Estimate(ratio(hits, labelled), ratio_interval(hits, labelled, weights)),
     )
 

@@ -23,7 +23,7 @@ NOT_A_CORRECTION = _rx(
 )
 CORRECTION = _rx(
     r"^\W*(?:no|nope|wrong|incorrect)\b\s*[,.!;:-]",
-    r"^\W*no\W+(?:it|that|this|you|the)\b",
+    r"^\W*no\W+(?:it|that|this|you|the|sir|man|mate)\b",
     r"\bthat(?:'s| is| was)\s+(?:not\s+(?:right|correct|true|accurate)|wrong|incorrect|false)\b",
     r"\bthis\s+is\s+(?:wrong|incorrect|not\s+(?:right|correct))\b",
     r"\byou(?:'re| are| were)\s+(?:wrong|mistaken|incorrect)\b",
@@ -34,6 +34,49 @@ CORRECTION = _rx(
     r"\bi\s+(?:meant|said)\s+\w+,?\s+not\b",
     r"^\W*actually,?\s+(?:it|that|the|this)\s*(?:'s|is|was|should|has)\b",
     r"\bit\s+should\s+(?:be|say|return)\b.{0,60}\bnot\b",
+)
+IMPLICIT_CORRECTION = _rx(
+    r"\b(?:doesn'?t|does\s+not|didn'?t|did\s+not|won'?t|will\s+not|isn'?t|is\s+not|never|nothing)\s+"
+    r"(?:seem\s+to\s+)?(?:really\s+)?work(?:s|ing|ed)?\b(?!\s+out)|\bnot\s+working\b(?!\s+(?:on|with|for|at|as|in)\s+(?:my|our|a|the)\s+\w+\s+(?:project|team|company))",
+    r"^\W*it\s+(?:doe?nt|dosent|doesnt|dont)\b",
+    r"\b(?:are|r)\s+(?:you|u)\s+sure\b|^\W*(?:you|u)\s+sure\b",
+    r"\bis\s+(?:that|this|it)\s+(?:really\s+)?(?:right|correct|true|accurate)\s*\?",
+    r"^\W*shouldn'?t\s+(?:we|it|this|that|you|the|there)\b",
+    r"^\W*(?:there(?:'s|\s+is)|there\s+still)\s+(?:still\s+)?no\b",
+    r"\b(?:there\s+(?:is|are)\s+no|there'?s\s+no|i\s+(?:can'?t|cannot|don'?t|do\s+not)\s+(?:see|find))\s+"
+    r"(?:any\s+|the\s+|a\s+)?(?:\w+\s+)?(?:option|menu|button|tab|setting|link|field|image|section)s?\b",
+    r"\b(?:doesn'?t|does\s+not|don'?t|do\s+not)\s+exist\b|\bno\s+such\s+(?:option|menu|button|file|command|method|function|module|attribute|field|column|table|thing)\b",
+    r"\bstill\s+(?:no|not|doesn'?t|isn'?t|the\s+same|wrong|broken|empty|nothing|an?\s+error|error|same)\b(?!\s+(?:sure|clear))",
+    r"\bstill\s+(?:getting|get|see|seeing|have|having|shows?|showing|gives?|giving)\s+(?:the\s+|an?\s+|same\s+|this\s+)*"
+    r"(?:error|issue|problem|exception|blank|nothing|empty)",
+    r"\b(?:gives?|giving|got|getting|throws?|throwing|returns?|returned|shows?|showing)\s+(?:me\s+)?(?:an?|the|this|that|following|same)\s+(?:following\s+)?error\b",
+    r"\b(?:the\s+)?(?:code|command|query|script|function|link|formula|solution|fix|regex|example)\s+you\s+"
+    r"(?:wrote|gave|provided|suggested|sent|shared)\s+(?:me\s+)?(?:does\s*n[o']t|did\s*n[o']t|is|gives|has|returns|throws|fails)\b",
+    r"\b(?:this|that|it)\s+(?:won'?t|will\s+not|wouldn'?t|can'?t|cannot)\s+work\b",
+    r"\b(?:that'?s|that\s+is|it\s*'?\s*s|it\s+is|this\s+is)[\s.…]+(?:not\s+)?what\s+i\s+(?:just\s+)?(?:said|meant|asked)\b",
+    r"^\W*(?:what\s+)?i\s+meant\b|\bwhat\s+i\s+meant\s+(?:was|is)\b|^\W*i\s+mean\s*,",
+    r"\bi\s+(?:didn'?t|did\s+not)\s+(?:ask|say|want|mean)\b|\bi\s+(?:don'?t|do\s+not)\s+want\s+(?:a|an|the|you\s+to|it\s+to)\b",
+    r"\byou(?:'ve|\s+have)?\s+(?:just\s+|still\s+|completely\s+)?(?:ignored|forgot|forgotten|missed|skipped|left\s+out|omitted|repeated|"
+    r"changed|removed|dropped)\b",
+    r"\byou(?:'re|\s+are)\s+still\s+\w+ing\b|\byou\s+(?:went|switched|changed)\s+from\b",
+    r"^\W*(?:do\s+not|don'?t)\s+(?:repeat|change|use|add|include|make\s+up|invent)\b",
+    r"^\W*stop\s*[.!,]",
+    r"^\W*(?:that'?s|is\s+that)\s+it\s*\?",
+    r"\b(?:same|identical)\s+(?:error|result|problem|issue|output|code|answer|thing)\b",
+    r"^\W*(?:not|isn'?t|wasn'?t)\s+(?:quite\s+)?(?:right|correct)\b",
+    r"(?<!\bif\s)\b(?:it|this|that|answer|result|output|code)(?:'s|\s+is|\s+was)\s+(?:still\s+)?not\s+(?:quite\s+)?"
+    r"(?:right|correct|accurate)\b",
+    r"\b(?:must|should|shall|has\s+to|needs?\s+to)\s+not\s+(?:contain|include|be|have|use|mention)\b|^\W*let'?s\s+not\b",
+    r"^\W*but\s+i\s+(?:want|need|asked|said|meant|wanted)\b|\bbut\s+(?:please\s+)?(?:revise|fix|correct)\b",
+)
+ERROR_TEXT = _rx(
+    r"\btraceback\s+\(most\s+recent\s+call\s+last\)",
+    r"\b\w*(?:Error|Exception)\b\s*(?::|\sat\s)",
+    r"^\W*(?:error|exception|warning|fatal)\b\s*:?",
+    r"\blevel=error\b|\bsyntax\s*error\b|\bis\s+not\s+defined\b|\bunexpected\s+token\b",
+    r"\b(?:cannot|can'?t)\s+(?:find|resolve|read|load)\s+(?:module|symbol|property|package|file)\b",
+    r"\bundefined\s+(?:is\s+not|reference|method|variable|index)\b|\bnull\s*pointer\b",
+    r"\bcommand\s+not\s+found\b|\bno\s+such\s+file\s+or\s+directory\b|\bpermission\s+denied\b",
 )
 FRUSTRATION = _rx(
     r"\b(?:wtf|ffs|fuck\w*|shit\w*|damn\s+it|dammit|crap)\b",
@@ -141,6 +184,9 @@ CLARIFYING_ASK = _rx(
     r"\bwhat\s+do\s+you\s+(?:mean|have\s+in\s+mind)\b",
 )
 REFUSAL = _rx(
+    r"\b(?:i(?:'m| am)\s+sorry|i\s+apologi[sz]e),?\s+but\s+(?:i(?:'m| am)\s+(?:just\s+|only\s+)?(?:a|an)\s+"
+    r"(?:\w+\s+)?(?:language\s+model|ai|computer\s+program|program)|it(?:'s|\s+is)\s+not\s+possible\s+for\s+me|"
+    r"i\s+(?:don't|do\s+not)\s+have\s+the\s+(?:ability|capability|capacity)|my\s+knowledge\s+cut-?off)\b",
     r"\bi(?:'m| am)\s+(?:sorry|afraid),?\s+(?:but\s+)?i\s+(?:can(?:no|')t|won't|will\s+not|am\s+"
     r"(?:unable|not\s+able)|'m\s+(?:unable|not\s+able))\b",
     r"\bi\s+(?:can(?:no|')t|won't|will\s+not)\s+(?:help|assist|provide|fulfill|comply|create|"

@@ -27,6 +27,51 @@ _MOJIBAKE = re.compile(r"Ã[\x80-\xbf©¨§ ]|â€[™œ\x9d“”˜]|ï¿½")
 _SENTENCE_END = re.compile(r"(?<=[.!?。！？])\s+|\n+")
 _LIST_OR_HEADING = re.compile(r"^\s*(?:[-*+#>|]|\d+[.)]|\w[.)]\s)")
 _TERMINAL = set(".!?。！？…:;)]}\"'`»”’*")
+_INVISIBLE = re.compile(r"[\s\u200b-\u200f\u2060\ufeff]*")
+_SERVICE_ERROR = re.compile(
+    r"^\W*(?:too\s+many\s+requests\s+in\s+1\s+hour|an\s+error\s+occurred|network\s+error|something\s+went\s+wrong|"
+    r"hmm\.*\s*something\s+seems\s+to\s+have\s+gone\s+wrong)\b",
+    re.IGNORECASE,
+)
+_DANGLING_WORDS = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "to",
+        "of",
+        "for",
+        "and",
+        "or",
+        "with",
+        "that",
+        "which",
+        "in",
+        "on",
+        "by",
+        "is",
+        "are",
+        "be",
+        "can",
+        "will",
+        "your",
+        "their",
+        "its",
+        "this",
+        "from",
+        "as",
+        "at",
+        "than",
+        "but",
+        "into",
+        "such",
+        "if",
+        "when",
+        "while",
+    ]
+)
+_OPEN, _CLOSE = "([{", ")]}"
+_CODE_OPENER = tuple(":,([{=+-*/\\&|.")
 
 
 def malfunction(ctx: Context) -> Iterator[Hit]:
@@ -41,8 +86,14 @@ def malfunction(ctx: Context) -> Iterator[Hit]:
 def _defect(text: str, body: str, finish_reason: str | None) -> tuple[float, str] | None:
     if finish_reason == "length":
         return 1.0, "finish_reason=length"
+    if _INVISIBLE.fullmatch(text):
+        return 0.9, "empty answer"
+    if _SERVICE_ERROR.match(text[:200]):
+        return 0.9, f'error message instead of an answer: "{excerpt(text, 50)}"'
     if text.count("```") % 2 == 1:
         return 0.9, "unbalanced code fence"
+    if _code_cut_off(text):
+        return 0.7, f'code block cut off: "…{excerpt(_last_code_line(text), 40)}"'
     if loop := _looped_sentence(body):
         return 0.9, f'repeated {_LOOP_REPEATS}+ times: "{excerpt(loop, 50)}"'
     if m := _WORD_RUN.search(body):
@@ -75,14 +126,40 @@ def _garbled(text: str) -> str | None:
     return None
 
 
+def _last_code_line(text: str) -> str:
+    block = text.rstrip()[: -len("```")].rstrip()
+    return block.rsplit("\n", 1)[-1]
+
+
+def _code_cut_off(text: str) -> bool:
+    """An answer that ends with a closed code block whose code stops mid-statement.
+
+    Shared conversations close the fence of an answer that was cut off inside code, so the fence
+    is balanced; the code is not: brackets left open, or a last line that ends on an opener.
+    """
+    stripped = text.rstrip()
+    if not stripped.endswith("```") or stripped.count("```") < 2:
+        return False
+    block = stripped[: -len("```")]
+    code = block[block.rfind("```") + 3 :]
+    depth = sum(code.count(c) for c in _OPEN) - sum(code.count(c) for c in _CLOSE)
+    last = code.rstrip().rsplit("\n", 1)[-1].strip()
+    return depth > 0 or (bool(last) and last.endswith(_CODE_OPENER) and not last.startswith(("#", "//")))
+
+
 def _unterminated(text: str) -> bool:
     """Prose whose last line stops in the middle of a sentence (no closing punctuation)."""
     stripped = text.rstrip()
-    if len(stripped) < 200 or stripped.count("```") % 2 == 1 or stripped.endswith("```"):
+    if len(stripped) < 60 or stripped.count("```") % 2 == 1 or stripped.endswith("```"):
         return False
     last_line = stripped.rsplit("\n", 1)[-1]
+    if re.fullmatch(r"\s*\d+[.)]?", last_line) and len(stripped) > 200:
+        return True  # a list cut after its next number
+    if last_line.count("(") > last_line.count(")"):
+        return True
+    last_word = last_line.rsplit(maxsplit=1)[-1].lower() if last_line.split() else ""
     if _LIST_OR_HEADING.match(last_line) or len(last_line.split()) < 6:
-        return False
+        return len(last_line.split()) >= 6 and last_word in _DANGLING_WORDS
     last = stripped[-1]
     if "/" in last_line.rsplit(maxsplit=1)[-1]:
         return False

@@ -10,7 +10,7 @@ from . import agent, agent_policy, ai_side, behaviour, dynamics, malfunction, us
 from .model import Detector
 
 DETECTORS: tuple[Detector, ...] = (
-    Detector("user_corrects_ai", "1", "turn", user_reactions.corrects_ai),
+    Detector("user_corrects_ai", "2", "turn", user_reactions.corrects_ai),
     Detector("user_expresses_frustration", "1", "turn", user_reactions.expresses_frustration),
     Detector("user_expresses_dissatisfaction", "1", "turn", user_reactions.expresses_dissatisfaction),
     Detector("user_asks_clarification", "2", "turn", user_reactions.asks_clarification),
@@ -26,7 +26,7 @@ DETECTORS: tuple[Detector, ...] = (
     Detector("thumbs_down", "1", "turn", behaviour.thumbs_down),
     Detector("abandon_after_answer", "1", "session", behaviour.abandon_after_answer),
     Detector("walkaway", "1", "session", behaviour.walkaway),
-    Detector("ai_malfunction", "2", "turn", malfunction.malfunction),
+    Detector("ai_malfunction", "3", "turn", malfunction.malfunction),
     Detector("ai_refuses_or_declines", "2", "turn", ai_side.refuses_or_declines),
     Detector("ai_asserts_knowledge_limit", "2", "turn", ai_side.asserts_knowledge_limit),
     Detector("performative_hedge", "2", "turn", ai_side.performative_hedge),

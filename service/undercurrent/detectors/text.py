@@ -207,6 +207,14 @@ def similarity(a: str, b: str, limit: int = CAP) -> float:
     return fuzz.ratio(cap(a, limit).lower(), cap(b, limit).lower()) / 100.0
 
 
+_CODE = re.compile(r"```|\bdef \w+\(|\bfunction \w+\(|\bimport \w+|#include|=>|\bconsole\.log\(")
+
+
+def has_code(text: str) -> bool:
+    """A code block or a line that only code has (a definition, an import, an arrow function)."""
+    return bool(_CODE.search(text))
+
+
 def strip_code(text: str) -> str:
     return _FENCE.sub(" ", cap(text, 20_000))
 

@@ -1,4 +1,4 @@
-"""User reactions to the previous assistant turn (English-only cue lists)."""
+"""User reactions to the previous assistant turn (English cue lists, and ``lexicon_i18n`` for other languages)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,9 @@ from rapidfuzz import fuzz, process
 
 from ..sessions.model import TranscriptTurn
 from . import lexicon as lx
+from . import lexicon_i18n as i18n
 from .model import Context, Hit
-from .text import STOPWORDS, cap, content_tokens, excerpt, first_sentence, jaccard, similarity, words
+from .text import STOPWORDS, cap, content_tokens, excerpt, first_sentence, has_code, jaccard, similarity, words
 from .turns import chat_turns, replies
 
 _HEAD = 600
@@ -20,12 +21,18 @@ def _cue(match_text: str) -> str:
 
 
 def corrects_ai(ctx: Context) -> Iterator[Hit]:
+    """Explicit corrections, implicit ones ("did not work", "are you sure", a restated "I meant") in
+    any of the cue languages, and an error pasted back after an answer with code."""
     for r in replies(ctx.snapshot):
         head = cap(r.user.text, _HEAD)
         if lx.NOT_A_CORRECTION.search(head):
             continue
-        if m := lx.CORRECTION.search(head):
+        if m := lx.CORRECTION.search(head) or i18n.CORRECTION_CUES.search(head):
             yield Hit(r.user.index, 0.8, _cue(m.group(0)))
+        elif m := lx.IMPLICIT_CORRECTION.search(head) or i18n.ARE_YOU_SURE_CUES.search(head):
+            yield Hit(r.user.index, 0.7, _cue(m.group(0)))
+        elif has_code(ctx.config.answer(r.answered.text)) and (m := lx.ERROR_TEXT.search(head)):
+            yield Hit(r.user.index, 0.7, f"error after code: {_cue(m.group(0))}")
 
 
 def _shouting(text: str) -> str | None:
@@ -48,7 +55,8 @@ def expresses_frustration(ctx: Context) -> Iterator[Hit]:
 
 def expresses_dissatisfaction(ctx: Context) -> Iterator[Hit]:
     for r in replies(ctx.snapshot):
-        if m := lx.DISSATISFACTION.search(first_sentence(r.user.text)):
+        first = first_sentence(r.user.text)
+        if m := lx.DISSATISFACTION.search(first) or i18n.DISSATISFACTION_CUES.search(first):
             yield Hit(r.user.index, 0.7, _cue(m.group(0)))
 
 
@@ -113,7 +121,9 @@ def positive_feedback(ctx: Context) -> Iterator[Hit]:
         head = first_sentence(lx.THANKS.sub(" ", cap(r.user.text, 300)).strip(" ,.!"))
         if lx.APPROVAL_VETO.search(head):
             continue
-        if m := lx.APPROVAL.search(head):
+        if m := lx.APPROVAL.search(head) or (
+            not i18n.APPROVAL_VETO_CUES.search(head) and i18n.APPROVAL_CUES.search(head)
+        ):
             yield Hit(r.user.index, 0.8, _cue(m.group(0)))
 
 

@@ -1,0 +1,229 @@
+"""What real users write after an answer, in the cue languages; refusals and cut-off answers."""
+
+from __future__ import annotations
+
+import pytest
+
+from undercurrent.detectors.ai_side import refuses_or_declines
+from undercurrent.detectors.malfunction import malfunction
+from undercurrent.detectors.model import Context, DetectorConfig
+from undercurrent.detectors.user_reactions import corrects_ai, expresses_dissatisfaction, positive_feedback
+from undercurrent.replay.conversation import Conversation
+from undercurrent.replay.offline import conversation_snapshot
+
+CODE_ANSWER = "Use this:\n```python\nimport json\nprint(json.loads(text))\n```"
+PROSE_ANSWER = "Paris is the capital of France and its largest city."
+
+
+def _context(*messages: tuple[str, str]) -> Context:
+    conversation = Conversation(id="c_0", messages=tuple(messages))  # type: ignore[arg-type]
+    return Context(snapshot=conversation_snapshot(conversation), config=DetectorConfig())
+
+
+def _correction_turns(answer: str, reply: str) -> list[int]:
+    ctx = _context(("user", "Help me with this."), ("assistant", answer), ("user", reply))
+    return [hit.turn for hit in corrects_ai(ctx)]
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "No sir, let me clarify once again.",
+        "This is not quite right. I want the title centred inside the header.",
+        "that link did not work",
+        "it doesnt work",
+        "Are you sure it is the correct link?",
+        "you sure this gives the right total?",
+        "There is no Export option in the File menu.",
+        "I can't see the settings tab anywhere",
+        "The option doesn't exist in my version",
+        "still getting the same error",
+        "It's not what I meant, I need the exceptions to stay",
+        "what I meant was a resolver, not a controller",
+        "You've just ignored the fee table.",
+        "The name must not contain the word clock.",
+        "the sed command you wrote does not remove the colon",
+        "Stop. Use the table before this.",
+        "that's... what I just said",
+        # Spanish, Italian, Portuguese, French, German
+        "no funciona",
+        "sigue sin aparecer el texto",
+        "tampoco existe la opcion Archivo",
+        "¿Estás seguro de que es correcto?",
+        "non funziona ancora",
+        "não funcionou",
+        "ça ne marche pas",
+        "Ce n'est pas ce que je voulais.",
+        "Das funktioniert immer noch nicht.",
+        "Nein, ich meinte die andere Datei.",
+        "Das stimmt nicht.",
+        # Korean, Chinese, Japanese
+        "아니요, 그게 아니라 다음 페이지를 만들어 줘",
+        "이건 아까랑 똑같은데요",
+        "실행이 안 돼요",
+        "不对，我要的是Python版本",
+        "还是报错",
+        "你确定吗？",
+        "違います、Pythonで書いてください",
+        "まだ動かないです",
+        "本当ですか？",
+    ],
+)
+def test_corrections_are_found_after_an_answer(reply: str) -> None:
+    assert _correction_turns(PROSE_ANSWER, reply) == [2]
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "Traceback (most recent call last):\n  File \"app.py\", line 3\nKeyError: 'name'",
+        "TypeError: foundElements.getRange is not a function",
+        "bash: ./build: No such file or directory",
+    ],
+)
+def test_an_error_pasted_after_code_is_a_correction(reply: str) -> None:
+    assert _correction_turns(CODE_ANSWER, reply) == [2]
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "No problem, thanks!",
+        "Thanks, now write a poem about the sea.",
+        "So the landing plan didn't work out, how did they get home?",
+        "If it is not correct, explain why and give the right option.",
+        "There is the section below. Can you fill it in?",
+        "Can I still get an API key as a normal user?",
+        "Great, that works. Now translate it to Spanish.",
+        "다음 문장을 영어로 번역해 줘: 잘못된 부분을 찾아 줘",
+        "谢谢，很有帮助！",
+        "Merci, c'est parfait.",
+        "Danke, das hilft sehr.",
+    ],
+)
+def test_other_replies_are_not_corrections(reply: str) -> None:
+    assert _correction_turns(PROSE_ANSWER, reply) == []
+
+
+def test_an_error_message_without_code_before_it_is_not_a_correction() -> None:
+    assert _correction_turns(PROSE_ANSWER, "I get TypeError: x is undefined in my own app, why?") == []
+
+
+def test_a_first_message_is_never_a_correction() -> None:
+    assert [h.turn for h in corrects_ai(_context(("user", "No, it doesn't work. Help?")))] == []
+
+
+def _malfunction(answer: str) -> list[str]:
+    ctx = _context(("user", "Write it."), ("assistant", answer))
+    return [hit.evidence for hit in malfunction(ctx)]
+
+
+@pytest.mark.parametrize(
+    ("answer", "evidence"),
+    [
+        ("\u200b", "empty answer"),
+        ("Too many requests in 1 hour. Try again later.", "error message instead of an answer"),
+        (
+            "Here it is:\n```python\ndef load(path):\n    with open(path) as f:\n        return json.load(f\n```",
+            "code block cut off",
+        ),
+        ("Here it is:\n```js\nfetch(url).then(r => {\n  show(r)\n```", "code block cut off"),
+        (
+            "I am a language model and I cannot write a melody for this poem. My main function is to",
+            "ends mid-sentence",
+        ),
+        (
+            "Plan:\n- Week 1: learn the shell and the file system in depth.\n- Learn how to use sudo to",
+            "ends mid-sentence",
+        ),
+        (
+            "Here are ideas for a party with your friends and family, all of them cheap and easy to prepare.\n"
+            "1. Games night at home.\n2. Karaoke in the garden.\n3. Picnic by the lake.\n4. Cooking class.\n"
+            "5. Film marathon.\n6. Quiz.\n7. Hike.\n\n8",
+            "ends mid-sentence",
+        ),
+        (
+            "발리는 건기와 우기가 있습니다. 여름 시즌은 가격이 비싸고 관광객이 많습니다.\n"
+            "겨울 시즌은 가격이 저렴하고 관광객이 적습니다.\n\n겨울 시즌(12월에",
+            "ends mid-sentence",
+        ),
+    ],
+)
+def test_cut_off_and_empty_answers_are_malfunctions(answer: str, evidence: str) -> None:
+    found = _malfunction(answer)
+    assert len(found) == 1 and found[0].startswith(evidence), found
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        "Here it is:\n```python\ndef load(path):\n    with open(path) as f:\n        return json.load(f)\n```",
+        "Here it is:\n```js\nfetch(url).then((r) => {\n  show(r);\n});\n```\nThis prints the response.",
+        "The capital of France is Paris (the largest city too).",
+        "Sure! Here are three options:\n1. Red\n2. Green\n3. Blue",
+        "我们可以从以下几个方面来考虑这个问题，首先是成本，其次是时间",
+    ],
+)
+def test_complete_answers_are_not_malfunctions(answer: str) -> None:
+    assert _malfunction(answer) == []
+
+
+def _turns(fn, answer: str, reply: str | None = None) -> list[int]:  # type: ignore[no-untyped-def]
+    messages: list[tuple[str, str]] = [("user", "Help me with this."), ("assistant", answer)]
+    if reply is not None:
+        messages.append(("user", reply))
+    return [hit.turn for hit in fn(_context(*messages))]
+
+
+@pytest.mark.parametrize(
+    ("answer", "turns"),
+    [
+        ("I'm sorry but I am a language model and I don't have the capability to write a melody.", [1]),
+        ("I apologize, but it's not possible for me to act as a web scraper.", [1]),
+        ("Lo siento, pero como modelo de lenguaje, no puedo proporcionar esa información.", [1]),
+        ("Mi dispiace, ma come modello di linguaggio non posso creare un programma.", [1]),
+        ("Je suis désolé, mais je ne peux pas vous aider avec cela.", [1]),
+        ("Es tut mir leid, aber ich kann Ihnen dabei nicht helfen.", [1]),
+        ("죄송하지만 그 요청은 도와드릴 수 없습니다.", [1]),
+        ("抱歉，我无法提供这方面的信息。", [1]),
+        ("申し訳ありませんが、その質問にはお答えできません。", [1]),
+        ("Lo siento por la demora. Aquí está el código completo.", []),
+        ("Sure, here is the translation you asked for.", []),
+    ],
+)
+def test_refusals_in_the_cue_languages(answer: str, turns: list[int]) -> None:
+    assert _turns(refuses_or_declines, answer) == turns
+
+
+@pytest.mark.parametrize(
+    ("reply", "turns"),
+    [
+        ("¡Perfecto! Ahora tradúcelo al inglés.", [2]),
+        ("Merci, c'est parfait.", [2]),
+        ("Perfekt, genau so.", [2]),
+        ("완벽해요!", [2]),
+        ("太好了，谢谢！", [2]),
+        ("完璧です！", [2]),
+        ("Perfecto, pero falta el último paso.", []),
+        ("Perfekt, aber das funktioniert nicht.", []),
+        ("좋아요, 하지만 너무 길어요", []),
+    ],
+)
+def test_approval_in_the_cue_languages(reply: str, turns: list[int]) -> None:
+    assert _turns(positive_feedback, PROSE_ANSWER, reply) == turns
+
+
+@pytest.mark.parametrize(
+    ("reply", "turns"),
+    [
+        ("No me gusta, es demasiado largo.", [2]),
+        ("C'est trop long.", [2]),
+        ("Das gefällt mir nicht.", [2]),
+        ("별로네요.", [2]),
+        ("太长了。", [2]),
+        ("長すぎます。", [2]),
+        ("Me gusta mucho, gracias.", []),
+    ],
+)
+def test_dissatisfaction_in_the_cue_languages(reply: str, turns: list[int]) -> None:
+    assert _turns(expresses_dissatisfaction, PROSE_ANSWER, reply) == turns
