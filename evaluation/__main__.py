@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from importlib.metadata import version
 from pathlib import Path
@@ -16,7 +17,7 @@ from .check import agreement, check_lines, merged
 from .draw import DrawConfig, draw, turn_bucket
 from .labels import label_schema
 from .language import conversation_language
-from .language_check import LanguageCheck, summarise
+from .language_check import LanguageCheck, runtime_accuracy, summarise
 from .population import conversations_by_id, read_population, sibling_parts
 from .render import render
 from .tau_bench import split_tasks
@@ -150,6 +151,28 @@ def language_accuracy() -> None:
         typer.echo(f"the identifier now says something else for: {', '.join(stale)}", err=True)
         raise typer.Exit(1)
     typer.echo(json.dumps(msgspec.to_builtins(summarise(checks)), indent=2))
+
+
+@app.command("session-language")
+def session_language_command(
+    split: Annotated[str, typer.Option(help="dev or test")] = "dev",
+) -> None:
+    """Score the service's session language (user text only, `und` below its bar) against the labels."""
+    from undercurrent.detectors.language import session_language
+
+    ids = [r.id for r in files.read_sample() if r.split == split]
+    labels = {
+        line.label.id: line.label
+        for path in sorted(files.LABELS.glob("batch-*.jsonl")) if re.fullmatch(r"batch-\d+\.jsonl", path.name)
+        for line in files.read_labels(path) if line.label is not None
+    }
+    conversations = conversations_by_id(ids)
+    pairs = [
+        (labels[cid].language, session_language(text for role, text in conversations[cid].messages if role == "user")
+         .language)
+        for cid in ids
+    ]
+    typer.echo(json.dumps(msgspec.to_builtins(runtime_accuracy(pairs)), indent=2, ensure_ascii=False))
 
 
 @app.command()

@@ -1,46 +1,29 @@
 """The language a ShareGPT user writes in, for stratifying the evaluation sample.
 
-The identifier is py3langid (a maintained fork of langid.py): its naive Bayes
-model ships inside the wheel, it needs only numpy, and it classifies the whole
-population in seconds. It is restricted to widely written languages, which stops
-it from naming rare labels (Walloon, Nigerian Pidgin, "no language") for short
-English text.
+The identifier and the text clean-up are the service's (``undercurrent.detectors.language``);
+this module keeps the rules the sample was drawn with: a longer head per turn and a higher bar
+of evidence than the service's and, below the bar, the whole conversation instead of ``und``.
 
-What is classified is the user's own words: code, URLs and the boilerplate that
-browser extensions append to prompts are removed first, and each user turn
-votes with the first few hundred characters, where people usually write their
-instruction before pasting material. Turns too short to tell ("continue",
-"hi") do not vote; when no turn can vote, the whole conversation decides.
+Each user turn's head votes; turns too short to tell ("continue", "hi") do not vote; when
+no turn can vote, the whole conversation decides.
 """
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
-from functools import cache
+from collections.abc import Sequence
 from typing import Literal
 
 import msgspec
 
-LANGUAGES: tuple[str, ...] = (
-    "ar", "bg", "ca", "cs", "da", "de", "el", "en", "es", "et", "fa", "fi", "fr", "he", "hi", "hr", "hu",
-    "id", "it", "ja", "ko", "lt", "lv", "ms", "nl", "no", "pl", "pt", "ro", "ru", "sk", "sl", "sr", "sv",
-    "th", "tl", "tr", "uk", "ur", "vi", "zh",
-)  # fmt: skip
+from undercurrent.detectors.language import LANGUAGES, UNDETERMINED, classify, letters, own_words
+
+__all__ = ["CJK", "LANGUAGES", "UNDETERMINED", "LanguageGuess", "classify", "conversation_language", "own_words"]
+
 CJK: frozenset[str] = frozenset({"zh", "ja", "ko"})
-UNDETERMINED = "und"
 
 Basis = Literal["user", "conversation", "none"]
 
-_FENCED = re.compile(r"```.*?(?:```|\Z)", re.S)
-_INLINE_CODE = re.compile(r"`[^`\n]*`")
-_URL = re.compile(r"\b(?:https?://|www\.)\S+")
-_EXTENSION_BOILERPLATE = re.compile(
-    r"지금 번역하기|번역 취소하기|번역결과|Share Prompt|"
-    r"Please write in [\w\s,-]*?(?:language|style)\.?|Answer in English\.?",
-    re.I,
-)
 _HEAD_CHARS = 300
 _MIN_LETTERS = 15
 _MIN_EVIDENCE = 60
@@ -52,33 +35,6 @@ class LanguageGuess(msgspec.Struct, frozen=True, kw_only=True):
     language: str
     confidence: float
     basis: Basis
-
-
-def own_words(text: str) -> str:
-    """``text`` without code, URLs and extension boilerplate."""
-    for pattern in (_FENCED, _INLINE_CODE, _URL, _EXTENSION_BOILERPLATE):
-        text = pattern.sub(" ", text)
-    return text
-
-
-def letters(text: Iterable[str]) -> int:
-    """Letters weighted by their UTF-8 length: the identifier reads bytes, and one Hangul or
-    Han character (three bytes) tells it about as much as a short Latin word."""
-    return sum(len(ch.encode()) for ch in text if ch.isalpha())
-
-
-@cache
-def _identifier():  # type: ignore[no-untyped-def]
-    from py3langid.langid import MODEL_FILE, LanguageIdentifier
-
-    identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
-    identifier.set_languages(list(LANGUAGES))
-    return identifier
-
-
-def classify(text: str) -> tuple[str, float]:
-    language, confidence = _identifier().classify(text)
-    return language, float(confidence)
 
 
 def conversation_language(messages: Sequence[tuple[str, str]]) -> LanguageGuess:

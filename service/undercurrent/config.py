@@ -86,12 +86,19 @@ class LabelSettings(BaseModel):
     domains: list[str] | None = Field(
         None, description="allowed domain label values; None means the taxonomy's verticals"
     )
+    languages: list[str] = Field(
+        default_factory=lambda: ["en", "zh", "ko", "ja", "es", "de", "fr", "pt", "ru"],
+        description="language label values (ISO 639-1) besides 'other' and 'und' (too little text to tell)",
+    )
 
 
 class DetectorSettings(BaseModel):
     enabled: bool = True
     walkaway_gap_s: float = Field(600.0, gt=0, description="quiet time after an assistant turn that counts as leaving")
     walkaway_gap_by_feature: dict[str, float] = Field(default_factory=dict)
+    risk_model: str | None = Field(
+        None, description="risk model file written by `undercurrent calibrate`; None means the one shipped"
+    )
 
 
 class SamplingSettings(BaseModel):

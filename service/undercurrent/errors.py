@@ -6,6 +6,7 @@
     ├── StackError               a local-stack process could not start (devstack)
     ├── ConversationFileError    a replay input line is not a conversation (replay)
     ├── TraceFileError           a replay input file does not hold agent runs (replay)
+    ├── RiskModelError           a risk model file is unreadable, malformed or edited by hand (detectors)
     └── JudgeError               a judgement failed; see ``undercurrent.judge.errors``
         ├── JudgeTimeout, JudgeRateLimited, JudgeUnavailable, JudgeRejected
         └── JudgeInvalidOutput

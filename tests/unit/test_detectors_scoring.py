@@ -6,7 +6,7 @@ from undercurrent.detectors import RiskModel, Signal
 from undercurrent.detectors.archetypes import archetype_flags, visibility
 from undercurrent.detectors.domain import VERTICALS, classify
 from undercurrent.detectors.registry import SIGNAL_NAMES
-from undercurrent.detectors.risk import WEIGHTS
+from undercurrent.detectors.risk import WEIGHTS, RiskTerms, risk_inputs
 
 
 def sig(name: str, *turns: int, score: float = 1.0) -> Signal:
@@ -66,11 +66,11 @@ def test_flags_are_labelled_heuristic():
     [((), 0.2, 0.3), ((sig("thumbs_down", 1),), 0.85, 1.0), ((sig("thumbs_up", 1),), 0.0, 0.05)],
 )
 def test_risk_is_a_logistic_of_weighted_signals(signals, low, high):
-    assert low <= RiskModel().score(signals) <= high
+    assert low <= RiskModel().score(risk_inputs(signals, {})) <= high
 
 
 def test_risk_model_weights_can_be_replaced():
-    assert RiskModel(bias=0.0, weights={}).score([sig("thumbs_down", 1)]) == 0.5
+    assert RiskModel(terms=RiskTerms(bias=0.0, weights={})).score({"thumbs_down": 1.0}) == 0.5
 
 
 @pytest.mark.parametrize(

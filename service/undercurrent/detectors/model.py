@@ -42,6 +42,10 @@ class DetectorReport(msgspec.Struct, frozen=True, kw_only=True):
     domain: str
     domain_source: DomainSource
     versions: dict[str, str]
+    risk_model: str = ""
+    """Version of the risk model that scored ``risk`` (empty in records written before models had versions)."""
+    factors: dict[str, float] = msgspec.field(default_factory=dict)
+    """Non-zero risk factors (``factors.py``) the risk model weighed besides the signals."""
 
 
 class Hit(msgspec.Struct, frozen=True):

@@ -1,4 +1,4 @@
-"""The detector close stage: score every closed session and count what fired."""
+"""The close stages of the detectors: the session's language, then signals, flags and risk."""
 
 from __future__ import annotations
 
@@ -9,11 +9,13 @@ from typing import Any, get_args
 
 from ..config import Settings
 from ..judge.verdict import ARCHETYPES
-from ..metrics.definitions import DetectorMetrics
-from ..metrics.labels import LabelBounds
+from ..metrics.definitions import DetectorMetrics, LanguageMetrics
+from ..metrics.labels import OTHER, LabelBounds, LanguageBounds
 from ..sessions.model import SessionSnapshot
+from .language import UNDETERMINED, identifier, session_language
 from .model import DetectorConfig, Visibility
 from .registry import SIGNAL_NAMES
+from .risk import load_model
 from .run import run_session_detectors
 
 
@@ -27,30 +29,63 @@ def close_event_time(snapshot: SessionSnapshot, settings: Settings) -> int:
     return snapshot.last_event_ms
 
 
+class LanguageStage:
+    """Puts the language of the user's words on the record (``language``, ``und`` when too little text)."""
+
+    def __init__(self, metrics: LanguageMetrics, bounds: LabelBounds, languages: LanguageBounds) -> None:
+        self.metrics = metrics
+        self.bounds = bounds
+        self.languages = languages
+        identifier()  # loaded here rather than while the first session closes
+        for feature in (*sorted(bounds.features), OTHER):
+            for language in languages.values():
+                metrics.sessions.labels(feature, language)
+
+    def __call__(self, snapshot: SessionSnapshot, record: dict[str, Any]) -> Sequence[str]:
+        started = time.perf_counter()
+        found = session_language(t.text for t in snapshot.turns if t.role == "user")
+        self.metrics.seconds.observe(time.perf_counter() - started)
+        record.update(language=found.language, language_confidence=found.confidence)
+        feature, language = self.bounds.feature(snapshot.feature), self.languages.language(found.language)
+        self.metrics.sessions.labels(feature, language).inc()
+        return ()
+
+
 class DetectorStage:
-    def __init__(self, settings: Settings, metrics: DetectorMetrics, bounds: LabelBounds) -> None:
+    def __init__(
+        self, settings: Settings, metrics: DetectorMetrics, bounds: LabelBounds, languages: LanguageBounds
+    ) -> None:
         self.settings = settings
         self.metrics = metrics
         self.bounds = bounds
+        self.languages = languages
         self.config = DetectorConfig(
             walkaway_gap_s=settings.detectors.walkaway_gap_s,
             walkaway_gap_by_feature=settings.detectors.walkaway_gap_by_feature,
         )
+        self.risk_model = load_model(settings.detectors.risk_model)
+        metrics.risk_model.info({"version": self.risk_model.version})
         # Series exist at zero before their first increment, so increase() never misses it.
         for feature, domain in bounds.pairs():
             for name in SIGNAL_NAMES:
                 metrics.signals.labels(name, feature, domain)
             for archetype, visibility in product(ARCHETYPES, get_args(Visibility)):
                 metrics.archetypes.labels(archetype, visibility, feature, domain)
+        for name, language in product(SIGNAL_NAMES, languages.values()):
+            metrics.signals_by_language.labels(name, language)
 
     def __call__(self, snapshot: SessionSnapshot, record: dict[str, Any]) -> Sequence[str]:
         started = time.perf_counter()
-        report = run_session_detectors(snapshot, self.config, closed_ms=close_event_time(snapshot, self.settings))
+        report = run_session_detectors(
+            snapshot, self.config, closed_ms=close_event_time(snapshot, self.settings), risk_model=self.risk_model
+        )
         self.metrics.seconds.observe(time.perf_counter() - started)
         record.update(detectors=report, domain=report.domain, domain_source=report.domain_source)
         feature, domain = self.bounds.feature(snapshot.feature), self.bounds.domain(report.domain)
+        language = self.languages.language(record.get("language", UNDETERMINED))
         for signal in report.signals:
             self.metrics.signals.labels(signal.name, feature, domain).inc()
+            self.metrics.signals_by_language.labels(signal.name, language).inc()
         for flag in report.archetypes:
             self.metrics.archetypes.labels(flag.archetype, report.visibility, feature, domain).inc()
         self.metrics.risk.labels(feature).observe(report.risk)

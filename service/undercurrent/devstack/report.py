@@ -2,7 +2,7 @@
 
 The replay takes real conversation text from ShareGPT but invents the timing and every client
 behaviour event, so the report says which signals rest on synthesised events and at what rates
-they were drawn. Signals are split by what they say about a session: those the risk model counts
+they were drawn. Signals are split by what they say about a session: those the risk model's priors count
 against failure (copy, thumbs up, positive feedback, ...) are success signals, the rest failure
 signals.
 """
@@ -19,7 +19,7 @@ from rich.text import Text
 
 from ..detectors import behaviour
 from ..detectors.registry import DETECTORS
-from ..detectors.risk import DEFAULT_RISK_MODEL
+from ..detectors.risk import WEIGHTS
 from ..estimate.interval import wilson_interval
 from ..replay.produce import ReplaySummary
 from ..replay.rates import BehaviourRates
@@ -28,7 +28,8 @@ from .processes import Samples, total
 SYNTHESISED_SIGNALS = frozenset(d.name for d in DETECTORS if d.fn.__module__ == behaviour.__name__)
 """Signals computed from client behaviour events and timing, which a ShareGPT replay invents."""
 
-SUCCESS_SIGNALS = frozenset(name for name, weight in DEFAULT_RISK_MODEL.weights.items() if weight < 0)
+SUCCESS_SIGNALS = frozenset(name for name, weight in WEIGHTS.items() if weight < 0)
+"""Signals whose prior says success (the fitted weights may differ in sign where data are thin)."""
 
 _PER_ANSWER = (
     ("copy", "copy"),

@@ -1,14 +1,14 @@
-"""The close stages the worker runs, in order: detectors → sampling → redaction."""
+"""The close stages the worker runs, in order: language → detectors → sampling → redaction."""
 
 from __future__ import annotations
 
 from prometheus_client import CollectorRegistry
 
 from ..config import Settings
-from ..detectors.stage import DetectorStage
+from ..detectors.stage import DetectorStage, LanguageStage
 from ..judge.redact import Redactor
-from ..metrics.definitions import DetectorMetrics
-from ..metrics.labels import LabelBounds
+from ..metrics.definitions import DetectorMetrics, LanguageMetrics
+from ..metrics.labels import LabelBounds, LanguageBounds
 from ..sampling.stage import BudgetView, SamplingStage
 from ..sessions.closer import CloseStage
 from ..sessions.redaction import RedactionStage
@@ -17,9 +17,10 @@ from ..sessions.redaction import RedactionStage
 def close_stages(
     settings: Settings, registry: CollectorRegistry, bounds: LabelBounds, budget: BudgetView
 ) -> list[CloseStage]:
-    stages: list[CloseStage] = []
+    languages = LanguageBounds(settings.labels.languages)
+    stages: list[CloseStage] = [LanguageStage(LanguageMetrics(registry), bounds, languages)]
     if settings.detectors.enabled:
-        stages.append(DetectorStage(settings, DetectorMetrics(registry), bounds))
+        stages.append(DetectorStage(settings, DetectorMetrics(registry), bounds, languages))
     stages.append(SamplingStage(settings, budget.metrics, bounds, budget))
     if settings.redaction.records:
         stages.append(RedactionStage(Redactor(extra_patterns=settings.redaction.extra_patterns)))

@@ -6,7 +6,7 @@ Session and user ids never become label values.
 
 from __future__ import annotations
 
-from prometheus_client import REGISTRY, CollectorRegistry, Counter, Gauge, Histogram
+from prometheus_client import REGISTRY, CollectorRegistry, Counter, Gauge, Histogram, Info
 
 OUTCOMES = ("accepted", "invalid", "duplicate", "late")
 CLOSE_DELAY_BUCKETS = (1, 5, 15, 30, 60, 120, 300, 600, 1200, 1800, 2700, 3600, 7200, 14400, 28800)
@@ -102,6 +102,27 @@ class DetectorMetrics:
         self.seconds = Histogram(
             "undercurrent_detector_duration_seconds", "Time to run all session detectors on one session.",
             buckets=(0.0001, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5), registry=registry,
+        )
+        self.risk_model = Info(
+            "undercurrent_risk_model", "Version of the risk model the detectors score with.", registry=registry,
+        )
+        self.signals_by_language = Counter(
+            "undercurrent_language_signal_sessions",
+            "Closed sessions in which a heuristic signal fired, by the language of the user's words.",
+            ["signal", "language"], registry=registry,
+        )
+
+
+class LanguageMetrics:
+    def __init__(self, registry: CollectorRegistry = REGISTRY) -> None:
+        self.sessions = Counter(
+            "undercurrent_language_sessions",
+            "Closed sessions by the language of the user's words ('und': too little text to tell).",
+            ["feature", "language"], registry=registry,
+        )
+        self.seconds = Histogram(
+            "undercurrent_language_duration_seconds", "Time to identify the language of one session.",
+            buckets=(0.00005, 0.0001, 0.0002, 0.0005, 0.001, 0.0025, 0.005, 0.01), registry=registry,
         )
 
 

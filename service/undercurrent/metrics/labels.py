@@ -17,6 +17,7 @@ VERTICALS: tuple[str, ...] = (
 )  # fmt: skip
 OTHER = "other"
 UNKNOWN_DOMAIN = "unknown"
+UNDETERMINED_LANGUAGE = "und"
 
 
 class LabelBounds:
@@ -37,3 +38,19 @@ class LabelBounds:
         if value is None:
             return UNKNOWN_DOMAIN
         return value if value in self.domains else OTHER
+
+
+class LanguageBounds:
+    """Maps a session's language onto the configured list, ``other`` and ``und`` (too little text to tell)."""
+
+    def __init__(self, languages: Iterable[str]) -> None:
+        self.languages = frozenset(languages) - {OTHER, UNDETERMINED_LANGUAGE}
+
+    def language(self, value: str | None) -> str:
+        if value is None or value == UNDETERMINED_LANGUAGE:
+            return UNDETERMINED_LANGUAGE
+        return value if value in self.languages else OTHER
+
+    def values(self) -> tuple[str, ...]:
+        """Every label value, for pre-creating series at zero."""
+        return (*sorted(self.languages), OTHER, UNDETERMINED_LANGUAGE)

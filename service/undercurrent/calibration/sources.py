@@ -1,0 +1,138 @@
+"""What the risk model is fitted on, as :class:`Example` rows: labelled sessions and judge verdicts.
+
+Features are always recomputed by running the current detectors over the session, so a model
+is fitted on the signals the code that will use it produces, not on whatever an older
+detector version wrote into a record. Judge verdicts are joined with the session records of
+``undercurrent.judge.requests`` (the records the judge was asked about, transcript included):
+the verdict says whether the session failed and with which inclusion probability π it was
+drawn; each becomes an example of weight 1/π.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import msgspec
+
+from ..detectors.risk import risk_inputs
+from ..detectors.run import run_session_detectors
+from ..judge.worker import VERDICT_SCHEMA
+from ..replay.offline import trace_snapshots
+from ..replay.synth import SynthOptions
+from ..replay.tau_bench import read_tau_bench, run_id
+from ..sessions.from_record import snapshot_from_record
+from ..sessions.model import SessionSnapshot
+from .fit import Example
+
+LABELLED = "labelled"
+VERDICTS = "verdicts"
+TAU_BENCH = "tau-bench"
+AGENT_FEATURE = "agent"
+Split = Literal["dev", "test"]
+
+
+class _VerdictBody(msgspec.Struct, frozen=True):
+    failure_visibility: str
+
+
+class VerdictMessage(msgspec.Struct, frozen=True):
+    """The part of a message on ``undercurrent.judge.verdicts`` that the fit reads."""
+
+    schema: str
+    session_id: str
+    pi: Annotated[float, msgspec.Meta(gt=0, le=1)]
+    verdict: _VerdictBody
+
+    @property
+    def failed(self) -> bool:
+        return self.verdict.failure_visibility != "none"
+
+
+def example_from_session(
+    snapshot: SessionSnapshot, *, source: str, group: str, failed: bool, weight: float = 1.0
+) -> Example:
+    report = run_session_detectors(snapshot)
+    return Example(
+        source=source, group=group, feature=snapshot.feature, domain=report.domain,
+        inputs=risk_inputs(report.signals, report.factors), failed=failed, weight=weight,
+    )
+
+
+def parent_of(conversation_id: str) -> str:
+    """ShareGPT parts ``<parent>_<offset>`` of one conversation share a parent."""
+    return conversation_id.rsplit("_", 1)[0]
+
+
+class VerdictJoin(msgspec.Struct, frozen=True, kw_only=True):
+    examples: list[Example]
+    verdicts: int
+    without_record: list[str]
+    """Session ids of verdicts whose request record was not found (expired from the topic, or another topic)."""
+    unreadable: int
+    """Messages on either topic that were not a verdict or a session record."""
+
+
+def join_verdicts(verdict_values: Iterable[bytes], record_values: Iterable[bytes]) -> VerdictJoin:
+    """One example per judged session (its latest verdict), features from its request record."""
+    unreadable = 0
+    verdicts: dict[str, VerdictMessage] = {}
+    for value in verdict_values:
+        try:
+            message = msgspec.json.decode(value, type=VerdictMessage)
+        except msgspec.DecodeError:
+            message = None
+        if message is None or message.schema != VERDICT_SCHEMA:
+            unreadable += 1
+            continue
+        verdicts[message.session_id] = message
+    records: dict[str, dict[str, Any]] = {}
+    for value in record_values:
+        try:
+            record = msgspec.json.decode(value)
+            records[record["session_id"]] = record
+        except (msgspec.DecodeError, KeyError, TypeError):
+            unreadable += 1
+    examples, without_record = [], []
+    for session_id, message in verdicts.items():
+        record = records.get(session_id)
+        if record is None:
+            without_record.append(session_id)
+            continue
+        try:
+            snapshot = snapshot_from_record(record)
+        except (msgspec.ValidationError, KeyError, TypeError):
+            unreadable += 1
+            continue
+        examples.append(example_from_session(
+            snapshot, source=VERDICTS, group=session_id, failed=message.failed, weight=1.0 / message.pi
+        ))
+    return VerdictJoin(examples=examples, verdicts=len(verdicts), without_record=sorted(without_record),
+                       unreadable=unreadable)
+
+
+class _Reward(msgspec.Struct):
+    task_id: int
+    trial: int
+    reward: float
+
+
+class _TauSplit(msgspec.Struct):
+    dev: list[int]
+    test: list[int]
+
+
+def tau_bench_examples(results: Path, split_file: Path, split: Split) -> list[Example]:
+    """The runs of ``split``'s tasks as sessions of the ``agent`` feature; failed means reward < 1.
+
+    The reward is read here, for the label only: the replayed session never carries it.
+    """
+    tasks = set(getattr(msgspec.json.decode(split_file.read_bytes(), type=_TauSplit), split))
+    runs = {run_id(r.task_id, r.trial): r for r in msgspec.json.decode(results.read_bytes(), type=list[_Reward])}
+    traces = [t for t in read_tau_bench(results) if runs[t.id].task_id in tasks]
+    return [
+        example_from_session(snapshot, source=TAU_BENCH, group=f"task{runs[trace.id].task_id}",
+                             failed=runs[trace.id].reward < 1)
+        for trace, snapshot in trace_snapshots(traces, options=SynthOptions(features=(AGENT_FEATURE,)))
+    ]
