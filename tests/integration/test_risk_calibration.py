@@ -12,8 +12,11 @@ import time
 import msgspec
 import pytest
 
+from undercurrent.detectors import run_session_detectors
 from undercurrent.detectors.risk import RiskModel, RiskTerms, encode_model, load_model
-from undercurrent.judge.worker import VERDICT_SCHEMA
+from undercurrent.judge.cost import Usage
+from undercurrent.judge.record import Judged
+from undercurrent.judge.verdict import ArchetypeFinding, Verdict
 from undercurrent.sessions.model import SessionSnapshot, TranscriptTurn
 from undercurrent.sessions.record import base_record
 
@@ -63,24 +66,31 @@ def test_a_worker_refuses_a_hand_edited_model_file_and_says_why(deployment: Depl
     assert "does not match its content" in worker.log_path.read_text()
 
 
-def judged(session_id: str, question: str, failed: bool, pi: float) -> tuple[bytes, bytes]:
-    """A judge request record and the verdict the judge worker would publish for it."""
-    turns = (TranscriptTurn(index=0, role="user", text=question, ts_ms=0, event_id=f"{session_id}:0"),
+QUESTION = "Which year did the Berlin Wall fall, and why?"
+
+
+def session(session_id: str) -> SessionSnapshot:
+    turns = (TranscriptTurn(index=0, role="user", text=QUESTION, ts_ms=0, event_id=f"{session_id}:0"),
              TranscriptTurn(index=1, role="assistant", text="Here is an answer.", ts_ms=2000,
                             event_id=f"{session_id}:1"))
-    snapshot = SessionSnapshot(session_id=session_id, feature="chat", domain=None, user_id=None, turns=turns,
-                               behaviours=(), opened_ms=0, last_event_ms=2000, close_reason="end")
+    return SessionSnapshot(session_id=session_id, feature="chat", domain=None, user_id=None, turns=turns,
+                           behaviours=(), opened_ms=0, last_event_ms=2000, close_reason="end")
+
+
+def judged(session_id: str, failed: bool, pi: float) -> tuple[bytes, bytes]:
+    """A judge request record and the verdict the judge worker would publish for it."""
+    snapshot = session(session_id)
     record = base_record(snapshot, closed_at_ms=3000) | {"sampling": {"pi": pi, "sampled": True}}
-    visibility = "invisible" if failed else "none"
-    verdict = {
-        "schema": VERDICT_SCHEMA, "session_id": session_id, "feature": "chat", "domain": None, "pi": pi,
-        "model": "stand-in", "votes": 1, "disagreement": {}, "judged_at_ms": 3000,
-        "verdict": {"quality": "poor" if failed else "good", "failure_visibility": visibility,
-                    "archetypes": [{"archetype": "silent_mismatch" if failed else "none",
-                                    "evidence_turns": [1] if failed else [], "rationale": "planted"}],
-                    "domain": "general_knowledge", "failure_origin": "capability" if failed else "none",
-                    "summary": "planted"},
-    }
+    verdict = Judged(
+        session_id=session_id, feature="chat", domain=None, pi=pi, model="stand-in", votes=1, disagreement={},
+        usage=Usage(input_tokens=900, output_tokens=120), judged_at_ms=3000,
+        verdict=Verdict(
+            quality="poor" if failed else "good", failure_visibility="invisible" if failed else "none",
+            domain="general_knowledge", failure_origin="capability" if failed else "none", summary="planted",
+            archetypes=(ArchetypeFinding(archetype="silent_mismatch" if failed else "none",
+                                         evidence_turns=(1,) if failed else (), rationale="planted"),),
+        ),
+    )
     return msgspec.json.encode(record), msgspec.json.encode(verdict)
 
 
@@ -101,8 +111,8 @@ async def test_calibrate_reads_verdicts_from_the_broker_and_weights_each_by_one_
     the same to the detectors (π = 0.1, 20% failed). Of the 440 sessions they stand for, 25.5% failed."""
     messages = []
     for i in range(40):
-        messages.append(judged(f"high{i}", "Which year did the Berlin Wall fall, and why?", i < 32, 1.0))
-        messages.append(judged(f"low{i}", "Which year did the Berlin Wall fall, and why?", i < 8, 0.1))
+        messages.append(judged(f"high{i}", i < 32, 1.0))
+        messages.append(judged(f"low{i}", i < 8, 0.1))
     await produce(deployment.bootstrap,
                   [(deployment.topic("judge.requests"), json.loads(r)["session_id"], r) for r, _ in messages]
                   + [(deployment.topic("judge.verdicts"), json.loads(v)["session_id"], v) for _, v in messages])
@@ -110,7 +120,8 @@ async def test_calibrate_reads_verdicts_from_the_broker_and_weights_each_by_one_
     weighted = run_calibrate(deployment, tmp_path / "weighted.json")
     unweighted = run_calibrate(deployment, tmp_path / "unweighted.json", "--no-weighted")
 
-    assert weighted.score([], feature="chat") == pytest.approx((32 + 8 * 10) / 440, abs=0.01)
-    assert unweighted.score([], feature="chat") == pytest.approx(0.5, abs=0.01)
+    population_rate = (32 + 8 * 10) / 440
+    assert run_session_detectors(session("new"), risk_model=weighted).risk == pytest.approx(population_rate, abs=0.01)
+    assert run_session_detectors(session("new"), risk_model=unweighted).risk == pytest.approx(0.5, abs=0.01)
     assert weighted.version != unweighted.version
     assert [(s.name, s.rows, s.failed) for s in weighted.provenance.sources] == [("verdicts", 80, 40)]

@@ -9,7 +9,9 @@ from undercurrent.calibration.fit import Example, FitOptions, design_for, fit_mo
 from undercurrent.calibration.reliability import ece, reliability
 from undercurrent.calibration.sources import join_verdicts
 from undercurrent.detectors.risk import RiskModel, RiskTerms
-from undercurrent.judge.worker import VERDICT_SCHEMA
+from undercurrent.judge.cost import Usage
+from undercurrent.judge.record import Judged
+from undercurrent.judge.verdict import ArchetypeFinding, Verdict
 from undercurrent.sessions.model import SessionSnapshot, TranscriptTurn
 from undercurrent.sessions.record import base_record
 
@@ -117,15 +119,25 @@ def record(session_id: str, *texts: str) -> bytes:
     return msgspec.json.encode(base_record(snapshot, closed_at_ms=10_000) | {"sampling": {"pi": 0.25}})
 
 
-def verdict(session_id: str, visibility: str, pi: float, schema: str = VERDICT_SCHEMA) -> bytes:
-    return msgspec.json.encode({"schema": schema, "session_id": session_id, "pi": pi,
-                                "verdict": {"failure_visibility": visibility, "quality": "poor"}})
+def verdict(session_id: str, visibility: str, pi: float) -> bytes:
+    """A verdict as the judge worker publishes it."""
+    failed = visibility != "none"
+    return msgspec.json.encode(Judged(
+        session_id=session_id, feature="chat", domain=None, pi=pi, model="m", votes=1, disagreement={},
+        usage=Usage(), judged_at_ms=0,
+        verdict=Verdict(
+            quality="poor" if failed else "good", failure_visibility=visibility, domain="general_knowledge",
+            failure_origin="capability" if failed else "none", summary="s",
+            archetypes=(ArchetypeFinding(archetype="silent_mismatch" if failed else "none",
+                                         evidence_turns=(1,) if failed else (), rationale="r"),),
+        ),
+    ))
 
 
 def test_verdicts_join_their_records_with_weight_one_over_pi_and_the_latest_verdict_wins():
     joined = join_verdicts(
         [verdict("s1", "none", 0.5), verdict("s1", "invisible", 0.5), verdict("s2", "none", 0.25),
-         verdict("gone", "visible", 0.1), b"not json", verdict("s3", "none", 0.5, schema="other/v9"),
+         verdict("gone", "visible", 0.1), b"not json", verdict("s3", "none", 0.5).replace(b"verdict/v1", b"verdict/v9"),
          verdict("s4", "none", 0.0)],
         [record("s1", "How do I sort a list in Python?", "Use sorted(items)."),
          record("s2", "Translate hello into French", "Bonjour"), b"{}"],

@@ -12,13 +12,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
 import msgspec
 
 from ..detectors.risk import risk_inputs
 from ..detectors.run import run_session_detectors
-from ..judge.worker import VERDICT_SCHEMA
+from ..judge.record import Judged
 from ..replay.offline import trace_snapshots
 from ..replay.synth import SynthOptions
 from ..replay.tau_bench import read_tau_bench, run_id
@@ -31,23 +31,6 @@ VERDICTS = "verdicts"
 TAU_BENCH = "tau-bench"
 AGENT_FEATURE = "agent"
 Split = Literal["dev", "test"]
-
-
-class _VerdictBody(msgspec.Struct, frozen=True):
-    failure_visibility: str
-
-
-class VerdictMessage(msgspec.Struct, frozen=True):
-    """The part of a message on ``undercurrent.judge.verdicts`` that the fit reads."""
-
-    schema: str
-    session_id: str
-    pi: Annotated[float, msgspec.Meta(gt=0, le=1)]
-    verdict: _VerdictBody
-
-    @property
-    def failed(self) -> bool:
-        return self.verdict.failure_visibility != "none"
 
 
 def example_from_session(
@@ -71,19 +54,20 @@ class VerdictJoin(msgspec.Struct, frozen=True, kw_only=True):
     without_record: list[str]
     """Session ids of verdicts whose request record was not found (expired from the topic, or another topic)."""
     unreadable: int
-    """Messages on either topic that were not a verdict or a session record."""
+    """Messages on either topic that were not a verdict (with 0 < π ≤ 1) or a session record."""
 
 
 def join_verdicts(verdict_values: Iterable[bytes], record_values: Iterable[bytes]) -> VerdictJoin:
     """One example per judged session (its latest verdict), features from its request record."""
     unreadable = 0
-    verdicts: dict[str, VerdictMessage] = {}
+    verdicts: dict[str, Judged] = {}
     for value in verdict_values:
         try:
-            message = msgspec.json.decode(value, type=VerdictMessage)
-        except msgspec.DecodeError:
-            message = None
-        if message is None or message.schema != VERDICT_SCHEMA:
+            message = msgspec.json.decode(value, type=Judged)
+        except msgspec.DecodeError:  # not JSON, another schema, or a verdict that breaks the format
+            unreadable += 1
+            continue
+        if not 0 < message.pi <= 1:
             unreadable += 1
             continue
         verdicts[message.session_id] = message
@@ -106,7 +90,7 @@ def join_verdicts(verdict_values: Iterable[bytes], record_values: Iterable[bytes
             unreadable += 1
             continue
         examples.append(example_from_session(
-            snapshot, source=VERDICTS, group=session_id, failed=message.failed, weight=1.0 / message.pi
+            snapshot, source=VERDICTS, group=session_id, failed=message.verdict.is_failure, weight=1.0 / message.pi
         ))
     return VerdictJoin(examples=examples, verdicts=len(verdicts), without_record=sorted(without_record),
                        unreadable=unreadable)
