@@ -107,3 +107,20 @@ def test_eval_detectors_with_a_missing_labelled_set_fails_loudly(tmp_path: Path)
     result = runner.invoke(app, ["eval-detectors", "--labelled", str(tmp_path)])
     assert result.exit_code == 1
     assert "has no sample.jsonl and labels/" in result.output
+
+
+def test_calibrate_without_any_input_says_what_to_give(tmp_path):
+    result = runner.invoke(app, ["calibrate", "--out", str(tmp_path / "m.json")])
+    assert result.exit_code == 1
+    assert "nothing to fit on: give --labelled, --tau-bench or --from-verdicts" in result.output
+    assert not (tmp_path / "m.json").exists()
+
+
+def test_calibrate_priors_writes_a_model_the_worker_can_load(tmp_path):
+    from undercurrent.detectors.risk import WEIGHTS, load_model
+
+    result = runner.invoke(app, ["calibrate", "--priors", "--created", "2026-01-01", "--out", str(tmp_path / "m.json")])
+    assert result.exit_code == 0, result.output
+    model = load_model(tmp_path / "m.json")
+    assert model.version.startswith("2026-01-01-") and model.version in result.output
+    assert model.terms.weights == WEIGHTS

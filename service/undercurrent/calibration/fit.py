@@ -40,6 +40,8 @@ class Example(msgspec.Struct, frozen=True, kw_only=True):
     """Signal scores and factor values by name (``risk.risk_inputs``)."""
     failed: bool
     weight: float = 1.0
+    language: str | None = None
+    """The labelled language, where a label gives one (for per-language reliability tables)."""
 
 
 class FitOptions(msgspec.Struct, frozen=True, kw_only=True):

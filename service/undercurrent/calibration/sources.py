@@ -34,13 +34,25 @@ Split = Literal["dev", "test"]
 
 
 def example_from_session(
-    snapshot: SessionSnapshot, *, source: str, group: str, failed: bool, weight: float = 1.0
+    snapshot: SessionSnapshot, *, source: str, group: str, failed: bool, weight: float = 1.0,
+    language: str | None = None,
 ) -> Example:
     report = run_session_detectors(snapshot)
     return Example(
         source=source, group=group, feature=snapshot.feature, domain=report.domain,
-        inputs=risk_inputs(report.signals, report.factors), failed=failed, weight=weight,
+        inputs=risk_inputs(report.signals, report.factors), failed=failed, weight=weight, language=language,
     )
+
+
+def labelled_examples(directory: Path, split: Split) -> list[Example]:
+    """The labelled ShareGPT conversations of ``split``; failed means the label's visibility is not ``none``."""
+    from ..detectors.labelled_load import labelled_sessions  # the texts come from the `replay` extra
+
+    return [
+        example_from_session(snapshot, source=LABELLED, group=parent_of(label.id), failed=label.failed,
+                             language=label.language)
+        for label, snapshot in labelled_sessions(directory, split)
+    ]
 
 
 def parent_of(conversation_id: str) -> str:

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 def register(app: typer.Typer) -> None:
     """Add this module's commands to ``app``."""
     app.command("calibrate")(calibrate)
+    app.command("eval-calibration")(eval_calibration)
 
 
 def _ci(ci: tuple[float, float] | None) -> str:
@@ -76,18 +77,40 @@ def _verdict_examples(console: Console) -> list[Example]:
 
 
 TAU_SPLIT = Path("evaluation/tau_bench/split.json")
+Labelled = Annotated[
+    Path | None,
+    typer.Option(file_okay=False, show_default=False,
+                 help="the labelled ShareGPT set (evaluation/sharegpt: sample.jsonl, labels/)"),
+]
+TauBench = Annotated[
+    Path | None,
+    typer.Option(exists=True, dir_okay=False, show_default=False,
+                 help="τ-bench results file: its runs become sessions of the agent feature (failed: reward < 1)"),
+]
+TauSplit = Annotated[Path, typer.Option(exists=True, dir_okay=False, help="the τ-bench dev/test task split")]
+
+
+def _offline_examples(labelled: Path | None, tau_bench: Path | None, tau_split: Path, split: str) -> list[Example]:
+    from ..calibration.sources import labelled_examples, tau_bench_examples
+    from ..detectors.labelled_load import LabelledSetError
+
+    examples: list[Example] = []
+    if labelled is not None:
+        try:
+            examples += labelled_examples(labelled, split)  # type: ignore[arg-type]
+        except LabelledSetError as error:
+            typer.echo(f"error: {error}", err=True)
+            raise typer.Exit(1) from None
+    if tau_bench is not None:
+        examples += tau_bench_examples(tau_bench, tau_split, split)  # type: ignore[arg-type]
+    return examples
 
 
 def calibrate(
     out: Annotated[Path, typer.Option(help="where to write the model file (JSON)")],
-    tau_bench: Annotated[
-        Path | None,
-        typer.Option(exists=True, dir_okay=False, show_default=False,
-                     help="τ-bench results file: fit the agent terms on its dev tasks' runs (failed: reward < 1)"),
-    ] = None,
-    tau_split: Annotated[
-        Path, typer.Option(exists=True, dir_okay=False, help="the τ-bench dev/test task split")
-    ] = TAU_SPLIT,
+    labelled: Labelled = None,
+    tau_bench: TauBench = None,
+    tau_split: TauSplit = TAU_SPLIT,
     from_verdicts: Annotated[
         bool,
         typer.Option(help="fit on judge verdicts read back from the verdicts topic (weight 1/π each), joined with "
@@ -103,12 +126,13 @@ def calibrate(
         bool, typer.Option(help="write the hand-set prior weights as a model, without fitting")
     ] = False,
 ) -> None:
-    """Fit the risk model (a calibrated P(failure) over signal scores) and write a versioned model file.
+    """Fit the risk model (a calibrated P(failure) over signals and risk factors) and write a versioned model file.
 
-    Workers load the file named by UNDERCURRENT_DETECTORS__RISK_MODEL (default: the one shipped).
-    The broker and topics come from the UNDERCURRENT_* settings, as for the workers.
+    Labelled and τ-bench inputs use their dev split only. Workers load the file named by
+    UNDERCURRENT_DETECTORS__RISK_MODEL (default: the one shipped). The broker and topics come from the
+    UNDERCURRENT_* settings, as for the workers.
     """
-    require_extras("eval", what="calibrate")
+    require_extras("eval", *(("replay",) if labelled is not None else ()), what="calibrate")
     import msgspec
 
     from ..calibration.fit import FitOptions, fit_model
@@ -119,16 +143,11 @@ def calibrate(
     if priors:
         _write(out, RiskModel(created=day), console)
         return
-    examples: list[Example] = []
-    if tau_bench is not None:
-        from ..calibration.sources import tau_bench_examples
-
-        examples += tau_bench_examples(tau_bench, tau_split, "dev")
+    examples = _offline_examples(labelled, tau_bench, tau_split, "dev")
     if from_verdicts:
         examples += _verdict_examples(console)
     if not examples:
-        typer.echo("error: nothing to fit on: give --tau-bench or --from-verdicts (with judged sessions on the topic)",
-                   err=True)
+        typer.echo("error: nothing to fit on: give --labelled, --tau-bench or --from-verdicts", err=True)
         raise typer.Exit(1)
     if not weighted:
         examples = [msgspec.structs.replace(e, weight=1.0) for e in examples]
@@ -149,3 +168,46 @@ def calibrate(
 def _write(out: Path, model: RiskModel, console: Console) -> None:
     out.write_bytes(encode_model(model))
     console.print(f"wrote {out} version {load_model(out).version}")
+
+
+def eval_calibration(
+    labelled: Labelled = None,
+    tau_bench: TauBench = None,
+    tau_split: TauSplit = TAU_SPLIT,
+    split: Annotated[str, typer.Option(help="dev or test (report on test once, after tuning on dev)")] = "test",
+    model: Annotated[
+        Path | None, typer.Option(dir_okay=False, show_default=False, help="model file (default: the shipped one)")
+    ] = None,
+) -> None:
+    """Reliability table, expected calibration error and AUROC of the risk model on a labelled split."""
+    if split not in ("dev", "test"):
+        typer.echo("error: --split is dev or test", err=True)
+        raise typer.Exit(2)
+    require_extras("eval", *(("replay",) if labelled is not None else ()), what="eval-calibration")
+    from ..calibration.reliability import reliability
+    from ..detectors.risk import RiskModelError
+
+    try:
+        risk_model = load_model(model)
+    except RiskModelError as error:
+        typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(1) from None
+    examples = _offline_examples(labelled, tau_bench, tau_split, split)
+    if not examples:
+        typer.echo("error: nothing to evaluate on: give --labelled and/or --tau-bench", err=True)
+        raise typer.Exit(1)
+    console = Console(width=160)
+    console.print(f"risk model {risk_model.version}, {split} split")
+    groups = {
+        "chat, all languages": lambda e: e.feature != "agent",
+        "chat, English": lambda e: e.feature != "agent" and e.language == "en",
+        "chat, non-English": lambda e: e.feature != "agent" and e.language not in (None, "en", "und"),
+        "agent (τ-bench)": lambda e: e.feature == "agent",
+    }
+    for title, member in groups.items():
+        rows = [e for e in examples if member(e)]
+        if len({e.failed for e in rows}) < 2:
+            continue
+        predicted = [risk_model.score(e.inputs, feature=e.feature, domain=e.domain) for e in rows]
+        result = reliability(predicted, [e.failed for e in rows], [e.group for e in rows])
+        console.print(reliability_table(title, result))

@@ -19,7 +19,7 @@ from ..replay.sharegpt import read_sharegpt
 from ..sessions.model import SessionSnapshot
 from .labelled_eval import Detected, LabelledConversation, detected_from
 from .registry import SIGNAL_NAMES
-from .risk import DEFAULT_RISK_MODEL, RiskModel
+from .risk import RiskModel
 from .run import run_session_detectors
 
 Split = Literal["dev", "test"]
@@ -102,7 +102,7 @@ def labelled_sessions(directory: Path, split: Split) -> list[tuple[LabelledConve
     return [(label, snapshots[label.id]) for label in labels]
 
 
-def detect(snapshot: SessionSnapshot, risk_model: RiskModel = DEFAULT_RISK_MODEL) -> Detected:
+def detect(snapshot: SessionSnapshot, risk_model: RiskModel | None = None) -> Detected:
     report = run_session_detectors(snapshot, risk_model=risk_model)
     return detected_from(
         {s.name: s.turns for s in report.signals}, (f.archetype for f in report.archetypes), report.risk
