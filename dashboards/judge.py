@@ -5,7 +5,15 @@ from __future__ import annotations
 from grafana_foundation_sdk.builders import dashboard as db
 
 from . import queries as q
-from .panels import FIELD_SCOPE, VARIABLE_SCOPE, dashboard, evidence_link, table_panel, timeseries_panel
+from .panels import (
+    FIELD_SCOPE,
+    VARIABLE_SCOPE,
+    dashboard,
+    evidence_link,
+    matrix_panel,
+    table_panel,
+    timeseries_panel,
+)
 
 
 def build(uid: str) -> db.Dashboard:
@@ -53,6 +61,23 @@ def build(uid: str) -> db.Dashboard:
                         "percentunit",
                         [disagreed],
                         width=24,
+                    ),
+                ],
+            ),
+            (
+                "Detector agreement with the judge",
+                [
+                    matrix_panel(
+                        "Precision of each detector flag: share of flagged sessions the judge confirms, last day",
+                        q.agreement_bounds("precision"), "flag", "bound", "percentunit",
+                    ),
+                    matrix_panel(
+                        "Recall of each detector flag: share of the judge's findings it flagged, last day",
+                        q.agreement_bounds("recall"), "flag", "bound", "percentunit",
+                    ),
+                    matrix_panel(
+                        "Judged sessions behind each ratio (support), last day",
+                        q.agreement_support, "flag", "measure", "none",
                     ),
                 ],
             ),

@@ -78,6 +78,25 @@ judge_disagreement = (
     "/ ignoring (archetype) group_left sum(increase(undercurrent_judge_ensembles_total[1h]))"
 )
 
+AGREEMENT_LEVEL = "kind_flag"
+
+
+def _labelled(series: dict[str, str], label: str) -> str:
+    """Several series as one vector, each tagged with ``label`` = its key, for a matrix panel."""
+    parts = [f'label_replace({expr}, "{label}", "{value}", "", "")' for value, expr in series.items()]
+    return f"sum by (kind, flag, {label}) (\n  " + "\n  or ".join(parts) + "\n)"
+
+
+def agreement_bounds(measure: str) -> str:
+    """A flag's precision or recall against the judge over the last day with its 95% bounds."""
+    rule = f"{AGREEMENT_LEVEL}:undercurrent_flag_{measure}:ratio_rate1d"
+    return _labelled({"lower 95%": f"{rule}_lower95", "estimate": rule, "upper 95%": f"{rule}_upper95"}, "bound")
+
+
+agreement_support = _labelled(
+    {m: f"{AGREEMENT_LEVEL}:undercurrent_flag_{m}:support1d" for m in ("precision", "recall")}, "measure"
+)
+
 
 def judge_latency(quantile: float) -> str:
     return (

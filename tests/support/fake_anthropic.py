@@ -14,6 +14,7 @@ import re
 import socket
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -79,6 +80,8 @@ class Received:
 class FakeAnthropic:
     script: deque[Reply] = field(default_factory=deque)
     received: list[Received] = field(default_factory=list)
+    rule: Callable[[dict[str, Any]], dict[str, Any]] = field(default=lambda body: rule_verdict(body))
+    """What an unscripted request gets: a verdict derived from the request body."""
     _cached: set[str] = field(default_factory=set)
 
     def then(self, *replies: Reply) -> FakeAnthropic:
@@ -120,7 +123,7 @@ class FakeAnthropic:
         if reply.kind == "text":
             content = [{"type": "text", "text": reply.text}]
             return JSONResponse(self._message(body, content, "end_turn"))
-        verdict = reply.verdict if reply.kind == "verdict" else rule_verdict(body)
+        verdict = reply.verdict if reply.kind == "verdict" else self.rule(body)
         content = [{"type": "tool_use", "id": "toolu_fake", "name": TOOL_NAME, "input": verdict}]
         return JSONResponse(self._message(body, content, "tool_use"))
 

@@ -21,7 +21,7 @@ import structlog
 from prometheus_client import REGISTRY, CollectorRegistry
 
 from ..config import Settings
-from ..estimate.weights import ANY, failure_weight_increments
+from ..estimate.weights import ANY, failing_archetypes, failure_weight_increments
 from ..health import WorkerHealth
 from ..ingest.kafka import faust_app, partition_progress
 from ..ingest.retry import tolerant, until_done
@@ -32,12 +32,13 @@ from ..runtime import watch_health
 from ..sampling.usage_log import UsageEntry, UsageLog
 from ..sessions.from_record import snapshot_from_record
 from ..sessions.store import RedisSessionStore
+from .agreement import FLAGS, OUTCOMES, agreement_increments
 from .client import JudgeClient, JudgeConfig
 from .cost import Usage, cost_usd, price_table
 from .record import Judged
 from .redact import Redactor
 from .runner import SessionJudgement, judge_session
-from .verdict import ARCHETYPES
+from .verdict import ARCHETYPES, Verdict
 
 log = structlog.get_logger(__name__)
 FAILURE_VISIBILITIES = ("visible", "invisible", "mixed")
@@ -61,6 +62,9 @@ def preinitialise(metrics: JudgeMetrics, bounds: LabelBounds) -> None:
         metrics.failure_variance.labels(archetype, visibility, feature, domain)
     for archetype in ARCHETYPES:
         metrics.disagreement.labels(archetype)
+    for (kind, flag), feature, outcome in product(FLAGS, (*sorted(bounds.features), OTHER), OUTCOMES):
+        for counter in (metrics.agreement_weight, metrics.agreement_variance, metrics.agreement_sessions):
+            counter.labels(kind, flag, feature, outcome)
 
 
 class Judge:
@@ -141,6 +145,7 @@ class Judge:
                 if split:
                     self.metrics.disagreement.labels(archetype).inc()
         self.metrics.judged.labels(feature, domain, verdict.quality).inc()
+        self._count_agreement(record, verdict, pi, feature)
         payload = msgspec.json.encode(Judged(
             session_id=record["session_id"],
             feature=record["feature"],
@@ -155,6 +160,21 @@ class Judge:
         ))
         await send_all(self.sink, self.settings.topics.judge_verdicts, [(record["session_id"].encode(), payload, ())])
         await self.store.attach(record["session_id"], "judge", payload, retention_s=self.settings.sessions.retention_s)
+
+    def _count_agreement(self, record: dict[str, Any], verdict: Verdict, pi: float, feature: str) -> None:
+        """Confusion counts of the detector flags the session's record carries against this verdict."""
+        report = record.get("detectors") or {}
+        for inc in agreement_increments(
+            heuristic_archetypes={a["archetype"] for a in report.get("archetypes", [])},
+            signals={s["name"] for s in report.get("signals", [])},
+            judged_archetypes=failing_archetypes(verdict.archetype_names, verdict.failure_visibility),
+            judged_failure=verdict.is_failure,
+            pi=pi,
+        ):
+            labels = (inc.kind, inc.flag, feature, inc.outcome)
+            self.metrics.agreement_weight.labels(*labels).inc(inc.weight)
+            self.metrics.agreement_variance.labels(*labels).inc(inc.variance)
+            self.metrics.agreement_sessions.labels(*labels).inc()
 
     async def _dead_letter(self, key: bytes | None, value: bytes, reason: str, detail: str) -> None:
         self.metrics.dead.labels(reason).inc()

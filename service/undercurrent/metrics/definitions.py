@@ -192,6 +192,22 @@ class JudgeMetrics:
             "Variance term (1-π)/π² of judged failures, for the rate's standard error.",
             ["archetype", "visibility", "feature", "domain"], registry=registry,
         )
+        self.agreement_weight = Counter(
+            "undercurrent_flag_agreement_weight",
+            "Horvitz-Thompson weight 1/π of judged sessions by how a detector flag compares with the verdict "
+            "(tp, fp, fn, tn); precision is tp/(tp+fp), recall tp/(tp+fn) over any window.",
+            ["kind", "flag", "feature", "outcome"], registry=registry,
+        )
+        self.agreement_variance = Counter(
+            "undercurrent_flag_agreement_weight_variance",
+            "Variance term (1-π)/π² of the same sessions, for the linearised standard error of precision and recall.",
+            ["kind", "flag", "feature", "outcome"], registry=registry,
+        )
+        self.agreement_sessions = Counter(
+            "undercurrent_flag_agreement_sessions",
+            "Judged sessions (unweighted) by how a detector flag compares with the verdict: the support.",
+            ["kind", "flag", "feature", "outcome"], registry=registry,
+        )
         self.consumer_lag = Gauge(
             "undercurrent_judge_queue_lag", "Judge requests waiting in the partition.", ["partition"],
             registry=registry,
