@@ -6,10 +6,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from undercurrent.detectors import lexicon
+from undercurrent.detectors import lexicon, lexicon_i18n
 from undercurrent.detectors.cue import Cue, required_literals
 
-CUES = {name: value for name, value in vars(lexicon).items() if isinstance(value, Cue)}
+CUES = {
+    f"{module.__name__.rsplit('.', 1)[-1]}.{name}": value
+    for module in (lexicon, lexicon_i18n)
+    for name, value in vars(module).items()
+    if isinstance(value, Cue)
+}
 
 
 @pytest.mark.parametrize(
@@ -23,6 +28,9 @@ CUES = {name: value for name, value in vars(lexicon).items() if isinstance(value
         (r"\w+", None),
         (r"foo|\d+", None),
         (r"caf\u00e9", None),
+        (r"(?:不对|错了)", {"不对", "错了"}),
+        (r"아니\s?요", {"아니"}),
+        (r"\uff21bc", None),  # a full-width letter has case
     ],
 )
 def test_required_literals(pattern, literals):

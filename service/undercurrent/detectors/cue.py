@@ -17,6 +17,7 @@ from typing import Any
 
 Strings = frozenset[str]
 _MAX_STRINGS = 64
+_EAST_ASIAN = 0x2E80  # CJK radicals onwards: kana, ideographs, Hangul, full-width punctuation
 _ZERO_WIDTH = (sre.AT, sre.ASSERT, sre.ASSERT_NOT)
 _REPEATS = (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT)
 
@@ -66,11 +67,19 @@ def _sequence(items: Any) -> tuple[Strings | None, Strings | None]:
 def required_literals(pattern: re.Pattern[str]) -> Strings | None:
     """Lower-case strings one of which every match contains, or None when there is no such set.
 
-    Only ASCII literals are used: for those, an ``IGNORECASE`` match implies the literal in
-    ``text.lower()`` once the two case-folding exceptions (long s, dotless i) are mapped.
+    Only ASCII literals and caseless East Asian ones are used: for those, an ``IGNORECASE`` match
+    implies the literal in ``text.lower()`` once the two case-folding exceptions (long s, dotless i)
+    are mapped.
     """
     required = _sequence(_parser.parse(pattern.pattern, pattern.flags))[1]
-    return required if required and all(s.isascii() for s in required) else None
+    return required if required and all(map(_foldable, required)) else None
+
+
+def _foldable(literal: str) -> bool:
+    """ASCII, or caseless characters of the East Asian scripts, which ``lower()`` leaves as they are."""
+    return literal.isascii() or all(
+        ch.isascii() or (ord(ch) >= _EAST_ASIAN and ch.lower() == ch == ch.upper()) for ch in literal
+    )
 
 
 @lru_cache(maxsize=1024)
