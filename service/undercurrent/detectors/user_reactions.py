@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from rapidfuzz import fuzz, process
@@ -29,10 +30,14 @@ def corrects_ai(ctx: Context) -> Iterator[Hit]:
             continue
         if m := lx.CORRECTION.search(head) or i18n.CORRECTION_CUES.search(head):
             yield Hit(r.user.index, 0.8, _cue(m.group(0)))
-        elif m := lx.IMPLICIT_CORRECTION.search(head) or i18n.ARE_YOU_SURE_CUES.search(head):
+        elif m := _implicit_correction(head):
             yield Hit(r.user.index, 0.7, _cue(m.group(0)))
         elif has_code(ctx.config.answer(r.answered.text)) and (m := lx.ERROR_TEXT.search(head)):
             yield Hit(r.user.index, 0.7, f"error after code: {_cue(m.group(0))}")
+
+
+def _implicit_correction(head: str) -> re.Match[str] | None:
+    return lx.IMPLICIT_CORRECTION.search(head) or i18n.ARE_YOU_SURE_CUES.search(head)
 
 
 def _shouting(text: str) -> str | None:
@@ -130,7 +135,10 @@ def positive_feedback(ctx: Context) -> Iterator[Hit]:
 def is_negative_reaction(text: str) -> bool:
     head = cap(text, _HEAD)
     return bool(
-        (lx.CORRECTION.search(head) and not lx.NOT_A_CORRECTION.search(head))
+        (
+            (lx.CORRECTION.search(head) or i18n.CORRECTION_CUES.search(head) or _implicit_correction(head))
+            and not lx.NOT_A_CORRECTION.search(head)
+        )
         or lx.FRUSTRATION.search(head)
         or lx.DISSATISFACTION.search(head)
         or lx.FAILURE_REPORT.search(head)
