@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import msgspec
 import pytest
 
 from undercurrent.detectors.ai_side import refuses_or_declines
@@ -10,6 +11,7 @@ from undercurrent.detectors.model import Context, DetectorConfig
 from undercurrent.detectors.user_reactions import corrects_ai, expresses_dissatisfaction, positive_feedback
 from undercurrent.replay.conversation import Conversation
 from undercurrent.replay.offline import conversation_snapshot
+from undercurrent.sessions.model import Behaviour
 
 CODE_ANSWER = "Use this:\n```python\nimport json\nprint(json.loads(text))\n```"
 PROSE_ANSWER = "Paris is the capital of France and its largest city."
@@ -162,6 +164,8 @@ def test_cut_off_and_empty_answers_are_malfunctions(answer: str, evidence: str) 
         "The capital of France is Paris (the largest city too).",
         "Sure! Here are three options:\n1. Red\n2. Green\n3. Blue",
         "我们可以从以下几个方面来考虑这个问题，首先是成本，其次是时间",
+        "autumn moonlight\na worm digs silently\ninto the chestnut\npuddles hold the sky",
+        "See you at the launch review on Friday; bring the checklist.\nThanks, Alex",
     ],
 )
 def test_complete_answers_are_not_malfunctions(answer: str) -> None:
@@ -227,3 +231,13 @@ def test_approval_in_the_cue_languages(reply: str, turns: list[int]) -> None:
 )
 def test_dissatisfaction_in_the_cue_languages(reply: str, turns: list[int]) -> None:
     assert _turns(expresses_dissatisfaction, PROSE_ANSWER, reply) == turns
+
+
+def test_an_answer_the_user_stopped_is_not_a_malfunction() -> None:
+    cut = "The history of the apple goes back thousands of years to the mountains of Central Asia, where the"
+    snapshot = _context(("user", "Tell me about apples."), ("assistant", cut)).snapshot
+    stopped = msgspec.structs.replace(
+        snapshot, behaviours=(Behaviour(type="stop_generation", ts_ms=snapshot.turns[-1].ts_ms + 1, event_id="b"),)
+    )
+    assert [h.turn for h in malfunction(Context(snapshot=snapshot, config=DetectorConfig()))] == [1]
+    assert list(malfunction(Context(snapshot=stopped, config=DetectorConfig()))) == []

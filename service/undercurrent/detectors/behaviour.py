@@ -42,6 +42,11 @@ def _target(snapshot: SessionSnapshot, event: Behaviour) -> int:
     return answers[-1] if answers else 0
 
 
+def stopped_turns(snapshot: SessionSnapshot) -> set[int]:
+    """The answers the user stopped while they were being generated."""
+    return {_target(snapshot, event) for event in _events(snapshot, "stop_generation")}
+
+
 def accept_then_undo(ctx: Context) -> Iterator[Hit]:
     window_ms = ctx.config.undo_window_s * 1000
     accepts = _events(ctx.snapshot, "accept")

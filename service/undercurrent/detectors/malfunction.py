@@ -15,6 +15,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterator
 
+from .behaviour import stopped_turns
 from .model import Context, Hit
 from .text import excerpt, strip_code
 from .turns import chat_turns
@@ -71,28 +72,32 @@ _DANGLING_WORDS = frozenset(
     ]
 )
 _OPEN, _CLOSE = "([{", ")]}"
+_MIN_SHORT, _MIN_PROSE = 60, 200
+_LIST_NUMBER = re.compile(r"\s*\d+[.)]?")
 _CODE_OPENER = tuple(":,([{=+-*/\\&|.")
 
 
 def malfunction(ctx: Context) -> Iterator[Hit]:
+    """Every defective answer; one the user stopped is cut off on purpose and is judged by its loops only."""
+    stopped = stopped_turns(ctx.snapshot)
     for turn in chat_turns(ctx.snapshot):
         if turn.role != "assistant":
             continue
-        reason = _defect(turn.text, ctx.config.answer(turn.text), turn.finish_reason)
+        reason = _defect(turn.text, ctx.config.answer(turn.text), turn.finish_reason, turn.index in stopped)
         if reason:
             yield Hit(turn.index, reason[0], reason[1])
 
 
-def _defect(text: str, body: str, finish_reason: str | None) -> tuple[float, str] | None:
+def _defect(text: str, body: str, finish_reason: str | None, stopped: bool) -> tuple[float, str] | None:
     if finish_reason == "length":
         return 1.0, "finish_reason=length"
     if _INVISIBLE.fullmatch(text):
         return 0.9, "empty answer"
     if _SERVICE_ERROR.match(text[:200]):
         return 0.9, f'error message instead of an answer: "{excerpt(text, 50)}"'
-    if text.count("```") % 2 == 1:
+    if not stopped and text.count("```") % 2 == 1:
         return 0.9, "unbalanced code fence"
-    if _code_cut_off(text):
+    if not stopped and _code_cut_off(text):
         return 0.7, f'code block cut off: "…{excerpt(_last_code_line(text), 40)}"'
     if loop := _looped_sentence(body):
         return 0.9, f'repeated {_LOOP_REPEATS}+ times: "{excerpt(loop, 50)}"'
@@ -100,7 +105,7 @@ def _defect(text: str, body: str, finish_reason: str | None) -> tuple[float, str
         return 0.9, f"word loop {excerpt(m.group(0), 40)!r}"
     if garbled := _garbled(body):
         return 0.8, garbled
-    if _unterminated(text):
+    if not stopped and _unterminated(text):
         return 0.6, f'ends mid-sentence: "…{excerpt(text.rstrip()[-40:], 40)}"'
     return None
 
@@ -148,18 +153,26 @@ def _code_cut_off(text: str) -> bool:
 
 
 def _unterminated(text: str) -> bool:
-    """Prose whose last line stops in the middle of a sentence (no closing punctuation)."""
+    """Prose whose last line stops in the middle of a sentence (no closing punctuation).
+
+    Short answers (a poem, a one-line command, a signed note) often end without punctuation, so
+    below ``_MIN_PROSE`` characters only the unmistakable marks count: an unclosed parenthesis or
+    a last word that cannot end a sentence.
+    """
     stripped = text.rstrip()
-    if len(stripped) < 60 or stripped.count("```") % 2 == 1 or stripped.endswith("```"):
+    if len(stripped) < _MIN_SHORT or stripped.count("```") % 2 == 1 or stripped.endswith("```"):
         return False
     last_line = stripped.rsplit("\n", 1)[-1]
-    if re.fullmatch(r"\s*\d+[.)]?", last_line) and len(stripped) > 200:
-        return True  # a list cut after its next number
-    if last_line.count("(") > last_line.count(")"):
+    words = last_line.split()
+    dangling = len(words) >= 4 and words[-1].lower() in _DANGLING_WORDS
+    if last_line.count("(") > last_line.count(")") or dangling:
         return True
-    last_word = last_line.rsplit(maxsplit=1)[-1].lower() if last_line.split() else ""
-    if _LIST_OR_HEADING.match(last_line) or len(last_line.split()) < 6:
-        return len(last_line.split()) >= 6 and last_word in _DANGLING_WORDS
+    if len(stripped) < _MIN_PROSE:
+        return False
+    if _LIST_NUMBER.fullmatch(last_line):
+        return True  # a list cut after its next number
+    if _LIST_OR_HEADING.match(last_line) or len(words) < 6:
+        return False
     last = stripped[-1]
     if "/" in last_line.rsplit(maxsplit=1)[-1]:
         return False
