@@ -261,6 +261,11 @@ ACKNOWLEDGE = _rx(
     r"bad|error)|i\s+(?:was|stand)\s+(?:wrong|corrected)|correction|i\s+misspoke|i\s+made\s+"
     r"(?:a|an)\s+(?:mistake|error))\b",
 )
+ADMITS_ERROR = _rx(
+    r"\bi\s+apologi[sz]e\b|\bmy\s+(?:apologies|mistake|bad)\b|\bapologies\s+for\b",
+    r"\byou(?:'re|\s+are)\s+(?:absolutely\s+|quite\s+)?(?:right|correct)\b",
+    r"\bi\s+(?:was\s+wrong|made\s+(?:a|an)\s+(?:mistake|error))\b|\bgood\s+catch\b|\bthanks?\s+(?:you\s+)?for\s+(?:pointing|catching)\b",
+)
 NEGATION = _one(r"\b(?:not|no|never|isn't|aren't|wasn't|weren't|doesn't|don't|didn't|cannot|can't|won't)\b")
 REPORTED_SPEECH = _one(r"^\W*(?:tell|say|write|reply|respond|answer|draft|add|ask)\s+(?:them|him|her|that|to)\b")
 NEW_REQUEST = _rx(

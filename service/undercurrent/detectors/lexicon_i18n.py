@@ -150,6 +150,17 @@ DISSATISFACTION: dict[str, tuple[str, ...]] = {
     "ja": (r"(?:気に入りません|イマイチ|いまいち|長すぎ|短すぎ|役に立たない)",),
 }
 
+ADMITS_ERROR: dict[str, tuple[str, ...]] = {
+    "es": (r"\b(?:tienes|tiene)\s+raz[oó]n\b|\bdisculp(?:a|e)\s+(?:la|el|mi)\s+(?:confusi[oó]n|error)\b",),
+    "it": (r"\b(?:hai|ha)\s+ragione\b|\bmi\s+scuso\s+per\b",),
+    "pt": (r"\b(?:voc[êe]\s+)?(?:tem|est[áa])\s+raz[ãa]o\b|\bpe[çc]o\s+desculpas\b",),
+    "fr": (r"\b(?:vous\s+avez|tu\s+as)\s+raison\b|\bje\s+m'excuse\b",),
+    "de": (r"\b(?:sie\s+haben|du\s+hast)\s+recht\b|\bentschuldigen\s+sie\s+(?:den|die|das)\b",),
+    "ko": (r"(?:말씀하신\s?대로|지적해\s?주셔서|혼란을\s?드려|실수(?:가\s?있었|를\s?했))",),
+    "zh": (r"(?:您说得对|你说得对|您說得對|你說得對|抱歉造成|之前的回答有误|我的错误)",),
+    "ja": (r"(?:ご指摘(?:の通り|ありがとう)|おっしゃる通り|申し訳ありません。?(?:先ほど|前回))",),
+}
+
 
 def merged(lexicon: dict[str, tuple[str, ...]]) -> Cue:
     """Every language's alternatives as one case-insensitive pattern."""
@@ -163,3 +174,4 @@ REFUSAL_CUES = merged(REFUSAL)
 APPROVAL_CUES = merged(APPROVAL)
 APPROVAL_VETO_CUES = Cue(re.compile(APPROVAL_VETO, re.IGNORECASE))
 DISSATISFACTION_CUES = merged(DISSATISFACTION)
+ADMITS_ERROR_CUES = merged(ADMITS_ERROR)
