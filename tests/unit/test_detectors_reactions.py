@@ -8,7 +8,13 @@ import pytest
 from undercurrent.detectors.ai_side import refuses_or_declines
 from undercurrent.detectors.malfunction import malfunction
 from undercurrent.detectors.model import Context, DetectorConfig
-from undercurrent.detectors.user_reactions import corrects_ai, expresses_dissatisfaction, positive_feedback
+from undercurrent.detectors.user_reactions import (
+    asks_clarification,
+    corrects_ai,
+    expresses_dissatisfaction,
+    positive_feedback,
+    repeats_request,
+)
 from undercurrent.replay.conversation import Conversation
 from undercurrent.replay.offline import conversation_snapshot
 from undercurrent.sessions.model import Behaviour
@@ -241,3 +247,37 @@ def test_an_answer_the_user_stopped_is_not_a_malfunction() -> None:
     )
     assert [h.turn for h in malfunction(Context(snapshot=snapshot, config=DetectorConfig()))] == [1]
     assert list(malfunction(Context(snapshot=stopped, config=DetectorConfig()))) == []
+
+
+@pytest.mark.parametrize(
+    ("reply", "turns"),
+    [
+        ("Why did you use a set here?", [2]),
+        ("How did you get the anomaly coordinates?", [2]),
+        ("Where do I find the config file?", [2]),
+        ("Which data did you use for the growth rate?", [2]),
+        ('Explain this: "the config file holds the growth rate"', [2]),
+        ("Where do I find a good bakery in Lyon?", []),  # a new question: nothing in common with the answer
+    ],
+)
+def test_questions_about_the_answer_are_clarifications(reply: str, turns: list[int]) -> None:
+    answer = "Load the config file with a set of keys, then compute the growth rate from the anomaly coordinates."
+    assert _turns(asks_clarification, answer, reply) == turns
+
+
+def test_a_fixed_template_with_a_new_question_at_the_end_is_not_a_repeat() -> None:
+    template = "I am preparing for an exam. For each question, give the answer and explain why. " * 8
+    first, second = template + "Question 1: what is HL7?", template + "Question 2: what does a CMIO do all day?"
+    ctx = _context(("user", first), ("assistant", "HL7 is a messaging standard."), ("user", second))
+    assert list(repeats_request(ctx)) == []
+    again = _context(("user", first), ("assistant", "HL7 is a messaging standard."), ("user", first))
+    assert [h.turn for h in repeats_request(again)] == [2]
+
+
+def test_asking_for_another_one_is_not_a_repeat() -> None:
+    ctx = _context(
+        ("user", "give me a python challenge"),
+        ("assistant", "Reverse a list."),
+        ("user", "give me another python challenge"),
+    )
+    assert list(repeats_request(ctx)) == []

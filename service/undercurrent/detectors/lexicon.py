@@ -121,6 +121,14 @@ CLARIFICATION = _rx(
     r"\bwhat\s+is\s+the\s+(?:difference|point)\s+of\s+(?:that|this|step)\b",
     r"\bin\s+simpler\s+terms\b|\beli5\b",
 )
+ANSWER_QUESTION = _rx(
+    r"^\W*explain\s+(?:this|that)\b",
+    r"\bwhy\s+(?:did|are|would)\s+you\s+\w+|\bwhy\s+(?:is|does|did)\s+(?:it|this|that)\s+\w+",
+    r"\bhow\s+did\s+you\s+(?:get|arrive|come|calculate|find|derive|compute)\b",
+    r"\bwhere\s+(?:do|can|should|would)\s+i\s+(?:find|put|get|place|see|add)\b|\bwhere\s+(?:has|is|was)\s+(?:this|that|it)\s+"
+    r"(?:been\s+)?(?:defined|declared|set|coming)\b",
+    r"\bwhich\s+\w+\s+did\s+you\b",
+)
 TERM_QUESTION = _one(
     r"^\W*what(?:'s| is| does| are)\s+(?:an?\s+|the\s+)?[\"'`]?([\w.\- ]{2,40}?)[\"'`]?(?:\s+mean)?\s*\?\s*$", _F
 )
@@ -273,4 +281,5 @@ NEW_REQUEST = _rx(
     r"tell\s+me|show\s+me|find|plan|draft|compose|help\s+me|name|compare|what|how|why|who|which|where|when|"
     r"can\s+you|could\s+you|would\s+you|is|are|do|does|should)\b",
 )
+MORE_OF_THE_SAME = _one(r"\b(?:another|one\s+more|more|next|others?|different)\b")
 CONTINUATION = _one(r"^\W*(?:please\s+)?(?:continue|go\s+on|keep\s+going|more|next|carry\s+on|proceed)\b")

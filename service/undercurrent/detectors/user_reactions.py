@@ -74,11 +74,16 @@ def asks_clarification(ctx: Context) -> Iterator[Hit]:
             yield Hit(r.user.index, 0.7, _cue(m.group(0)))
         elif (term := lx.TERM_QUESTION.match(head)) and term.group(1).lower() in _answer_lower(r.answered, ctx):
             yield Hit(r.user.index, 0.6, f"asks about {term.group(1)!r} from the answer")
+        elif (m := lx.ANSWER_QUESTION.search(head)) and content_tokens(cap(head, 300)) & _answer_tokens(
+            r.answered, ctx
+        ):
+            yield Hit(r.user.index, 0.6, f"asks about the answer: {_cue(m.group(0))}")
 
 
 _MIN_CONTENT = 3
 _MIN_REPEAT_CONTENT = 2
 _WINDOW = 6
+_ENDING = 300
 _REASK_WORDS = frozenset(
     ["again", "said", "asked", "already", "told", "once", "more", "time", "just", "please", "still"]
 )
@@ -86,19 +91,33 @@ _REASK_WORDS = frozenset(
 
 def repeats_request(ctx: Context) -> Iterator[Hit]:
     """Same request again (near-verbatim, same content words, or a re-ask marker) with nothing new added."""
-    earlier: list[tuple[int, str, frozenset[str]]] = []
+    earlier: list[tuple[int, str, frozenset[str], str]] = []
     for turn in chat_turns(ctx.snapshot):
         if turn.role != "user":
             continue
         text = cap(turn.text, 500)
         tokens = content_tokens(text)
-        if len(tokens) >= _MIN_REPEAT_CONTENT and not lx.CONTINUATION.match(text):
-            for index, old_text, old_tokens in earlier[-_WINDOW:]:
+        if (
+            len(tokens) >= _MIN_REPEAT_CONTENT
+            and not lx.CONTINUATION.match(text)
+            and not lx.MORE_OF_THE_SAME.search(text)
+        ):
+            for index, old_text, old_tokens, old_end in earlier[-_WINDOW:]:
                 score = _repeat_score(text, tokens, old_text, old_tokens)
-                if score and not _adds_content(text, old_text):
+                if score and not _adds_content(text, old_text) and _same_ending(turn.text, old_end):
                     yield Hit(turn.index, score, f"re-asks turn {index}: {_cue(text)}")
                     break
-            earlier.append((turn.index, text, tokens))
+            earlier.append((turn.index, text, tokens, _ending(turn.text)))
+
+
+def _ending(text: str) -> str:
+    return text[-_ENDING:] if len(text) > 500 else ""
+
+
+def _same_ending(text: str, old_ending: str) -> bool:
+    """A long message is compared by its first 500 characters, so it must also end without anything new:
+    a fixed template (instructions pasted before each question) with a new question at the end is a new request."""
+    return not _adds_content(_ending(text), old_ending) if _ending(text) and old_ending else True
 
 
 def _repeat_score(text: str, tokens: frozenset[str], old: str, old_tokens: frozenset[str]) -> float:
@@ -171,6 +190,10 @@ def abandons_thread(ctx: Context) -> Iterator[Hit]:
         )
         if unresolved:
             yield Hit(r.user.index, 0.6, f"new topic {_cue(r.user.text)} leaves turn {r.answered.index} open")
+
+
+def _answer_tokens(turn: TranscriptTurn, ctx: Context) -> frozenset[str]:
+    return content_tokens(ctx.config.answer(turn.text))
 
 
 def _answer_lower(turn: TranscriptTurn, ctx: Context) -> str:
