@@ -124,3 +124,11 @@ def test_calibrate_priors_writes_a_model_the_worker_can_load(tmp_path):
     model = load_model(tmp_path / "m.json")
     assert model.version.startswith("2026-01-01-") and model.version in result.output
     assert model.terms.weights == WEIGHTS
+
+
+def test_eval_detectors_names_the_risk_model_it_scores_with(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.chdir(Path(__file__).parents[2])
+    missing = tmp_path / "model.json"
+    result = runner.invoke(app, ["eval-detectors", "--split", "dev", "--risk-model", str(missing)])
+    assert result.exit_code == 1
+    assert str(missing) in result.output

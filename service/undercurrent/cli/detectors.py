@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Literal
 
+import msgspec
 import typer
 from rich.console import Console
 from rich.table import Table
@@ -15,18 +16,23 @@ Split = Literal["dev", "test"]
 DEFAULT_DIR = Path("evaluation/sharegpt")
 
 
-def _evaluate_labelled(directory: Path, split: Split, seed: int, replicates: int) -> LabelledEvaluation:
+def _evaluate_labelled(
+    directory: Path, split: Split, seed: int, replicates: int, risk_model: Path | None
+) -> LabelledEvaluation:
     from ..detectors.labelled_eval import evaluate_labelled
     from ..detectors.labelled_load import LabelledSetError, detect, labelled_names, labelled_sessions
+    from ..detectors.risk import RiskModelError, load_model
 
     try:
+        model = load_model(risk_model)
         sessions = labelled_sessions(directory, split)
         signals, archetypes = labelled_names(directory)
-    except LabelledSetError as error:
+    except (LabelledSetError, RiskModelError) as error:
         typer.echo(f"error: {error}", err=True)
         raise typer.Exit(1) from None
-    pairs = [(label, detect(snapshot)) for label, snapshot in sessions]
-    return evaluate_labelled(pairs, signals, archetypes, split=split, seed=seed, replicates=replicates)
+    pairs = [(label, detect(snapshot, model)) for label, snapshot in sessions]
+    result = evaluate_labelled(pairs, signals, archetypes, split=split, seed=seed, replicates=replicates)
+    return msgspec.structs.replace(result, risk_model=model.version)
 
 
 if TYPE_CHECKING:
@@ -95,7 +101,7 @@ def print_labelled(result: LabelledEvaluation, console: Console, markdown: bool 
     """One table per language group; signals matched by turn, archetype flags by conversation."""
     heading = (
         f"Real ShareGPT conversations, {result.split} split; bootstrap 95% intervals over conversations "
-        f"({result.replicates} replicates, seed {result.seed})"
+        f"({result.replicates} replicates, seed {result.seed}); risk model {result.risk_model}"
     )
     if markdown:
         console.print(f"{heading}\n", markup=False, highlight=False)
@@ -140,6 +146,10 @@ def register(app: typer.Typer) -> None:
         seed: Annotated[int, typer.Option(help="seed of the bootstrap")] = 20261130,
         replicates: Annotated[int, typer.Option(min=100, help="bootstrap replicates")] = 2000,
         markdown: Annotated[bool, typer.Option(help="print the real-data tables as Markdown")] = False,
+        risk_model: Annotated[
+            Path | None,
+            typer.Option(show_default=False, help="risk model file to score with (default: the one shipped)"),
+        ] = None,
     ) -> None:
         """Detectors on real labelled conversations (per-signal precision/recall, risk AUROC, with intervals),
         then on the labelled scenarios (in-sample)."""
@@ -151,7 +161,9 @@ def register(app: typer.Typer) -> None:
         directory = labelled or DEFAULT_DIR
         if labelled is not None or directory.is_dir():
             require_extras("replay", what="eval-detectors on real conversations")
-            print_labelled(_evaluate_labelled(directory, split, seed, replicates), console, markdown=markdown)
+            print_labelled(
+                _evaluate_labelled(directory, split, seed, replicates, risk_model), console, markdown=markdown
+            )
         else:
             console.print(f"no labelled real conversations at {directory}: run from the repository root")
         try:

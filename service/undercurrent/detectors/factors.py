@@ -18,6 +18,8 @@ from collections.abc import Callable
 
 import msgspec
 
+from . import lexicon as lx
+from . import lexicon_i18n as i18n
 from .model import Context
 from .text import cap
 from .turns import chat_turns
@@ -27,6 +29,7 @@ FactorFn = Callable[[Context], float]
 _ANSWERS = 6
 _REQUESTS = 6
 _REQUEST_CHARS = 600
+_OPENING = 300
 _LINK = re.compile(r"https?://|\bwww\.\w")
 _NUMBER = re.compile(r"(?<![\w.])[$€£]?\d[\d,]*(?:\.\d+)?%?(?!\w|\.\d)")
 _CODE = re.compile(r"```|^\s{4}\S.*[;{}()=]\s*$", re.M)
@@ -41,8 +44,7 @@ _CURRENT_OR_SOURCE = re.compile(
     r"references?|citations?|cite|papers?|articles?|studies|books?)\b",
     re.I,
 )
-_CONTINUE = re.compile(r"^\W*(?:continue[sz]?|go on|keep going|next|more|계속|继续|続けて|continúa|weiter)\W*$",
-                       re.I)
+_CONTINUE = re.compile(r"^\W*(?:continue[sz]?|go on|keep going|next|more|계속|继续|続けて|continúa|weiter)\W*$", re.I)
 
 
 class Factor(msgspec.Struct, frozen=True):
@@ -95,6 +97,17 @@ def continuation(ctx: Context) -> float:
     return float(any(_CONTINUE.match(r) for r in _requests(ctx)))
 
 
+def answer_admits_error(ctx: Context) -> float:
+    """An answer that opens by admitting a mistake ("I apologize", "you're right", "tienes razón"): the
+    conversation already went wrong once, and on the labelled dev split such sessions fail more often."""
+    return float(
+        any(
+            lx.ADMITS_ERROR.search(opening) or i18n.ADMITS_ERROR_CUES.search(opening)
+            for opening in (cap(t.text, _OPENING) for t in chat_turns(ctx.snapshot) if t.role == "assistant")
+        )
+    )
+
+
 def user_turns(ctx: Context) -> float:
     """Number of user turns, up to 10: every turn is another chance to fail."""
     return min(sum(t.role == "user" for t in chat_turns(ctx.snapshot)), 10) / 10
@@ -107,6 +120,7 @@ FACTORS: tuple[Factor, ...] = (
     Factor("request_fact_or_calculation", "1", request_fact_or_calculation),
     Factor("request_current_or_source", "1", request_current_or_source),
     Factor("continuation", "1", continuation),
+    Factor("answer_admits_error", "1", answer_admits_error),
     Factor("user_turns", "1", user_turns),
 )
 FACTOR_NAMES: tuple[str, ...] = tuple(f.name for f in FACTORS)

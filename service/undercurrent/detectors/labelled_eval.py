@@ -82,6 +82,7 @@ class LabelledEvaluation(msgspec.Struct, frozen=True, kw_only=True):
     seed: int
     replicates: int
     groups: list[GroupReport]
+    risk_model: str = ""
 
 
 class Counts(msgspec.Struct, frozen=True):

@@ -1,34 +1,19 @@
-"""Risk factors read from the answers: code in the answers, an answer that admits an earlier error."""
+"""The risk factor of an answer that admits an earlier error."""
 
 from __future__ import annotations
 
 import pytest
 
-from undercurrent.detectors.answer_factors import answer_admits_error, answer_has_code
+from undercurrent.detectors.factors import answer_admits_error
 from undercurrent.detectors.model import Context, DetectorConfig
 from undercurrent.replay.conversation import Conversation
 from undercurrent.replay.offline import conversation_snapshot
-
-CODE = "Try this:\n```python\nprint('hi')\n```"
 
 
 def _context(*answers: str) -> Context:
     messages = [m for answer in answers for m in (("user", "Please help."), ("assistant", answer))]
     snapshot = conversation_snapshot(Conversation(id="c_0", messages=tuple(messages)))  # type: ignore[arg-type]
     return Context(snapshot=snapshot, config=DetectorConfig())
-
-
-@pytest.mark.parametrize(
-    ("answers", "value"),
-    [
-        (("Paris is the capital of France.",), 0.0),
-        ((CODE,), 1 / 3),
-        ((CODE, "Also run `import os` first:\nimport os", "Done."), 2 / 3),
-        ((CODE, CODE, CODE, CODE), 1.0),
-    ],
-)
-def test_answer_has_code_counts_up_to_three_answers_with_code(answers: tuple[str, ...], value: float) -> None:
-    assert answer_has_code(_context(*answers)) == pytest.approx(value)
 
 
 @pytest.mark.parametrize(
