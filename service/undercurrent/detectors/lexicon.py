@@ -281,5 +281,5 @@ NEW_REQUEST = _rx(
     r"tell\s+me|show\s+me|find|plan|draft|compose|help\s+me|name|compare|what|how|why|who|which|where|when|"
     r"can\s+you|could\s+you|would\s+you|is|are|do|does|should)\b",
 )
-MORE_OF_THE_SAME = _one(r"\b(?:another|one\s+more|more|next|others?|different)\b")
+MORE_OF_THE_SAME = _one(r"\b(?:another|more(?!\s+time)|next|others?|different)\b")
 CONTINUATION = _one(r"^\W*(?:please\s+)?(?:continue|go\s+on|keep\s+going|more|next|carry\s+on|proceed)\b")
