@@ -88,7 +88,7 @@ def malfunction(ctx: Context) -> Iterator[Hit]:
             yield Hit(turn.index, reason[0], reason[1])
 
 
-def _defect(text: str, body: str, finish_reason: str | None, stopped: bool) -> tuple[float, str] | None:
+def _defect(text: str, body: str, finish_reason: str | None, stopped: bool = False) -> tuple[float, str] | None:
     if finish_reason == "length":
         return 1.0, "finish_reason=length"
     if _INVISIBLE.fullmatch(text):
