@@ -7,13 +7,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from undercurrent.detectors import lexicon, lexicon_i18n
-from undercurrent.detectors.cue import Cue, required_literals
+from undercurrent.detectors.cue import AnyCue, Cue, required_literals
 
 CUES = {
-    f"{module.__name__.rsplit('.', 1)[-1]}.{name}": value
+    f"{module.__name__.rsplit('.', 1)[-1]}.{name}{suffix}": cue
     for module in (lexicon, lexicon_i18n)
     for name, value in vars(module).items()
-    if isinstance(value, Cue)
+    if isinstance(value, Cue | AnyCue)
+    for suffix, cue in ([("", value)] if isinstance(value, Cue) else [(f"[{i}]", c) for i, c in enumerate(value.cues)])
 }
 
 
@@ -64,3 +65,10 @@ def test_every_lexicon_cue_agrees_with_its_regex(name, text):
     expected = cue.pattern.search(text)
     found = cue.search(text)
     assert (found and found.span()) == (expected and expected.span())
+
+
+def test_any_cue_returns_the_first_cue_that_matches():
+    cue = AnyCue(Cue(re.compile(p, re.IGNORECASE)) for p in (r"\bstill\s+broken\b", r"\bno\b"))
+    assert cue.search("No, it is still broken").group(0) == "still broken"
+    assert cue.search("no way").group(0) == "no"
+    assert cue.search("fine") is None

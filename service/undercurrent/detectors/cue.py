@@ -10,6 +10,7 @@ runs the regex only when one is there, which most turns are not.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from functools import lru_cache
 from re import _constants as sre  # type: ignore[attr-defined]
 from re import _parser  # type: ignore[attr-defined]
@@ -112,3 +113,23 @@ class Cue:
 
     def sub(self, repl: str, text: str, count: int = 0) -> str:
         return self.pattern.sub(repl, text, count=count) if self.possible(text) else text
+
+
+class AnyCue:
+    """Cues tried in turn, each with its own literal pre-check; ``search`` returns the first match.
+
+    One pattern of many alternatives needs only one of its shortest literals ("no", "is"), which
+    occur in almost every text, so the regex runs everywhere. Split into one cue per alternative,
+    most alternatives are skipped by a substring test.
+    """
+
+    __slots__ = ("cues",)
+
+    def __init__(self, cues: Iterable[Cue]) -> None:
+        self.cues = tuple(cues)
+
+    def search(self, text: str) -> re.Match[str] | None:
+        for cue in self.cues:
+            if found := cue.search(text):
+                return found
+        return None

@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import re
 
-from .cue import Cue
+from .cue import AnyCue, Cue
 
 _F = re.IGNORECASE
 
 
 def _rx(*alternatives: str) -> Cue:
     return Cue(re.compile("|".join(f"(?:{a})" for a in alternatives), _F))
+
+
+def _each(*alternatives: str) -> AnyCue:
+    """A long list of alternatives, pre-checked one by one (see ``AnyCue``)."""
+    return AnyCue(Cue(re.compile(a, _F)) for a in alternatives)
 
 
 def _one(pattern: str, flags: int = _F) -> Cue:
@@ -35,7 +40,7 @@ CORRECTION = _rx(
     r"^\W*actually,?\s+(?:it|that|the|this)\s*(?:'s|is|was|should|has)\b",
     r"\bit\s+should\s+(?:be|say|return)\b.{0,60}\bnot\b",
 )
-IMPLICIT_CORRECTION = _rx(
+IMPLICIT_CORRECTION = _each(
     r"\b(?:doesn'?t|does\s+not|didn'?t|did\s+not|won'?t|will\s+not|isn'?t|is\s+not|never|nothing)\s+"
     r"(?:seem\s+to\s+)?(?:really\s+)?work(?:s|ing|ed)?\b(?!\s+out)|\bnot\s+working\b(?!\s+(?:on|with|for|at|as|in)\s+(?:my|our|a|the)\s+\w+\s+(?:project|team|company))",
     r"^\W*it\s+(?:doe?nt|dosent|doesnt|dont)\b",

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from .cue import Cue
+from .cue import AnyCue, Cue
 
 CORRECTION: dict[str, tuple[str, ...]] = {
     "es": (
@@ -162,10 +162,9 @@ ADMITS_ERROR: dict[str, tuple[str, ...]] = {
 }
 
 
-def merged(lexicon: dict[str, tuple[str, ...]]) -> Cue:
-    """Every language's alternatives as one case-insensitive pattern."""
-    alternatives = [a for patterns in lexicon.values() for a in patterns]
-    return Cue(re.compile("|".join(f"(?:{a})" for a in alternatives), re.IGNORECASE))
+def merged(lexicon: dict[str, tuple[str, ...]]) -> AnyCue:
+    """Every language's alternatives, case-insensitive, each pre-checked by its own literals."""
+    return AnyCue(Cue(re.compile(a, re.IGNORECASE)) for patterns in lexicon.values() for a in patterns)
 
 
 CORRECTION_CUES = merged(CORRECTION)
