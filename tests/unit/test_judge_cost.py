@@ -1,6 +1,6 @@
 import pytest
 
-from undercurrent.judge.cost import UnknownModelPrice, Usage, cost_usd, price_table
+from undercurrent.judge.cost import UnknownModelPrice, Usage, ceiling_price, cost_usd, price_table, spend_usd
 
 MILLION = 1_000_000
 
@@ -33,3 +33,23 @@ def test_overrides_replace_and_add_models() -> None:
 def test_usage_adds_up() -> None:
     total = Usage(input_tokens=1, cache_read_input_tokens=2) + Usage(input_tokens=3, output_tokens=4)
     assert total == Usage(input_tokens=4, output_tokens=4, cache_read_input_tokens=2)
+
+
+@pytest.mark.parametrize(
+    ("model", "usage", "expected"),
+    [
+        ("claude-sonnet-4-6", Usage(output_tokens=MILLION), 15.0),  # priced: its own price
+        ("claude-haiku-4-5-20251001", Usage(input_tokens=MILLION), 1.0),
+        ("gpt-9", Usage(input_tokens=MILLION), 5.0),  # unpriced: the highest input price (Opus)
+        ("gpt-9", Usage(output_tokens=MILLION, cache_read_input_tokens=MILLION), 25.5),
+        ("", Usage(cache_creation_input_tokens=MILLION), 6.25),
+    ],
+)
+def test_spend_counts_an_unpriced_model_at_the_highest_known_price(model: str, usage: Usage, expected: float) -> None:
+    assert spend_usd(model, usage) == pytest.approx(expected)
+
+
+def test_the_ceiling_takes_each_kind_from_the_dearest_model() -> None:
+    table = price_table({"odd": {"input": 9, "output": 1, "cache_write": 0, "cache_read": 0}})
+    ceiling = ceiling_price(table)
+    assert (ceiling.input, ceiling.output, ceiling.cache_write, ceiling.cache_read) == (9, 25, 6.25, 0.5)

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from undercurrent.judge.cost import Price, UnknownModelPrice, Usage
+from undercurrent.judge.cost import Price, Usage
 from undercurrent.sampling import BudgetController, BudgetLimits, SamplingDecision
 
 PRICES = {"judge-m": Price(input=3.0, output=15.0, cache_write=3.75, cache_read=0.3)}
@@ -26,10 +26,14 @@ def _observe(
     controller.observe(now, "judge-m", usage, decision, requests=requests)
 
 
-def test_an_unpriced_model_is_an_error() -> None:
-    controller = BudgetController(BudgetLimits(requests_per_minute=10, usd_per_hour=1), PRICES)
-    with pytest.raises(UnknownModelPrice):
-        controller.observe(0.0, "other-model", Usage(input_tokens=1), _decision())
+def test_an_unpriced_model_counts_at_the_highest_known_price_and_spends_the_budget() -> None:
+    prices = {**PRICES, "dear-m": Price(input=5.0, output=25.0, cache_write=6.25, cache_read=0.5)}
+    limits = BudgetLimits(requests_per_minute=1000, usd_per_hour=10.0, usd_window_s=3600)
+    controller = BudgetController(limits, prices)
+    controller.observe(0.0, "other-model", Usage(output_tokens=400_000), _decision())  # 0.4 M x $25
+    status = controller.status(1.0)
+    assert status.spend_usd_per_hour == pytest.approx(10.0)
+    assert status.remaining_usd_per_hour == pytest.approx(0.0)
 
 
 def test_a_session_without_requests_is_rejected() -> None:

@@ -53,6 +53,10 @@ class UnknownModelPrice(KeyError):
     """The model has no price: spend cannot be accounted, so the caller must decide."""
 
 
+UNPRICED = "unpriced"
+"""Metric label for a model without a price: a reply's model name must not mint new series."""
+
+
 def price_table(overrides: Mapping[str, Mapping[str, float]] | None = None) -> dict[str, Price]:
     """The list prices updated with ``{model: {input, output, cache_write, cache_read}}``."""
     table = dict(LIST_PRICES)
@@ -72,10 +76,37 @@ def price_for(model: str, table: Mapping[str, Price] = LIST_PRICES) -> Price:
 
 
 def cost_usd(model: str, usage: Usage, table: Mapping[str, Price] = LIST_PRICES) -> float:
-    price = price_for(model, table)
+    return _priced(usage, price_for(model, table))
+
+
+def _priced(usage: Usage, price: Price) -> float:
     return (
         usage.input_tokens * price.input
         + usage.output_tokens * price.output
         + usage.cache_creation_input_tokens * price.cache_write
         + usage.cache_read_input_tokens * price.cache_read
     ) / 1_000_000
+
+
+def is_priced(model: str, table: Mapping[str, Price] = LIST_PRICES) -> bool:
+    return model in table or any(model.startswith(key) for key in table)
+
+
+def ceiling_price(table: Mapping[str, Price] = LIST_PRICES) -> Price:
+    """The highest known price of each token kind."""
+    return Price(
+        input=max(p.input for p in table.values()),
+        output=max(p.output for p in table.values()),
+        cache_write=max(p.cache_write for p in table.values()),
+        cache_read=max(p.cache_read for p in table.values()),
+    )
+
+
+def spend_usd(model: str, usage: Usage, table: Mapping[str, Price] = LIST_PRICES) -> float:
+    """What a call counts against the budget: its price, or the ceiling price when the model has none.
+
+    A reply from an unpriced model (a gateway's alias, a model released after the
+    table) was still paid for; counting it at the highest known price keeps the
+    budget from being overspent while the price table is fixed.
+    """
+    return _priced(usage, price_for(model, table) if is_priced(model, table) else ceiling_price(table))

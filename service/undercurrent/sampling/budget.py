@@ -22,7 +22,7 @@ from typing import Literal
 
 import msgspec
 
-from ..judge.cost import Price, Usage, cost_usd
+from ..judge.cost import Price, Usage, spend_usd
 from .inclusion import SamplingDecision
 
 Binding = Literal["none", "requests", "usd"]
@@ -78,11 +78,13 @@ class BudgetController:
     ) -> None:
         """``usage`` is the session's total over its ``requests`` judge calls (more than one for an ensemble).
 
-        Raises ``UnknownModelPrice`` for a model missing from the price table.
+        A model missing from the price table is counted at the highest known price
+        (:func:`~undercurrent.judge.cost.spend_usd`): its calls were paid for, and
+        refusing to count them would let spend run past the budget.
         """
         if requests < 1:
             raise ValueError("a judged session takes at least one request")
-        usd = cost_usd(model, usage, self._prices)
+        usd = spend_usd(model, usage, self._prices)
         weight = decision.pi_unscaled / decision.pi
         self._observations.append(_Observation(now, requests, usd, weight))
         self._forget_before(now - max(self._limits.request_window_s, self._limits.usd_window_s))
