@@ -117,7 +117,7 @@ def worker_env(run: str, name: str, layout: Layout, bootstrap: str, redis_url: s
         "UNDERCURRENT_TOPICS__CHAT": layout.topics.chat,
         "UNDERCURRENT_TOPICS__CLIENT": layout.topics.client,
         **{f"UNDERCURRENT_TOPICS__{stage.upper()}": f"{app}.{stage}" for stage in
-           ("sessions", "dlq", "judge_requests", "judge_verdicts", "judge_dlq")},
+           ("sessions", "dlq", "judge_requests", "judge_verdicts", "judge_dlq", "judge_retry")},
         # Every replayed session is already past its idle timeout, so without a grace it would close while the
         # rest of the traffic is still being ingested. Eight quiet seconds per session keep closing out of the
         # ingest measurement (decode, validate, dedup, Redis update, metrics); closing is then measured on its

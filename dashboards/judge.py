@@ -56,6 +56,12 @@ def build(uid: str) -> db.Dashboard:
                         "Failed requests per second", [(q.judge_errors, "{{model}} {{outcome}}")], "reqps"
                     ),
                     timeseries_panel(
+                        "Sampled sessions retried and given up, last hour (by reason)",
+                        [(q.judge_retried, "retried: {{reason}}"), (q.judge_given_up, "given up: {{reason}}")],
+                        "short",
+                        width=24,
+                    ),
+                    timeseries_panel(
                         "Self-disagreement: share of ensembles that split, last hour",
                         [(q.judge_disagreement, "{{archetype}}")],
                         "percentunit",

@@ -73,6 +73,8 @@ judge_spend_per_hour = "sum by (model) (rate(undercurrent_judge_cost_usd_total[1
 judge_budget_remaining = "undercurrent_judge_budget_remaining_usd"
 judge_errors = 'sum by (model, outcome) (rate(undercurrent_judge_requests_total{outcome!="ok"}[5m]))'
 judge_tokens = "sum by (model, kind) (rate(undercurrent_judge_tokens_total[5m]))"
+judge_given_up = f"sum by (reason) (increase(undercurrent_judge_dead_letters_total{{{SCOPE}}}[1h]))"
+judge_retried = "sum by (reason) (increase(undercurrent_judge_requeued_total[1h]))"
 judge_disagreement = (
     "sum by (archetype) (increase(undercurrent_judge_disagreement_total[1h]))\n"
     "/ ignoring (archetype) group_left sum(increase(undercurrent_judge_ensembles_total[1h]))"

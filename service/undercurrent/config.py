@@ -45,6 +45,7 @@ class TopicSettings(BaseModel):
     judge_requests: str = "undercurrent.judge.requests"
     judge_verdicts: str = "undercurrent.judge.verdicts"
     judge_dlq: str = "undercurrent.judge.dlq"
+    judge_retry: str = "undercurrent.judge.retry"
 
 
 class SessionSettings(BaseModel):
@@ -128,6 +129,13 @@ class JudgeSettings(BaseModel):
     ensemble_k: int = Field(1, ge=1, le=9)
     price_overrides: dict[str, dict[str, float]] = Field(default_factory=dict)
     batch_max_messages: int = Field(16, ge=1)
+    retry_max_attempts: int = Field(
+        4, ge=1, description="attempts per session (the first included) when the judge API does not answer"
+    )
+    retry_backoff_s: float = Field(15.0, ge=0, description="wait before the second attempt; doubles after")
+    retry_backoff_max_s: float = Field(120.0, ge=0, description="longest wait between attempts")
+    breaker_threshold: int = Field(5, ge=1, description="consecutive API failures that open the circuit")
+    breaker_ttl_s: float = Field(30.0, gt=0, description="how long the open circuit fails calls at once")
 
 
 class RedactionSettings(BaseModel):

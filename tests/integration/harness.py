@@ -53,6 +53,7 @@ class Deployment:
             "UNDERCURRENT_TOPICS__JUDGE_REQUESTS": self.topic("judge.requests"),
             "UNDERCURRENT_TOPICS__JUDGE_VERDICTS": self.topic("judge.verdicts"),
             "UNDERCURRENT_TOPICS__JUDGE_DLQ": self.topic("judge.dlq"),
+            "UNDERCURRENT_TOPICS__JUDGE_RETRY": self.topic("judge.retry"),
             "UNDERCURRENT_SESSIONS__CLOSE_GRACE_S": "1",
             "UNDERCURRENT_SESSIONS__SWEEP_INTERVAL_S": "0.5",
             "UNDERCURRENT_LOG_FORMAT": "json",

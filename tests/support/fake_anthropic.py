@@ -3,6 +3,8 @@
 It serves ``POST /v1/messages`` in-process on a free port, answers each request
 with the next scripted :class:`Reply` (or, when the script is empty, a verdict
 derived from the request by a fixed rule), and records every request it got.
+Replies scripted with :meth:`FakeAnthropic.when` go only to requests whose
+session text contains a marker, so concurrent sessions can meet different faults.
 It is a test double for tests and benchmarks: the service and the demo never use it.
 """
 
@@ -39,10 +41,11 @@ class Reply:
     status: int = 200
     retry_after: float | None = None
     delay_s: float = 0.0
+    model: str | None = None  # the model the reply names; the requested one when None
 
     @classmethod
-    def ok(cls, verdict: dict[str, Any] | None = None, *, delay_s: float = 0.0) -> Reply:
-        return cls(kind="verdict" if verdict else "rule", verdict=verdict, delay_s=delay_s)
+    def ok(cls, verdict: dict[str, Any] | None = None, *, delay_s: float = 0.0, model: str | None = None) -> Reply:
+        return cls(kind="verdict" if verdict else "rule", verdict=verdict, delay_s=delay_s, model=model)
 
     @classmethod
     def malformed_json(cls) -> Reply:
@@ -82,11 +85,20 @@ class FakeAnthropic:
     received: list[Received] = field(default_factory=list)
     rule: Callable[[dict[str, Any]], dict[str, Any]] = field(default=lambda body: rule_verdict(body))
     """What an unscripted request gets: a verdict derived from the request body."""
+    by_marker: dict[str, deque[Reply]] = field(default_factory=dict)
     _cached: set[str] = field(default_factory=set)
 
     def then(self, *replies: Reply) -> FakeAnthropic:
         self.script.extend(replies)
         return self
+
+    def when(self, marker: str, *replies: Reply) -> FakeAnthropic:
+        """Answer requests whose session text contains ``marker`` with these replies, then by the rule."""
+        self.by_marker.setdefault(marker, deque()).extend(replies)
+        return self
+
+    def received_with(self, marker: str) -> list[Received]:
+        return [r for r in self.received if marker in _text(r.body)]
 
     @property
     def base_url(self) -> str:
@@ -111,7 +123,7 @@ class FakeAnthropic:
     async def _messages(self, request: Request) -> Response:
         body = await request.json()
         self.received.append(Received(body=body, headers=dict(request.headers), at=time.monotonic()))
-        reply = self.script.popleft() if self.script else Reply()
+        reply = self._next_reply(body)
         await asyncio.sleep(reply.delay_s)
         if reply.kind == "status":
             headers = {"retry-after": str(reply.retry_after)} if reply.retry_after is not None else {}
@@ -125,9 +137,18 @@ class FakeAnthropic:
             return JSONResponse(self._message(body, content, "end_turn"))
         verdict = reply.verdict if reply.kind == "verdict" else self.rule(body)
         content = [{"type": "tool_use", "id": "toolu_fake", "name": TOOL_NAME, "input": verdict}]
-        return JSONResponse(self._message(body, content, "tool_use"))
+        return JSONResponse(self._message(body, content, "tool_use", reply.model))
 
-    def _message(self, body: dict[str, Any], content: list[dict[str, Any]], stop: str) -> dict[str, Any]:
+    def _next_reply(self, body: dict[str, Any]) -> Reply:
+        text = _text(body)
+        for marker, replies in self.by_marker.items():
+            if marker in text:
+                return replies.popleft() if replies else Reply()
+        return self.script.popleft() if self.script else Reply()
+
+    def _message(
+        self, body: dict[str, Any], content: list[dict[str, Any]], stop: str, model: str | None = None
+    ) -> dict[str, Any]:
         system = json.dumps(body.get("system", ""))
         prompt_tokens = len(system) // 4
         cached = system in self._cached
@@ -136,7 +157,7 @@ class FakeAnthropic:
             "id": f"msg_fake_{len(self.received)}",
             "type": "message",
             "role": "assistant",
-            "model": body["model"],
+            "model": model or body["model"],
             "content": content,
             "stop_reason": stop,
             "stop_sequence": None,
@@ -176,9 +197,12 @@ def rule_verdict(body: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _text(body: dict[str, Any]) -> str:
+    return str(body["messages"][0]["content"][0]["text"])
+
+
 def session_data(body: dict[str, Any]) -> dict[str, Any]:
-    text = body["messages"][0]["content"][0]["text"]
-    match = _SESSION.search(text)
+    match = _SESSION.search(_text(body))
     if match is None:
         raise ValueError("request has no session_data element")
     return json.loads(match.group(2))

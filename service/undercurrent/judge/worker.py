@@ -3,17 +3,31 @@
 It consumes ``undercurrent.judge.requests`` (full session records), so ingest
 never waits on the judge and judge workers scale on their own. Per session it
 publishes a verdict, keeps it with the stored session, feeds the shared budget
-log and adds the Horvitz–Thompson weights; sessions it cannot judge go to
-``undercurrent.judge.dlq`` with the reason.
+log and adds the Horvitz–Thompson weights.
+
+When the judge API does not answer (429, overloaded or 5xx, circuit open,
+timeout) the request goes to ``undercurrent.judge.retry`` with its attempt
+number and the time it is due, and is judged again from there after a backoff
+(:mod:`.outcome`). A session the judge gives up on goes to
+``undercurrent.judge.dlq`` with its reason, feature, domain and π (so the
+estimates can reweight for it), and the reason is kept with the session for the
+evidence view.
+
+Both topics are read without automatic acknowledgement and each message is
+acknowledged once its verdict, retry copy or dead letter is on the broker: a
+worker stopped mid-request leaves it to be read again. Each step after the paid
+API call waits out Redis and broker outages on its own, so an outage never
+repeats a paid call; a request whose verdict is already stored is not sent again.
 """
 
 from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Awaitable, Callable, Mapping
 from functools import partial
 from itertools import product
-from typing import Any
+from typing import Any, TypeVar
 
 import faust
 import msgspec
@@ -24,24 +38,29 @@ from ..config import Settings
 from ..estimate.weights import ANY, failing_archetypes, failure_weight_increments
 from ..health import WorkerHealth
 from ..ingest.kafka import faust_app, partition_progress
+from ..ingest.message import Headers
 from ..ingest.retry import tolerant, until_done
 from ..ingest.sink import FaustProducerSink, RecordSink, send_all
 from ..metrics.definitions import JudgeMetrics
-from ..metrics.labels import OTHER, LabelBounds
+from ..metrics.labels import OTHER, UNKNOWN_DOMAIN, LabelBounds
 from ..runtime import watch_health
 from ..sampling.usage_log import UsageEntry, UsageLog
 from ..sessions.from_record import snapshot_from_record
 from ..sessions.store import RedisSessionStore
 from .agreement import FLAGS, OUTCOMES, agreement_increments
 from .client import JudgeClient, JudgeConfig
-from .cost import Usage, cost_usd, price_table
-from .record import Judged
+from .cost import UNPRICED, Usage, is_priced, price_table, spend_usd
+from .outcome import FAILURE_REASONS, RETRYABLE, GiveUp, Publish, RetryPolicy, TryAgain, decide
+from .record import Judged, JudgeFailed, JudgeRecord
 from .redact import Redactor
 from .runner import SessionJudgement, judge_session
 from .verdict import ARCHETYPES, Verdict
 
 log = structlog.get_logger(__name__)
+T = TypeVar("T")
 FAILURE_VISIBILITIES = ("visible", "invisible", "mixed")
+ATTEMPT = "undercurrent-attempt"
+DUE_MS = "undercurrent-due-ms"
 
 
 def judge_config(settings: Settings) -> JudgeConfig:
@@ -49,7 +68,8 @@ def judge_config(settings: Settings) -> JudgeConfig:
     return JudgeConfig(
         model=j.model, base_url=j.base_url, max_tokens=j.max_tokens, temperature=j.temperature,
         timeout_s=j.timeout_s, max_retries=j.max_retries, concurrency=j.concurrency,
-        requests_per_minute=j.requests_per_minute,
+        requests_per_minute=j.requests_per_minute, breaker_threshold=j.breaker_threshold,
+        breaker_ttl_s=j.breaker_ttl_s,
     )
 
 
@@ -65,10 +85,38 @@ def preinitialise(metrics: JudgeMetrics, bounds: LabelBounds) -> None:
     for (kind, flag), feature, outcome in product(FLAGS, (*sorted(bounds.features), OTHER), OUTCOMES):
         for counter in (metrics.agreement_weight, metrics.agreement_variance, metrics.agreement_sessions):
             counter.labels(kind, flag, feature, outcome)
+    for reason, (feature, domain) in product(FAILURE_REASONS, bounds.pairs()):
+        metrics.dead.labels(reason, feature, domain)
+    for reason in RETRYABLE:
+        metrics.retried.labels(reason)
+
+
+class RequestFacts(msgspec.Struct, frozen=True, kw_only=True):
+    """What the worker needs of a judge request besides the session itself."""
+
+    session_id: str
+    feature: str
+    domain: str | None = None
+    pi: float
+    pi_unscaled: float
+
+
+def request_facts(record: dict[str, Any]) -> RequestFacts:
+    sampling = record["sampling"]
+    pi = float(sampling["pi"])
+    return RequestFacts(
+        session_id=record["session_id"], feature=record["feature"], domain=record.get("domain"),
+        pi=pi, pi_unscaled=float(sampling.get("pi_unscaled", pi)),
+    )
+
+
+def attempt_of(headers: Mapping[str, bytes]) -> int:
+    """The attempt a message carries: 1 on the requests topic, as stamped on a retry copy."""
+    return int(headers.get(ATTEMPT, b"1"))
 
 
 class Judge:
-    """Judges one request record end to end; the faust agent calls it per message."""
+    """Judges one request record end to end; the faust agents call it per message."""
 
     def __init__(
         self,
@@ -87,55 +135,100 @@ class Judge:
         self.redact = Redactor(extra_patterns=settings.redaction.extra_patterns)
         self.prices = price_table(settings.judge.price_overrides)
         self.usage_log = UsageLog(store.redis, key=f"{settings.redis_key_prefix}:judge:usage")
+        j = settings.judge
+        self.policy = RetryPolicy(
+            max_attempts=j.retry_max_attempts, backoff_s=j.retry_backoff_s, backoff_max_s=j.retry_backoff_max_s
+        )
 
-    async def handle(self, key: bytes | None, value: bytes) -> None:
+    def priced(self, model: str) -> bool:
+        return is_priced(model, self.prices)
+
+    async def handle_when_due(self, key: bytes | None, value: bytes, headers: Mapping[str, bytes]) -> None:
+        """Wait until a retry copy is due (never longer than the longest backoff), then judge it."""
+        if DUE_MS in headers:
+            wait_s = (int(headers[DUE_MS]) - time.time() * 1000) / 1000
+            await asyncio.sleep(min(max(0.0, wait_s), self.policy.backoff_max_s))
+        await self.handle(key, value, attempt_of(headers))
+
+    async def handle(self, key: bytes | None, value: bytes, attempt: int = 1) -> None:
         try:
             record = msgspec.json.decode(value)
             snapshot = snapshot_from_record(record)
-            pi = float(record["sampling"]["pi"])
+            request = request_facts(record)
         except (msgspec.DecodeError, msgspec.ValidationError, KeyError, TypeError, ValueError) as exc:
-            await self._dead_letter(key, value, "bad_request", str(exc))
+            await self.give_up(key, value, None, attempt, GiveUp(reason="bad_request", detail=str(exc)))
+            return
+        if await self._durably("judge_lookup", partial(self._judged_already, request.session_id)):
+            log.info("verdict already stored; request skipped", session_id=request.session_id)
             return
         signals = (record.get("detectors") or {}).get("signals", [])
         judgement = await judge_session(
             self.client, snapshot, signals, redact=self.redact, k=self.settings.judge.ensemble_k
         )
         usage = self._account(judgement)
-        await self.usage_log.record(
-            UsageEntry(
-                at_s=time.time(), model=self.client.config.model, requests=len(judgement.results), usage=usage,
-                pi=pi, pi_unscaled=float(record["sampling"].get("pi_unscaled", pi)),
-            )
-        )
-        if judgement.ensemble is None:
-            errors = [r.error for r in judgement.results if r.error is not None]
-            reason = errors[0].outcome if errors else "no_verdict"
-            await self._dead_letter(key, value, reason, "; ".join(str(e) for e in errors)[:1000])
-            return
-        await self._publish(record, pi, judgement, usage)
+        # From here on every step waits out outages by itself: the call above is paid for and never repeated.
+        billed = next((r.model for r in judgement.results if not self.priced(r.model)), self.client.config.model)
+        entry = UsageEntry(at_s=time.time(), model=billed, requests=len(judgement.results), usage=usage,
+                           pi=request.pi, pi_unscaled=request.pi_unscaled)
+        await self._durably("judge_usage", partial(self.usage_log.record, entry))
+        decision = decide(judgement, attempt=attempt, policy=self.policy, priced=self.priced)
+        if isinstance(decision, Publish):
+            await self._publish(record, request, judgement, usage)
+        elif isinstance(decision, TryAgain):
+            await self._try_again(key, value, request, attempt, decision)
+        else:
+            await self.give_up(key, value, request, attempt, decision)
+
+    async def _judged_already(self, session_id: str) -> bool:
+        stored = await self.store.result(session_id, "judge")
+        if stored is None:
+            return False
+        try:
+            return isinstance(msgspec.json.decode(stored, type=JudgeRecord), Judged)
+        except msgspec.ValidationError:  # a record of another schema: judge again
+            return False
 
     def _account(self, judgement: SessionJudgement) -> Usage:
         total = Usage()
         for result in judgement.results:
             m = self.metrics
-            m.requests.labels(result.model, result.outcome).inc()
-            m.duration.labels(result.model).observe(result.latency_s)
+            model = result.model if self.priced(result.model) else UNPRICED
+            m.requests.labels(model, result.outcome).inc()
+            m.duration.labels(model).observe(result.latency_s)
             u = result.usage
             for kind, n in (("input", u.input_tokens), ("output", u.output_tokens),
                             ("cache_write", u.cache_creation_input_tokens), ("cache_read", u.cache_read_input_tokens)):
                 if n:
-                    m.tokens.labels(result.model, kind).inc(n)
-            m.cost.labels(result.model).inc(cost_usd(result.model, u, self.prices))
+                    m.tokens.labels(model, kind).inc(n)
+            m.cost.labels(model).inc(spend_usd(result.model, u, self.prices))
             total = total + u
         return total
 
-    async def _publish(self, record: dict[str, Any], pi: float, judgement: SessionJudgement, usage: Usage) -> None:
+    async def _publish(
+        self, record: dict[str, Any], request: RequestFacts, judgement: SessionJudgement, usage: Usage
+    ) -> None:
         ensemble = judgement.ensemble
         assert ensemble is not None
         verdict = ensemble.verdict
-        feature, domain = self.bounds.feature(record["feature"]), self.bounds.domain(record.get("domain"))
+        feature, domain = self.bounds.feature(request.feature), self.bounds.domain(request.domain)
+        payload = msgspec.json.encode(Judged(
+            session_id=request.session_id,
+            feature=request.feature,
+            domain=request.domain,
+            pi=request.pi,
+            model=self.client.config.model,
+            verdict=verdict,
+            votes=ensemble.votes,
+            disagreement=ensemble.disagreement,
+            usage=usage,
+            judged_at_ms=int(time.time() * 1000),
+        ))
+        topic = self.settings.topics.judge_verdicts
+        await self._durably("judge_publish", partial(send_all, self.sink, topic,
+                                                     [(request.session_id.encode(), payload, ())]))
+        await self._keep(request.session_id, payload)
         for inc in failure_weight_increments(
-            verdict.archetype_names, verdict.failure_visibility, pi=pi, feature=feature, domain=domain
+            verdict.archetype_names, verdict.failure_visibility, pi=request.pi, feature=feature, domain=domain
         ):
             self.metrics.failure_weight.labels(**inc.labels()).inc(inc.weight)
             self.metrics.failure_variance.labels(**inc.labels()).inc(inc.variance)
@@ -145,21 +238,53 @@ class Judge:
                 if split:
                     self.metrics.disagreement.labels(archetype).inc()
         self.metrics.judged.labels(feature, domain, verdict.quality).inc()
-        self._count_agreement(record, verdict, pi, feature)
-        payload = msgspec.json.encode(Judged(
-            session_id=record["session_id"],
-            feature=record["feature"],
-            domain=record.get("domain"),
-            pi=pi,
-            model=self.client.config.model,
-            verdict=verdict,
-            votes=ensemble.votes,
-            disagreement=ensemble.disagreement,
-            usage=usage,
-            judged_at_ms=int(time.time() * 1000),
-        ))
-        await send_all(self.sink, self.settings.topics.judge_verdicts, [(record["session_id"].encode(), payload, ())])
-        await self.store.attach(record["session_id"], "judge", payload, retention_s=self.settings.sessions.retention_s)
+        self._count_agreement(record, verdict, request.pi, feature)
+
+    async def _try_again(
+        self, key: bytes | None, value: bytes, request: RequestFacts, attempt: int, decision: TryAgain
+    ) -> None:
+        due_ms = int(time.time() * 1000 + decision.delay_s * 1000)
+        headers = [(ATTEMPT, str(attempt + 1).encode()), (DUE_MS, str(due_ms).encode()),
+                   ("undercurrent-reason", decision.reason.encode())]
+        topic = self.settings.topics.judge_retry
+        await self._durably("judge_requeue", partial(send_all, self.sink, topic, [(key, value, headers)]))
+        self.metrics.retried.labels(decision.reason).inc()
+        log.info("judge request due again", session_id=request.session_id, reason=decision.reason,
+                 attempt=attempt, delay_s=decision.delay_s)
+
+    async def give_up(
+        self, key: bytes | None, value: bytes, request: RequestFacts | None, attempt: int, decision: GiveUp
+    ) -> None:
+        """Dead-letter the request with its reason and stratum; keep the reason with the session."""
+        headers: Headers = [("undercurrent-reason", decision.reason.encode()),
+                            ("undercurrent-detail", decision.detail.encode()),
+                            ("undercurrent-attempts", str(attempt).encode())]
+        if request is not None:
+            headers += [("undercurrent-feature", request.feature.encode()),
+                        ("undercurrent-domain", (request.domain or UNKNOWN_DOMAIN).encode()),
+                        ("undercurrent-pi", repr(request.pi).encode())]
+        topic = self.settings.topics.judge_dlq
+        await self._durably("judge_dlq", partial(send_all, self.sink, topic, [(key, value, headers)]))
+        if request is not None:
+            failed = JudgeFailed(
+                session_id=request.session_id, feature=request.feature, domain=request.domain, pi=request.pi,
+                reason=decision.reason, detail=decision.detail, attempts=attempt,
+                failed_at_ms=int(time.time() * 1000),
+            )
+            await self._keep(request.session_id, msgspec.json.encode(failed))
+        feature = self.bounds.feature(request.feature if request else None)
+        domain = self.bounds.domain(request.domain if request else None)
+        self.metrics.dead.labels(decision.reason, feature, domain).inc()
+        log.warning("judge dead-lettered", reason=decision.reason, attempts=attempt,
+                    session_id=request.session_id if request else None)
+
+    async def _keep(self, session_id: str, payload: bytes) -> None:
+        retention_s = self.settings.sessions.retention_s
+        await self._durably("judge_store", partial(self.store.attach, session_id, "judge", payload,
+                                                   retention_s=retention_s))
+
+    async def _durably(self, what: str, step: Callable[[], Awaitable[T]]) -> T:
+        return await until_done(step, what=what, retries=self.metrics.retries)
 
     def _count_agreement(self, record: dict[str, Any], verdict: Verdict, pi: float, feature: str) -> None:
         """Confusion counts of the detector flags the session's record carries against this verdict."""
@@ -176,12 +301,6 @@ class Judge:
             self.metrics.agreement_variance.labels(*labels).inc(inc.variance)
             self.metrics.agreement_sessions.labels(*labels).inc()
 
-    async def _dead_letter(self, key: bytes | None, value: bytes, reason: str, detail: str) -> None:
-        self.metrics.dead.labels(reason).inc()
-        log.warning("judge dead-lettered", reason=reason)
-        headers = [("undercurrent-reason", reason.encode()), ("undercurrent-detail", detail.encode())]
-        await send_all(self.sink, self.settings.topics.judge_dlq, [(key, value, headers)])
-
 
 def create_judge_app(
     settings: Settings,
@@ -190,39 +309,53 @@ def create_judge_app(
     client: JudgeClient | None = None,
     health: WorkerHealth | None = None,
 ) -> faust.App:
-    app = faust_app(f"{settings.app_id}-judge", settings)
+    # A stop or rebalance does not wait for calls in flight (they may wait on the API or an outage for
+    # minutes): their requests stay unacknowledged and are read again by whichever worker takes over.
+    app = faust_app(f"{settings.app_id}-judge", settings, stream_wait_empty=False)
     metrics = JudgeMetrics(registry)
     store = RedisSessionStore.from_url(settings.redis_url.get_secret_value(), prefix=settings.redis_key_prefix)
     judge = Judge(settings, client or JudgeClient(judge_config(settings)), store,
                   FaustProducerSink(app.producer), metrics)
     preinitialise(metrics, judge.bounds)
-    for name in (settings.topics.judge_verdicts, settings.topics.judge_dlq):
+    topics = settings.topics
+    for name in (topics.judge_verdicts, topics.judge_dlq):
         app.topic(name, partitions=settings.kafka.partitions)
-    topic = app.topic(settings.topics.judge_requests, partitions=settings.kafka.partitions, value_serializer="raw")
     processed: dict[Any, int] = {}
 
+    async def settle(message: Any) -> None:
+        """Judge one message; a bug dead-letters it instead of stalling the partition or repeating a paid call."""
+        headers = dict(message.headers or ())
+        try:
+            await judge.handle_when_due(message.key, message.value, headers)
+        except Exception as exc:
+            log.exception("judge request failed on an unexpected error")
+            await judge.give_up(message.key, message.value, None, attempt_of(headers),
+                                GiveUp(reason="processing_error", detail=repr(exc)[:1000]))
+
     async def consume(stream: faust.StreamT) -> None:
-        async for events in stream.take_events(settings.judge.batch_max_messages, within=0.2):
-            await asyncio.gather(*(
-                until_done(partial(judge.handle, e.message.key, e.message.value), what="judge", retries=metrics.retries)
-                for e in events
-            ))
+        async for events in stream.noack_take(settings.judge.batch_max_messages, within=0.2):
+            await asyncio.gather(*(settle(e.message) for e in events))
             for e in events:
+                await stream.ack(e)
                 processed[e.message.tp] = e.message.offset
 
-    app.agent(topic, name="judge")(consume)
+    for name, agent in ((topics.judge_requests, "judge"), (topics.judge_retry, "judge-retry")):
+        topic = app.topic(name, partitions=settings.kafka.partitions, value_serializer="raw")
+        app.agent(topic, name=agent)(consume)
 
     @app.timer(5.0)
     @tolerant("probe", metrics.retries)
     async def probe() -> None:
-        for p in await partition_progress(app.consumer, (settings.topics.judge_requests,), processed):
+        for p in await partition_progress(app.consumer, (topics.judge_requests,), processed):
             metrics.consumer_lag.labels(str(p.tp.partition)).set(p.lag)
 
-    watch_health(app, health or WorkerHealth(), redis=store.redis, probe_topic=settings.topics.judge_requests)
+    watch_health(app, health or WorkerHealth(), redis=store.redis, probe_topic=topics.judge_requests)
 
+    # Only the store is closed here. This signal comes before the agents are cancelled, and closing the
+    # API client would fail the calls in flight as if the API were down, sending their requests to the
+    # retry topic while they are still unacknowledged on the requests topic; the client ends with the process.
     @app.on_before_shutdown.connect  # type: ignore[misc]
     async def close(sender: faust.App, **_: Any) -> None:
-        await judge.client.close()
         await store.close()
 
     return app

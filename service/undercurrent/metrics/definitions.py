@@ -172,7 +172,12 @@ class JudgeMetrics:
             ["feature", "domain", "quality"], registry=registry,
         )
         self.dead = Counter(
-            "undercurrent_judge_dead_letters", "Sampled sessions the judge could not give a verdict for.",
+            "undercurrent_judge_dead_letters", "Sampled sessions the judge gave up on, by reason and stratum.",
+            ["reason", "feature", "domain"], registry=registry,
+        )
+        self.retried = Counter(
+            "undercurrent_judge_requeued",
+            "Sampled sessions put on the judge retry topic after the judge API did not answer.",
             ["reason"], registry=registry,
         )
         self.ensembles = Counter(

@@ -190,6 +190,11 @@ class RedisSessionStore:
         )
         return [(sid.decode(), int(score)) for sid, score in rows]
 
+    async def result(self, session_id: str, stage: str) -> bytes | None:
+        """One stage's stored result, without reading the session's events."""
+        value: bytes | None = await self.redis.hget(self._key(session_id, "r"), stage)
+        return value
+
     async def attach(self, session_id: str, stage: str, payload: bytes, *, retention_s: int) -> None:
         """Keep a later stage's result (e.g. the judge verdict) with a closed session."""
         key = self._key(session_id, "r")
