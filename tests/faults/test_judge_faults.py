@@ -76,6 +76,9 @@ FAULTS = {
 }
 FINE = ["case-fine-1", "case-fine-2", "case-fine-3"]
 EXPECTED_DEAD = {"case-down": "unavailable", "case-garbled": "invalid_output", "case-unpriced": "unpriced_model"}
+# A request no session can be rebuilt from, sent straight to the judge.
+BROKEN = {"session_id": "case-broken", "feature": "default", "domain": "legal", "sampling": {"pi": 0.5},
+          "transcript": "not a list", "opened_ms": 0, "last_event_ms": 0}
 
 
 @dataclass
@@ -118,16 +121,18 @@ def outcome(broker: Managed, module_redis: Managed, tmp_path_factory: pytest.Tem
                 await wait_until(lambda: responsive(judge), what="judge worker metrics")
                 preinitialised = judge_samples(judge)
                 await produce(deployment.bootstrap, sessions(deployment, [*FAULTS, *FINE]))
+                await produce(deployment.bootstrap, [(deployment.topic("judge.requests"), "case-broken",
+                                                      json.dumps(BROKEN).encode())])
                 verdicts = await collect(deployment.bootstrap, deployment.topic("judge.verdicts"), until=1 + len(FINE))
-                dead = await collect(deployment.bootstrap, deployment.topic("judge.dlq"), until=len(EXPECTED_DEAD))
+                dead = await collect(deployment.bootstrap, deployment.topic("judge.dlq"), until=len(EXPECTED_DEAD) + 1)
                 # A judged request read again (a redelivery, a replay) must not be paid for twice.
                 requests = await collect(deployment.bootstrap, deployment.topic("judge.requests"),
-                                         until=len(FAULTS) + len(FINE), settle_s=0)
+                                         until=len(FAULTS) + len(FINE) + 1, settle_s=0)
                 again = next(m for m in requests if m.key == b"case-fine-1")
                 await produce(deployment.bootstrap, [(again.topic, "case-fine-1", again.value)])
                 await wait_until(lambda: skipped(judge, "case-fine-1"), what="the judged request skipped")
                 verdicts = await collect(deployment.bootstrap, deployment.topic("judge.verdicts"), until=len(verdicts))
-                calls = {m: len(fake.received_with(m)) for m in [*FAULTS, *FINE]}
+                calls = {m: len(fake.received_with(m)) for m in [*FAULTS, *FINE, "case-broken"]}
                 metrics = judge_samples(judge)
                 config = WebConfig(token=None, bounds=LabelBounds(["default"]), redact=Redactor())
                 app = create_app(lambda: RedisSessionStore.from_url(module_redis.url, prefix=deployment.name), config)
@@ -166,8 +171,8 @@ def test_what_the_api_did_not_answer_is_judged_after_a_backoff(outcome: Outcome)
 
 def test_each_judge_failure_is_dead_lettered_once_with_its_stratum(outcome: Outcome) -> None:
     by_key = {m.key.decode(): m for m in outcome.dead}
-    assert len(outcome.dead) == len(EXPECTED_DEAD)
-    assert dead_letter_reasons(outcome.dead) == dict.fromkeys(EXPECTED_DEAD.values(), 1)
+    assert len(outcome.dead) == len(EXPECTED_DEAD) + 1
+    assert dead_letter_reasons(outcome.dead) == {**dict.fromkeys(EXPECTED_DEAD.values(), 1), "bad_request": 1}
     for marker, reason in EXPECTED_DEAD.items():
         headers = {k: v.decode() for k, v in by_key[marker].headers}
         request = json.loads(by_key[marker].value)
@@ -178,7 +183,18 @@ def test_each_judge_failure_is_dead_lettered_once_with_its_stratum(outcome: Outc
         labels = {"reason": reason, "feature": "default", "domain": headers["undercurrent-domain"]}
         assert value(outcome.metrics, "undercurrent_judge_dead_letters_total", **labels) == 1
     assert {k: v.decode() for k, v in by_key["case-down"].headers}["undercurrent-attempts"] == str(MAX_ATTEMPTS)
-    assert value(outcome.metrics, "undercurrent_judge_dead_letters_total") == len(EXPECTED_DEAD)
+    assert value(outcome.metrics, "undercurrent_judge_dead_letters_total") == len(EXPECTED_DEAD) + 1
+
+
+def test_a_request_that_cannot_be_judged_is_dead_lettered_in_its_stratum_without_a_call(outcome: Outcome) -> None:
+    dead = next(m for m in outcome.dead if m.key == b"case-broken")
+    headers = {k: v.decode() for k, v in dead.headers}
+    assert (headers["undercurrent-reason"], headers["undercurrent-feature"], headers["undercurrent-domain"],
+            headers["undercurrent-pi"]) == ("bad_request", "default", "legal", "0.5")
+    assert json.loads(dead.value) == BROKEN
+    labels = {"reason": "bad_request", "feature": "default", "domain": "legal"}
+    assert value(outcome.metrics, "undercurrent_judge_dead_letters_total", **labels) == 1
+    assert outcome.calls["case-broken"] == 0
 
 
 def test_attempts_are_bounded_and_a_paid_call_is_never_repeated(outcome: Outcome) -> None:

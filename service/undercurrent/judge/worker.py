@@ -110,6 +110,18 @@ def request_facts(record: dict[str, Any]) -> RequestFacts:
     )
 
 
+_UNREADABLE = (msgspec.DecodeError, msgspec.ValidationError, KeyError, TypeError, ValueError, AttributeError)
+
+
+def facts_in(value: bytes) -> RequestFacts | None:
+    """The facts of a request that cannot be judged, when they can be read: its dead letter then
+    still names its stratum and π, and the evidence view its failure."""
+    try:
+        return request_facts(msgspec.json.decode(value))
+    except _UNREADABLE:
+        return None
+
+
 def attempt_of(headers: Mapping[str, bytes]) -> int:
     """The attempt a message carries: 1 on the requests topic, as stamped on a retry copy."""
     return int(headers.get(ATTEMPT, b"1"))
@@ -155,8 +167,8 @@ class Judge:
             record = msgspec.json.decode(value)
             snapshot = snapshot_from_record(record)
             request = request_facts(record)
-        except (msgspec.DecodeError, msgspec.ValidationError, KeyError, TypeError, ValueError) as exc:
-            await self.give_up(key, value, None, attempt, GiveUp(reason="bad_request", detail=str(exc)))
+        except _UNREADABLE as exc:
+            await self.give_up(key, value, facts_in(value), attempt, GiveUp(reason="bad_request", detail=str(exc)))
             return
         if await self._durably("judge_lookup", partial(self._judged_already, request.session_id)):
             log.info("verdict already stored; request skipped", session_id=request.session_id)
@@ -329,7 +341,7 @@ def create_judge_app(
             await judge.handle_when_due(message.key, message.value, headers)
         except Exception as exc:
             log.exception("judge request failed on an unexpected error")
-            await judge.give_up(message.key, message.value, None, attempt_of(headers),
+            await judge.give_up(message.key, message.value, facts_in(message.value), attempt_of(headers),
                                 GiveUp(reason="processing_error", detail=repr(exc)[:1000]))
 
     async def consume(stream: faust.StreamT) -> None:
