@@ -150,6 +150,16 @@ def register(app: typer.Typer) -> None:
             Path | None,
             typer.Option(show_default=False, help="risk model file to score with (default: the one shipped)"),
         ] = None,
+        agent_traces: Annotated[
+            Path | None,
+            typer.Option(
+                show_default=False,
+                help="a τ-bench results file: also rank the runs of the split's tasks by risk against their reward",
+            ),
+        ] = None,
+        task_split: Annotated[Path, typer.Option(help="the τ-bench task split (dev and test task ids)")] = Path(
+            "evaluation/tau_bench/split.json"
+        ),
     ) -> None:
         """Detectors on real labelled conversations (per-signal precision/recall, risk AUROC, with intervals),
         then on the labelled scenarios (in-sample)."""
@@ -166,6 +176,16 @@ def register(app: typer.Typer) -> None:
             )
         else:
             console.print(f"no labelled real conversations at {directory}: run from the repository root")
+        if agent_traces is not None:
+            require_extras("replay", what="eval-detectors on agent runs")
+            from .agent_eval import evaluate_agent_traces, print_agent_evaluation
+
+            agent = evaluate_agent_traces(
+                agent_traces, task_split, split, risk_model, seed=seed, replicates=replicates
+            )
+            print_agent_evaluation(
+                agent, agent_traces.name, split, console, seed=seed, replicates=replicates, markdown=markdown
+            )
         try:
             loaded = load_scenarios(scenarios or LABELLED)
         except ScenarioError as error:
