@@ -1,4 +1,4 @@
-"""What the risk model is fitted on, as :class:`Example` rows: labelled sessions and judge verdicts.
+"""What the risk model is fitted on, as :class:`Example` rows: labelled conversations, τ-bench runs, verdicts.
 
 Features are always recomputed by running the current detectors over the session, so a model
 is fitted on the signals the code that will use it produces, not on whatever an older
