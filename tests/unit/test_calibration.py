@@ -182,3 +182,11 @@ def test_the_reliability_table_bins_predictions_and_intervals_cover_the_observed
     assert result.ece_ci[0] <= result.ece <= result.ece_ci[1]
     wins, ties = 35 * 40, 35 * 15 + 10 * 40  # failed vs not failed pairs: higher risk, equal risk
     assert result.auroc == pytest.approx((wins + ties / 2) / (45 * 55), abs=1e-4)
+
+
+@pytest.mark.parametrize(("predicted", "floor"), [([0.5] * 100, 0.04), ([0.5] * 400, 0.02), ([0.0] * 50, 0.0)])
+def test_the_ece_floor_is_what_exactly_calibrated_predictions_show_from_noise_alone(predicted, floor):
+    """For n predictions of 0.5 the observed rate's mean absolute error is sqrt(0.25 / n) · sqrt(2 / π)."""
+    result = reliability(predicted, [False] * len(predicted), [str(i) for i in range(len(predicted))],
+                         replicates=2000)
+    assert result.ece_if_calibrated == pytest.approx(floor, abs=0.004)

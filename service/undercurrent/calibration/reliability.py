@@ -4,7 +4,9 @@ ECE (expected calibration error) is Σ_b (weight in bin b / total weight) · |ob
 predicted| over ten equal-width bins of the predicted probability. Its interval is a percentile
 bootstrap over groups (conversations or tasks), 95%. An ECE computed from a few hundred examples
 is biased upwards by the noise in each bin's observed rate, so a small true miscalibration and
-sampling noise look alike at that size.
+sampling noise look alike at that size: ``ece_if_calibrated`` is the ECE the same predictions
+would show on average if they were exactly right (outcomes drawn from them), the floor to
+read the measured ECE against.
 """
 
 from __future__ import annotations
@@ -42,6 +44,7 @@ class Calibration(msgspec.Struct, frozen=True, kw_only=True):
     auroc: float | None
     auroc_ci: tuple[float, float] | None
     brier: float
+    ece_if_calibrated: float
 
 
 def _bin_index(p: NDArray[np.float64]) -> NDArray[np.int_]:
@@ -53,6 +56,14 @@ def ece(p: NDArray[np.float64], y: NDArray[np.float64], w: NDArray[np.float64]) 
     total = np.bincount(index, weights=w, minlength=BINS)
     gap = np.bincount(index, weights=w * (y - p), minlength=BINS)
     return float(np.sum(np.abs(gap)) / np.sum(total))
+
+
+def ece_if_calibrated(
+    p: NDArray[np.float64], w: NDArray[np.float64], rng: np.random.Generator, replicates: int
+) -> float:
+    """Mean ECE over outcome sets drawn from the predictions themselves."""
+    draws = rng.random((replicates, len(p))) < p
+    return float(np.mean([ece(p, y.astype(float), w) for y in draws]))
 
 
 def _auroc(p: NDArray[np.float64], y: NDArray[np.float64], w: NDArray[np.float64]) -> float | None:
@@ -112,4 +123,5 @@ def reliability(
         ece=round(ece(p, y, w), 4), ece_ci=_percentile(eces) or (0.0, 0.0),
         auroc=None if auroc is None else round(auroc, 4), auroc_ci=_percentile(aurocs) if auroc is not None else None,
         brier=round(float(np.average((p - y) ** 2, weights=w)), 4),
+        ece_if_calibrated=round(ece_if_calibrated(p, w, rng, replicates), 4),
     )

@@ -39,6 +39,7 @@ def reliability_table(title: str, result: Calibration) -> Table:
                       _ci(b.observed_ci))
     auroc = "–" if result.auroc is None else f"{result.auroc:.3f} {_ci(result.auroc_ci)}"
     table.caption = (f"{result.examples} sessions, {result.failed} failed · ECE {result.ece:.3f} {_ci(result.ece_ci)}"
+                     f" (exactly calibrated predictions would show {result.ece_if_calibrated:.3f} on average)"
                      f" · AUROC {auroc} · Brier {result.brier:.3f}")
     return table
 
