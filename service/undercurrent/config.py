@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, Field, SecretStr
+from pydantic import BaseModel, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+MIN_USER_ID_KEY_CHARS = 16
 
 
 class KafkaSettings(BaseModel):
@@ -139,10 +141,21 @@ class JudgeSettings(BaseModel):
 
 
 class RedactionSettings(BaseModel):
-    """PII redaction of text that leaves the process (published records, judge requests)."""
+    """PII redaction of text that leaves the process (published records, judge requests, the evidence view)."""
 
-    records: bool = Field(True, description="redact texts in published session records")
     extra_patterns: dict[str, str] = Field(default_factory=dict, description="label -> regex")
+    user_id_key: SecretStr | None = Field(
+        None,
+        description="HMAC-SHA256 key for user id pseudonyms (at least 16 characters, the same on every replica); "
+        "unset: a random key per process, with a warning",
+    )
+
+    @field_validator("user_id_key")
+    @classmethod
+    def _long_enough(cls, key: SecretStr | None) -> SecretStr | None:
+        if key is not None and len(key.get_secret_value()) < MIN_USER_ID_KEY_CHARS:
+            raise ValueError(f"must have at least {MIN_USER_ID_KEY_CHARS} characters (try `openssl rand -hex 32`)")
+        return key
 
 
 class Settings(BaseSettings):

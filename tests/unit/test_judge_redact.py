@@ -29,6 +29,9 @@ CASES = [
     ("password: hunter2hunter2", "password: [SECRET]"),
     ("secret 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", "secret [SECRET]"),
     ("blob Zm9vYmFyQmF6UXV4MTIzNDU2Nzg5MGFiY2RlZmdoaWprbA==", "blob [SECRET]"),
+    ("IBAN DE89 3704 0044 0532 0130 00 bitte", "IBAN [IBAN] bitte"),
+    ("pay GB82WEST12345698765432 now", "pay [IBAN] now"),
+    ("virement FR14 2004 1010 0505 0001 3M02 606 OK MERCI", "virement [IBAN] OK MERCI"),
 ]
 
 NEAR_MISSES = [
@@ -42,6 +45,8 @@ NEAR_MISSES = [
     "a task-list-with-many-hyphenated-lowercase-words-in-it",
     "Größe 42, Preis 19,99 €",
     "it costs $1,234,567.89 in total",
+    "GB82WEST12345698765433 fails the IBAN check",
+    "ISO 9001 AND 14001 CERTIFIED",
 ]
 
 

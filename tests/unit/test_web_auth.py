@@ -62,3 +62,11 @@ def test_the_command_refuses_to_start_without_a_token(monkeypatch: pytest.Monkey
     web.register(app)
     result = CliRunner().invoke(app, ["web"])
     assert result.exit_code == 2 and "refusing to start without a token" in result.output
+
+
+def test_the_view_redacts_with_the_configured_extra_patterns() -> None:
+    from undercurrent.config import RedactionSettings, Settings
+
+    settings = Settings(redaction=RedactionSettings(extra_patterns={"customer": r"\bCUST-\d{6}\b"}))
+    config = web.web_config(settings, token=None, scan_limit=10, judge_tier=True)
+    assert config.redact("ticket CUST-482913 by jane@example.org") == "ticket [CUSTOMER] by [EMAIL]"

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
+
+if TYPE_CHECKING:
+    from ..config import Settings
+    from ..web.app import WebConfig
 
 MIN_TOKEN_LENGTH = 16
 _LOOPBACK = frozenset({"127.0.0.1", "::1", "localhost"})
@@ -27,6 +31,21 @@ def resolve_token(token: str | None, insecure_no_auth: bool) -> str | None:
     if token is not None and len(token) < MIN_TOKEN_LENGTH:
         raise AuthSetupError(f"the token must have at least {MIN_TOKEN_LENGTH} characters (try `openssl rand -hex 24`)")
     return token
+
+
+def web_config(settings: Settings, *, token: str | None, scan_limit: int, judge_tier: bool) -> WebConfig:
+    """The view's configuration: the same redaction patterns as the published records."""
+    from ..judge.redact import Redactor
+    from ..metrics.labels import LabelBounds
+    from ..web.app import WebConfig
+
+    return WebConfig(
+        token=token,
+        bounds=LabelBounds(settings.labels.features, settings.labels.domains),
+        redact=Redactor(extra_patterns=settings.redaction.extra_patterns),
+        scan_limit=scan_limit,
+        judge_tier=judge_tier,
+    )
 
 
 def web(
@@ -58,11 +77,9 @@ def web(
     import uvicorn
 
     from ..config import Settings
-    from ..judge.redact import Redactor
     from ..logs import configure_logging
-    from ..metrics.labels import LabelBounds
     from ..sessions.store import RedisSessionStore
-    from ..web.app import WebConfig, create_app
+    from ..web.app import create_app
 
     try:
         required = resolve_token(token, insecure_no_auth)
@@ -80,13 +97,7 @@ def web(
         )
     settings = Settings()
     configure_logging(settings.log_format, settings.log_level)
-    config = WebConfig(
-        token=required,
-        bounds=LabelBounds(settings.labels.features, settings.labels.domains),
-        redact=Redactor(),
-        scan_limit=scan_limit,
-        judge_tier=judge,
-    )
+    config = web_config(settings, token=required, scan_limit=scan_limit, judge_tier=judge)
 
     def open_store() -> RedisSessionStore:
         return RedisSessionStore.from_url(settings.redis_url.get_secret_value(), prefix=settings.redis_key_prefix)

@@ -11,7 +11,7 @@ from ..metrics.definitions import DetectorMetrics, LanguageMetrics
 from ..metrics.labels import LabelBounds, LanguageBounds
 from ..sampling.stage import BudgetView, SamplingStage
 from ..sessions.closer import CloseStage
-from ..sessions.redaction import RedactionStage
+from ..sessions.redaction import RedactionStage, user_id_key
 
 
 def close_stages(
@@ -22,7 +22,7 @@ def close_stages(
     if settings.detectors.enabled:
         stages.append(DetectorStage(settings, DetectorMetrics(registry), bounds, languages))
     stages.append(SamplingStage(settings, budget.metrics, bounds, budget))
-    if settings.redaction.records:
-        stages.append(RedactionStage(Redactor(extra_patterns=settings.redaction.extra_patterns)))
+    redaction = settings.redaction
+    stages.append(RedactionStage(Redactor(extra_patterns=redaction.extra_patterns), user_id_key(redaction.user_id_key)))
     return stages
 

@@ -6,7 +6,7 @@ false positive costs the judge a little context, a false negative leaks data.
 
 Phone numbers are found with ``phonenumbers`` (libphonenumber's rules, per
 region, plus every ``+``-prefixed international number); payment cards must
-pass the Luhn check (``stdnum.luhn``); IP addresses are validated with
+pass the Luhn check (``stdnum.luhn``), IBANs their mod-97 check (``stdnum.iban``); IP addresses are validated with
 ``ipaddress`` and are only redacted when asked for.
 """
 
@@ -19,7 +19,7 @@ from collections import Counter
 from collections.abc import Callable, Mapping
 
 import phonenumbers
-from stdnum import luhn
+from stdnum import iban, luhn
 
 DEFAULT_PHONE_REGIONS: tuple[str, ...] = ("US", "GB", "DE", "FR", "IN")
 
@@ -59,6 +59,8 @@ _HEX = re.compile(r"\b[0-9a-fA-F]{32,}\b")
 _OPAQUE = re.compile(r"(?<![\w+-])[A-Za-z0-9+_-]{32,}={0,2}(?![\w+-])")
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[^\W\d_]{2,}")
 _CARD = re.compile(r"(?<![\d-])\d(?:[ -]?\d){12,18}(?![\d-])")
+_IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]){11,30}\b")
+_IBAN_START = re.compile(r"\b[A-Z]{2}\d{2}")
 _IPV4 = re.compile(r"(?<![\d.])(?:\d{1,3}\.){3}\d{1,3}(?![\d.])")
 _IPV6 = re.compile(r"(?<![\w:])(?:[0-9A-Fa-f]{0,4}:){2,7}[0-9A-Fa-f]{0,4}(?![\w:])")
 
@@ -84,6 +86,7 @@ class Redactor:
             _pattern_step("SECRET", _HEX),
             _opaque_step,
             lambda t: _EMAIL.sub("[EMAIL]", t) if "@" in t else t,
+            _iban_step,  # before cards: the digits of an IBAN may pass the Luhn check
             _card_step,
         ]
         if redact_ips:
@@ -123,6 +126,20 @@ def _card_step(text: str) -> str:
         return "[CARD]" if 13 <= len(digits) <= 19 and luhn.is_valid(digits) else match.group()
 
     return _CARD.sub(replace, text)
+
+
+def _iban_step(text: str) -> str:
+    def replace(match: re.Match[str]) -> str:
+        # The pattern may run on into a following upper-case word ("... 0130 00 OK"): try the
+        # match, then the match without its trailing space-separated groups.
+        candidate = match.group()
+        while len(candidate) >= 15:
+            if iban.is_valid(candidate):
+                return "[IBAN]" + match.group()[len(candidate):]
+            candidate = candidate.rpartition(" ")[0]
+        return match.group()
+
+    return _IBAN.sub(replace, text) if _IBAN_START.search(text) else text
 
 
 def _ip_step(text: str) -> str:

@@ -1,33 +1,66 @@
-"""The redaction close stage: the last stage, so no raw PII leaves in a published record."""
+"""The redaction close stage: the last stage, so no raw PII leaves in a published record.
+
+Every free-text field of the record is redacted (turn texts, which hold tool-call arguments
+and tool results too, step errors, edited answers, feedback comments, detector evidence),
+and ``user_id`` is replaced by its keyed pseudonym. The judge request is the same record.
+"""
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable, Sequence
 from typing import Any
 
 import msgspec
+import structlog
+from pydantic import SecretStr
 
-from .model import SessionSnapshot
+from .model import Behaviour, SessionSnapshot, TranscriptTurn
+from .pseudonym import pseudonym
+
+log = structlog.get_logger(__name__)
+
+
+def user_id_key(configured: SecretStr | None) -> bytes:
+    """The configured pseudonym key, or a random one for this process only (with a warning)."""
+    if configured is not None:
+        return configured.get_secret_value().encode()
+    log.warning(
+        "UNDERCURRENT_REDACTION__USER_ID_KEY is not set: user ids are hashed with a random key of this "
+        "process, so one user gets a different pseudonym on every replica and after every restart"
+    )
+    return secrets.token_bytes(32)
 
 
 class RedactionStage:
-    def __init__(self, redact: Callable[[str], str]) -> None:
+    def __init__(self, redact: Callable[[str], str], user_id_key: bytes) -> None:
         self.redact = redact
+        self.user_id_key = user_id_key
 
     def __call__(self, snapshot: SessionSnapshot, record: dict[str, Any]) -> Sequence[str]:
-        r = self.redact
-        record["transcript"] = [msgspec.structs.replace(t, text=r(t.text)) for t in record["transcript"]]
-        record["behaviours"] = [
-            msgspec.structs.replace(
-                b,
-                final_text=r(b.final_text) if b.final_text else b.final_text,
-                comment=r(b.comment) if b.comment else b.comment,
-            )
-            for b in record["behaviours"]
-        ]
+        record["transcript"] = [self._turn(t) for t in record["transcript"]]
+        record["behaviours"] = [self._behaviour(b) for b in record["behaviours"]]
         report = record.get("detectors")
         if report is not None:
-            signals = [msgspec.structs.replace(s, evidence=r(s.evidence)) for s in report.signals]
+            signals = [msgspec.structs.replace(s, evidence=self.redact(s.evidence)) for s in report.signals]
             record["detectors"] = msgspec.structs.replace(report, signals=signals)
+        if record.get("user_id") is not None:
+            record["user_id"] = pseudonym(record["user_id"], self.user_id_key)
         record["redacted"] = True
         return ()
+
+    def _optional(self, text: str | None) -> str | None:
+        return self.redact(text) if text else text
+
+    def _turn(self, turn: TranscriptTurn) -> TranscriptTurn:
+        text, step = self.redact(turn.text), turn.step
+        if step is not None and step.error:
+            # A tool result's error is often its text: redact that once.
+            error = text if step.error == turn.text else self.redact(step.error)
+            step = msgspec.structs.replace(step, error=error)
+        return msgspec.structs.replace(turn, text=text, step=step)
+
+    def _behaviour(self, behaviour: Behaviour) -> Behaviour:
+        return msgspec.structs.replace(
+            behaviour, final_text=self._optional(behaviour.final_text), comment=self._optional(behaviour.comment)
+        )
