@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from functools import lru_cache
 from re import _constants as sre  # type: ignore[attr-defined]
 from re import _parser  # type: ignore[attr-defined]
 from typing import Any
+
+from .memo import text_memo
 
 Strings = frozenset[str]
 _MAX_STRINGS = 64
@@ -83,7 +84,7 @@ def _foldable(literal: str) -> bool:
     )
 
 
-@lru_cache(maxsize=1024)
+@text_memo(max_entries=1024)
 def fold(text: str) -> str:
     """Lower-cased text for the literal pre-check; cached, since every cue of a session folds the same views."""
     low = text.lower()

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from functools import lru_cache
 from itertools import combinations
 from typing import NamedTuple
 
 from ..sessions.model import TranscriptTurn
 from . import lexicon as lx
+from .memo import text_memo
 from .model import Context, Hit
 from .text import cap, content_tokens, excerpt, jaccard, sentences, similarity, words
 from .turns import answers, chat_turns
@@ -52,7 +52,6 @@ _MIN_ANSWER_WORDS = 25
 _REQUEST_CHARS = 1000
 
 
-@lru_cache(maxsize=256)
 def _topic(text: str) -> frozenset[str]:
     return frozenset(t[:5] for t in content_tokens(text) if len(t) >= 4)
 
@@ -95,7 +94,7 @@ class _Claim(NamedTuple):
     topic: frozenset[str]
 
 
-@lru_cache(maxsize=256)
+@text_memo(max_entries=256)
 def _claims(body: str) -> tuple[_Claim, ...]:
     """Short sentences with enough topic words to compare; the only ones ``_flipped`` can pair."""
     found = [c for c in sentences(body, len(body)) if 4 <= len(c.split()) <= 40][:_MAX_SENTENCES]

@@ -17,6 +17,8 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz
 
+from .memo import text_memo
+
 CAP = 4000  # a backstop above the default answer view; callers bound their text first
 _WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)?", re.UNICODE)
 _FENCE = re.compile(r"```.*?(?:```|\Z)", re.DOTALL)
@@ -182,7 +184,6 @@ def words(text: str, limit: int = CAP) -> list[str]:
     return _WORD.findall(cap(text, limit).lower())
 
 
-@lru_cache(maxsize=65536)
 def _stem(word: str) -> str:
     for suffix in ("ing", "ed", "es", "s"):
         if len(word) > len(suffix) + 3 and word.endswith(suffix):
@@ -190,10 +191,18 @@ def _stem(word: str) -> str:
     return word
 
 
-@lru_cache(maxsize=4096)
+_cached_stem = lru_cache(maxsize=65536)(_stem)
+_CACHED_WORD_CHARS = 32  # longer "words" (ids, base64, hostile input) are stemmed without caching them
+
+
+@text_memo(max_entries=4096)
 def content_tokens(text: str) -> frozenset[str]:
     """Stemmed words that carry topic: stopwords and one-letter tokens removed."""
-    return frozenset(_stem(w) for w in set(words(text)) - STOPWORDS if len(w) > 1)
+    return frozenset(
+        _cached_stem(w) if len(w) <= _CACHED_WORD_CHARS else _stem(w)
+        for w in set(words(text)) - STOPWORDS
+        if len(w) > 1
+    )
 
 
 def jaccard(a: frozenset[str], b: frozenset[str]) -> float:
@@ -229,7 +238,7 @@ def head_tail(text: str, head: int, tail: int) -> str:
     return text[:head] + _CUT + text[len(text) - tail :]
 
 
-@lru_cache(maxsize=256)
+@text_memo(max_entries=256)
 def prose(text: str, head: int, tail: int) -> str:
     """The head-and-tail view of the text with code blocks blanked; cached so a session's detectors share it.
 

@@ -20,7 +20,7 @@ from typing import TypeVar
 
 import structlog
 
-from ..config import Settings
+from ..config import SessionSettings, Settings
 from ..events import EventDecoder, Reject
 from ..events.decode import Decoded, TopicKind
 from ..events.model import Event, ts_millis
@@ -41,6 +41,16 @@ Outcomes = Counter[tuple[str, str]]
 MessageEvents = list[tuple[Message, list[Event]]]
 
 
+def feature_timings(sessions: SessionSettings) -> tuple[dict[str, EventTiming], EventTiming]:
+    """The timings of the features configured with their own idle timeout, and the default one."""
+    max_ms = int(sessions.max_duration_s * 1000)
+
+    def timing(idle_s: float) -> EventTiming:
+        return EventTiming(idle_ms=int(idle_s * 1000), max_ms=max_ms)
+
+    return {f: timing(s) for f, s in sessions.idle_timeout_by_feature.items()}, timing(sessions.idle_timeout_s)
+
+
 class IngestPipeline:
     def __init__(
         self,
@@ -58,21 +68,16 @@ class IngestPipeline:
             "chat": EventDecoder("chat", max_message_bytes=limit),
             "client": EventDecoder("client", max_message_bytes=limit),
         }
-        self._timings: dict[str, EventTiming] = {}
+        # One timing per feature with its own idle timeout, one for all others: features come from
+        # producers, so a cache filled by feature would grow with every new (or hostile) value.
+        self._timings, self._default_timing = feature_timings(settings.sessions)
         self.retrying = 0  # steps waiting for Redis or the broker right now; closes wait for them
         sessions = settings.sessions
         self._skew_ms = int(sessions.max_future_skew_s * 1000)
         self._open_ttl_s = int(sessions.max_duration_s + sessions.retention_s + 3600)
 
     def timing(self, feature: str) -> EventTiming:
-        timing = self._timings.get(feature)
-        if timing is None:
-            sessions = self.settings.sessions
-            timing = EventTiming(
-                idle_ms=int(sessions.idle_timeout_for(feature) * 1000), max_ms=int(sessions.max_duration_s * 1000)
-            )
-            self._timings[feature] = timing
-        return timing
+        return self._timings.get(feature, self._default_timing)
 
     async def handle(self, kind: TopicKind, messages: Sequence[Message]) -> Outcomes:
         """Process one batch; returns counts by (type, outcome).
