@@ -70,3 +70,12 @@ def test_the_view_redacts_with_the_configured_extra_patterns() -> None:
     settings = Settings(redaction=RedactionSettings(extra_patterns={"customer": r"\bCUST-\d{6}\b"}))
     config = web.web_config(settings, token=None, scan_limit=10, judge_tier=True)
     assert config.redact("ticket CUST-482913 by jane@example.org") == "ticket [CUSTOMER] by [EMAIL]"
+
+
+def test_trusted_proxies_are_parsed_and_a_bad_one_is_refused() -> None:
+    from undercurrent.config import Settings
+
+    config = web.web_config(Settings(), token=None, scan_limit=10, judge_tier=True, trusted_proxies="127.0.0.1")
+    assert [str(n) for n in config.trusted_proxies] == ["127.0.0.1/32"]
+    with pytest.raises(ValueError, match="not an IP address"):
+        web.web_config(Settings(), token=None, scan_limit=10, judge_tier=True, trusted_proxies="ingress")

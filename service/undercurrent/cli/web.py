@@ -33,11 +33,16 @@ def resolve_token(token: str | None, insecure_no_auth: bool) -> str | None:
     return token
 
 
-def web_config(settings: Settings, *, token: str | None, scan_limit: int, judge_tier: bool) -> WebConfig:
-    """The view's configuration: the same redaction patterns as the published records."""
+def web_config(
+    settings: Settings, *, token: str | None, scan_limit: int, judge_tier: bool, trusted_proxies: str = ""
+) -> WebConfig:
+    """The view's configuration: the same redaction patterns as the published records.
+
+    Raises ValueError for a trusted proxy that is not an address or CIDR range."""
     from ..judge.redact import Redactor
     from ..metrics.labels import LabelBounds
     from ..web.app import WebConfig
+    from ..web.clients import parse_networks
 
     return WebConfig(
         token=token,
@@ -45,6 +50,7 @@ def web_config(settings: Settings, *, token: str | None, scan_limit: int, judge_
         redact=Redactor(extra_patterns=settings.redaction.extra_patterns),
         scan_limit=scan_limit,
         judge_tier=judge_tier,
+        trusted_proxies=parse_networks(trusted_proxies),
     )
 
 
@@ -72,6 +78,14 @@ def web(
             "'would be sampled' instead of 'verdict pending'",
         ),
     ] = True,
+    trusted_proxies: Annotated[
+        str,
+        typer.Option(
+            envvar="UNDERCURRENT_WEB_TRUSTED_PROXIES",
+            help="addresses or CIDR ranges of reverse proxies whose X-Forwarded-For/-Proto are believed "
+            "(comma-separated); from others they are ignored",
+        ),
+    ] = "",
 ) -> None:
     """Serve the evidence view: the closed sessions behind a dashboard number or an alert."""
     import uvicorn
@@ -97,14 +111,23 @@ def web(
         )
     settings = Settings()
     configure_logging(settings.log_format, settings.log_level)
-    config = web_config(settings, token=required, scan_limit=scan_limit, judge_tier=judge)
+    try:
+        config = web_config(
+            settings, token=required, scan_limit=scan_limit, judge_tier=judge, trusted_proxies=trusted_proxies
+        )
+    except ValueError as error:
+        typer.echo(f"error: --trusted-proxies: {error}", err=True)
+        raise typer.Exit(2) from None
 
     def open_store() -> RedisSessionStore:
         return RedisSessionStore.from_url(settings.redis_url.get_secret_value(), prefix=settings.redis_key_prefix)
 
     # No access log: a link may carry ?token= on its first request.
     # log_config=None: uvicorn's loggers go through the handler configure_logging installed.
-    uvicorn.run(create_app(open_store, config), host=host, port=port, access_log=False, log_config=None)
+    # proxy_headers=False: forwarded headers are judged by the view itself (--trusted-proxies).
+    uvicorn.run(
+        create_app(open_store, config), host=host, port=port, access_log=False, log_config=None, proxy_headers=False
+    )
 
 
 def register(app: typer.Typer) -> None:

@@ -1,8 +1,10 @@
 """The evidence view: the closed sessions behind a dashboard number or an alert.
 
 Routes: ``/sessions`` (HTML list with filters), ``/api/sessions`` (the same as
-JSON), ``/sessions/{id}`` (one session), ``/healthz``. Everything but
-``/healthz`` and ``/static`` sits behind :class:`~.auth.TokenAuth`.
+JSON), ``/sessions/{id}`` (one session; ``/session?id=`` for the ids ``.`` and
+``..``), ``/healthz``. Everything but ``/healthz`` and ``/static`` sits behind
+:class:`~.auth.TokenAuth`; every response carries :mod:`.security`'s headers, and
+a Redis outage answers 503 instead of 500.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from urllib.parse import urlencode
 
 import jinja2
 import msgspec
+from redis.exceptions import RedisError
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
@@ -28,9 +31,12 @@ from ..metrics.labels import UNKNOWN_DOMAIN, VERTICALS, LabelBounds
 from ..sessions.store import RedisSessionStore
 from . import format as fmt
 from .auth import TokenAuth
+from .clients import Network
 from .detail import detail
 from .filters import ANY_ARCHETYPE, VISIBILITIES, FilterError, SessionFilter, parse_filter
+from .limiter import SignInLimit
 from .queries import Page, find_sessions
+from .security import SecurityHeaders, store_unavailable
 from .summary import Redact
 
 DEFAULT_LIMIT = 100
@@ -45,6 +51,9 @@ class WebConfig:
     scan_limit: int = 5000
     judge_tier: bool = True
     """False when no judge worker serves these sessions: sampled ones will never get a verdict."""
+    trusted_proxies: tuple[Network, ...] = ()
+    """Peers whose X-Forwarded-For and X-Forwarded-Proto are believed."""
+    sign_in: SignInLimit = SignInLimit()
 
 
 def create_app(open_store: Callable[[], RedisSessionStore], config: WebConfig) -> Starlette:
@@ -86,7 +95,8 @@ def create_app(open_store: Callable[[], RedisSessionStore], config: WebConfig) -
         return Response(msgspec.json.encode(body), media_type="application/json")
 
     async def session_page(request: Request) -> Response:
-        stored = await request.app.state.store.get(request.path_params["session_id"])
+        session_id = request.path_params.get("session_id", request.query_params.get("id", ""))
+        stored = await request.app.state.store.get(session_id)
         if stored is None or stored.state != "closed":
             return PlainTextResponse("no closed session with this id (it may have expired)", status_code=404)
         return _render(templates, request, "session.html", config, d=detail(stored, config.redact))
@@ -101,9 +111,15 @@ def create_app(open_store: Callable[[], RedisSessionStore], config: WebConfig) -
             Route("/sessions", list_page),
             Route("/api/sessions", list_api),
             Route("/sessions/{session_id:path}", session_page),
+            Route("/session", session_page),
             Mount("/static", StaticFiles(packages=[("undercurrent.web", "static")]), name="static"),
         ],
-        middleware=[Middleware(TokenAuth, token=config.token)],
+        middleware=[
+            Middleware(SecurityHeaders),
+            Middleware(TokenAuth, token=config.token, trusted_proxies=config.trusted_proxies, limit=config.sign_in),
+        ],
+        exception_handlers={RedisError: store_unavailable, ConnectionError: store_unavailable,
+                            TimeoutError: store_unavailable},
         lifespan=lifespan,
     )
 
@@ -169,5 +185,5 @@ def _templates() -> Jinja2Templates:
         autoescape=True,
         undefined=jinja2.StrictUndefined,
     )
-    env.filters.update(utc_time=fmt.utc_time, gap=fmt.gap, score=fmt.score)
+    env.filters.update(utc_time=fmt.utc_time, gap=fmt.gap, score=fmt.score, session_href=fmt.session_href)
     return Jinja2Templates(env=env)

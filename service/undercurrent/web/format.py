@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from urllib.parse import quote
+
+_DOT_SEGMENTS = frozenset({".", ".."})
 
 
 def utc_time(ms: int | None) -> str:
@@ -26,3 +29,12 @@ def gap(ms: int | None) -> str:
 
 def score(value: float | None) -> str:
     return "–" if value is None else f"{value:.2f}"
+
+
+def session_href(session_id: str) -> str:
+    """The link to a session's page: the id as one percent-encoded path segment (``/`` included),
+    so ``../x`` cannot lead elsewhere; ``.`` and ``..``, which URL parsers remove from any path
+    even encoded, go as a query parameter instead."""
+    if session_id in _DOT_SEGMENTS:
+        return "/session?id=" + quote(session_id, safe="")
+    return "/sessions/" + quote(session_id, safe="")
