@@ -7,8 +7,9 @@ STAMP  := $(VENV)/.installed
 .PHONY: demo test venv system-tools lint bench clean deploy-tools chart-rules lock image image-test
 
 # promtool (Debian's prometheus package) checks and unit-tests the rule files;
-# Alertmanager and Chromium serve the end-to-end and browser tests.
-SYSTEM_TOOLS := promtool:prometheus prometheus-alertmanager:prometheus-alertmanager chromium:chromium
+# Alertmanager and Chromium serve the end-to-end and browser tests; buildah and debootstrap build
+# the image that tests/image runs.
+SYSTEM_TOOLS := promtool:prometheus prometheus-alertmanager:prometheus-alertmanager chromium:chromium buildah:buildah debootstrap:debootstrap
 
 # Every package comes from the hash-locked requirements/dev.txt (all extras: demo, bench,
 # dashboards, test tools); the package itself is installed editable on top, without resolving.

@@ -13,11 +13,15 @@ local storage as ``localhost/undercurrent-base:bookworm-python3.11``. buildah bu
 from __future__ import annotations
 
 import argparse
+import fcntl
 import json
 import re
 import shutil
 import subprocess
 import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -29,6 +33,9 @@ APT_SOURCES = (Path("/etc/apt/sources.list.d/debian.sources"), Path("/etc/apt/so
 # This machine's CA bundle, handed to the build's pip step (a TLS-inspecting proxy signs with a CA
 # that only the host trusts); it is mounted for that step and not kept in the image.
 HOST_CA_BUNDLE = Path("/etc/ssl/certs/ca-certificates.crt")
+# One build at a time per machine: parallel test workers and checkouts share buildah's storage and
+# would otherwise race to make the stand-in base or commit the same tag.
+BUILD_LOCK = Path(tempfile.gettempdir()) / "undercurrent-image-build.lock"
 
 
 class ImageError(RuntimeError):
@@ -111,13 +118,27 @@ def base_image() -> str:
     return STAND_IN_BASE
 
 
+@contextmanager
+def _one_build_at_a_time() -> Iterator[None]:
+    with BUILD_LOCK.open("a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
 def build(tag: str, requirements: str = "runtime") -> str:
-    """Build the Dockerfile into ``tag``; return the base image used."""
-    base = base_image()
-    secret = ["--secret", f"id=pip-ca,src={HOST_CA_BUNDLE}"] if HOST_CA_BUNDLE.is_file() else []
-    _buildah("build", "--isolation", "chroot", "--layers", "--force-rm", "--tag", tag, *secret,
-             "--build-arg", f"BASE_IMAGE={base}", "--build-arg", f"REQUIREMENTS={requirements}",
-             "--file", str(ROOT / "Dockerfile"), str(ROOT), capture=False)
+    """Build the Dockerfile into ``tag``; return the base image used.
+
+    A build waits for any other build on the machine and then reuses its cached layers.
+    """
+    with _one_build_at_a_time():
+        base = base_image()
+        secret = ["--secret", f"id=pip-ca,src={HOST_CA_BUNDLE}"] if HOST_CA_BUNDLE.is_file() else []
+        _buildah("build", "--isolation", "chroot", "--layers", "--force-rm", "--tag", tag, *secret,
+                 "--build-arg", f"BASE_IMAGE={base}", "--build-arg", f"REQUIREMENTS={requirements}",
+                 "--file", str(ROOT / "Dockerfile"), str(ROOT), capture=False)
     return base
 
 

@@ -1,7 +1,10 @@
 """The built image: it runs, carries only the runtime dependencies, and its worker serves a real stack.
 
-Building takes minutes, so this runs with `make image-test` (which builds first), not in `make test`.
-Without an image builder on the machine the test is skipped and says so.
+`make test` installs buildah and debootstrap and builds the image here: a few minutes on a cold machine,
+seconds once the base and the layers are cached. Builds on one machine are serialised (tools/image.py),
+so the xdist workers that reach this module share the first one's layers. `make image-test` runs only
+these tests against `make image`'s tag. Run directly on a machine without an image builder, the tests
+are skipped and say so.
 """
 
 from __future__ import annotations
