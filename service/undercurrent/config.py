@@ -42,6 +42,7 @@ class KafkaSettings(BaseModel):
 class TopicSettings(BaseModel):
     chat: str = "undercurrent.chat"
     client: str = "undercurrent.client"
+    otlp: str = "undercurrent.otlp"
     sessions: str = "undercurrent.sessions"
     dlq: str = "undercurrent.dlq"
     judge_requests: str = "undercurrent.judge.requests"
@@ -80,6 +81,12 @@ class IngestSettings(BaseModel):
     batch_max_messages: int = Field(500, ge=1)
     batch_max_wait_s: float = Field(0.05, gt=0)
     stream_buffer_maxsize: int = Field(65536, ge=1)
+
+
+class OtlpSettings(BaseModel):
+    encoding: Literal["otlp_proto", "otlp_json"] = Field(
+        "otlp_proto", description="how the Collector's Kafka exporter encodes trace batches on the OTLP topic"
+    )
 
 
 class LabelSettings(BaseModel):
@@ -168,6 +175,7 @@ class Settings(BaseSettings):
     topics: TopicSettings = Field(default_factory=TopicSettings)
     sessions: SessionSettings = Field(default_factory=SessionSettings)
     ingest: IngestSettings = Field(default_factory=IngestSettings)
+    otlp: OtlpSettings = Field(default_factory=OtlpSettings)
     labels: LabelSettings = Field(default_factory=LabelSettings)
     detectors: DetectorSettings = Field(default_factory=DetectorSettings)
     sampling: SamplingSettings = Field(default_factory=SamplingSettings)

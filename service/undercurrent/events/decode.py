@@ -12,15 +12,16 @@ back safely), and an event may not lie further in the future than the caller's
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 import msgspec
 
 from .model import CLIENT_TYPES, ChatEvent, ClientEvent, Envelope, Event, ts_millis
 
-TopicKind = Literal["chat", "client"]
+TopicKind = Literal["chat", "client", "otlp"]
 RejectReason = Literal[
-    "oversized", "malformed_json", "unknown_type", "wrong_topic", "schema", "future_timestamp", "processing_error"
+    "oversized", "malformed_json", "malformed_otlp", "unknown_type", "wrong_topic", "schema", "future_timestamp",
+    "processing_error",
 ]
 MAX_ATTRS_DEPTH = 32
 
@@ -41,6 +42,12 @@ class Reject:
 class Decoded:
     events: list[Event] = field(default_factory=list)
     rejects: list[Reject] = field(default_factory=list)
+
+
+class MessageDecoder(Protocol):
+    """What the pipeline needs of a topic's decoder."""
+
+    def decode(self, data: bytes, *, not_after_ms: int | None = None) -> Decoded: ...
 
 
 class _TypeProbe(msgspec.Struct):
@@ -67,7 +74,7 @@ def nesting_exceeds(value: Any, limit: int) -> bool:
 class EventDecoder:
     """Decoder for one input topic; reuse one instance per topic (it is not cheap to build)."""
 
-    def __init__(self, kind: TopicKind, *, max_message_bytes: int = 1_048_576) -> None:
+    def __init__(self, kind: Literal["chat", "client"], *, max_message_bytes: int = 1_048_576) -> None:
         self.kind = kind
         self.max_message_bytes = max_message_bytes
         self._allowed = frozenset(("turn",)) if kind == "chat" else frozenset(CLIENT_TYPES)

@@ -1,4 +1,4 @@
-"""The faust application: two input agents, a close sweeper and a lag probe.
+"""The faust application: three input agents (chat, client, OTLP traces), a close sweeper and a lag probe.
 
 Each agent pulls batches off its topic without automatic acknowledgement
 (``noack_take``) and acknowledges a batch's messages only after the pipeline
@@ -69,6 +69,8 @@ def create_app(
         app.topic(name, partitions=settings.kafka.partitions, internal=False)
     _input_agent(app, settings, pipeline, processed, "chat", topics.chat)
     _input_agent(app, settings, pipeline, processed, "client", topics.client)
+    _input_agent(app, settings, pipeline, processed, "otlp", topics.otlp)
+    inputs = (topics.chat, topics.client, topics.otlp)
     retries = ingest_metrics.retries
 
     @app.timer(settings.sessions.sweep_interval_s)
@@ -93,7 +95,7 @@ def create_app(
 
     async def probe_partitions() -> None:
         current = set()
-        for p in await partition_progress(app.consumer, (topics.chat, topics.client), processed):
+        for p in await partition_progress(app.consumer, inputs, processed):
             labels = (p.tp.topic, str(p.tp.partition))
             ingest_metrics.consumer_lag.labels(*labels).set(p.lag)
             ingest_metrics.consumer_offset.labels(*labels).set(p.next_offset)
@@ -113,7 +115,7 @@ def create_app(
         # Newly assigned input partitions may hold a backlog (a restart after an outage): they count as
         # active, holding closes back, until their batches move their watermarks or they go quiet.
         # In the background: a rebalance must not wait for Redis.
-        partitions = [f"{tp.topic}/{tp.partition}" for tp in assigned if tp.topic in (topics.chat, topics.client)]
+        partitions = [f"{tp.topic}/{tp.partition}" for tp in assigned if tp.topic in inputs]
         if partitions:
             background.add(task := asyncio.ensure_future(presume_active(partitions)))
             task.add_done_callback(background.discard)

@@ -22,9 +22,10 @@ import structlog
 
 from ..config import SessionSettings, Settings
 from ..events import EventDecoder, Reject
-from ..events.decode import Decoded, TopicKind
+from ..events.decode import Decoded, MessageDecoder, TopicKind
 from ..events.model import Event, ts_millis
 from ..metrics.definitions import IngestMetrics
+from ..otlp.decoder import OtlpDecoder
 from ..sessions.store import EventTiming, RedisSessionStore
 from .message import DeadLetter, Message, dead_letter
 from .retry import until_done
@@ -64,9 +65,14 @@ class IngestPipeline:
         self.sink = sink
         self.metrics = metrics
         limit = settings.ingest.max_message_bytes
-        self.decoders: dict[TopicKind, EventDecoder] = {
+        self.decoders: dict[TopicKind, MessageDecoder] = {
             "chat": EventDecoder("chat", max_message_bytes=limit),
             "client": EventDecoder("client", max_message_bytes=limit),
+            "otlp": OtlpDecoder(
+                settings.otlp.encoding,
+                max_message_bytes=limit,
+                count_spans=lambda outcome, n: metrics.otlp_spans.labels(outcome).inc(n),
+            ),
         }
         # One timing per feature with its own idle timeout, one for all others: features come from
         # producers, so a cache filled by feature would grow with every new (or hostile) value.

@@ -12,8 +12,11 @@ OUTCOMES = ("accepted", "invalid", "duplicate", "late")
 CLOSE_DELAY_BUCKETS = (1, 5, 15, 30, 60, 120, 300, 600, 1200, 1800, 2700, 3600, 7200, 14400, 28800)
 # Stages that wait out Redis or broker outages, and stages that can fail on a bug; their series exist
 # from start-up so that increase() sees the first failure.
-RETRY_STAGES = ("ingest-chat", "ingest-client", "dead-letter", "close", "probe", "budget", "assign")
+RETRY_STAGES = ("ingest-chat", "ingest-client", "ingest-otlp", "dead-letter", "close", "probe", "budget", "assign")
 ERROR_STAGES = ("decode", "apply", "batch", "dead-letter", "close", "publish")
+# What became of each span of an OTLP trace batch: turned into turns, not a GenAI span, a GenAI span
+# without messages (its instrumentation records no content), or dead-lettered (not valid as turns).
+OTLP_SPAN_OUTCOMES = ("mapped", "skipped", "empty", "invalid")
 RISK_BUCKETS = (0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0)
 
 
@@ -51,8 +54,14 @@ class IngestMetrics:
             "Messages or sessions that failed on a bug or unexpected data rather than on bad input.",
             ["stage"], registry=registry,
         )
+        self.otlp_spans = Counter(
+            "undercurrent_otlp_spans", "Spans of OTLP trace batches, by what became of them.",
+            ["outcome"], registry=registry,
+        )
         for stage in RETRY_STAGES:
             self.retries.labels(stage)
+        for outcome in OTLP_SPAN_OUTCOMES:
+            self.otlp_spans.labels(outcome)
         for stage in ERROR_STAGES:
             self.processing_errors.labels(stage)
 

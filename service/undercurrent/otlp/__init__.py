@@ -1,0 +1,1 @@
+"""OpenTelemetry GenAI spans in: OTLP trace batches from Kafka mapped to contract events."""
