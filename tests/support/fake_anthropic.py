@@ -35,8 +35,10 @@ _SESSION = re.compile(r"<session_data_(\w+)>\n(.*)\n</session_data_\1>", re.S)
 
 @dataclass(frozen=True)
 class Reply:
-    kind: str = "rule"  # rule | verdict | text | status | broken_body
+    kind: str = "rule"  # rule | verdict | text | tool_use | status | broken_body
     verdict: dict[str, Any] | None = None
+    tool: str = ""
+    tool_input: dict[str, Any] | None = None
     text: str = ""
     status: int = 200
     retry_after: float | None = None
@@ -46,6 +48,16 @@ class Reply:
     @classmethod
     def ok(cls, verdict: dict[str, Any] | None = None, *, delay_s: float = 0.0, model: str | None = None) -> Reply:
         return cls(kind="verdict" if verdict else "rule", verdict=verdict, delay_s=delay_s, model=model)
+
+    @classmethod
+    def answer(cls, text: str) -> Reply:
+        """A product's answer: plain text."""
+        return cls(kind="text", text=text)
+
+    @classmethod
+    def tool_call(cls, tool: str, tool_input: dict[str, Any]) -> Reply:
+        """A product's tool call: one ``tool_use`` block."""
+        return cls(kind="tool_use", tool=tool, tool_input=tool_input)
 
     @classmethod
     def malformed_json(cls) -> Reply:
@@ -135,6 +147,10 @@ class FakeAnthropic:
         if reply.kind == "text":
             content = [{"type": "text", "text": reply.text}]
             return JSONResponse(self._message(body, content, "end_turn"))
+        if reply.kind == "tool_use":
+            block = {"type": "tool_use", "id": f"toolu_{len(self.received)}", "name": reply.tool,
+                     "input": reply.tool_input}
+            return JSONResponse(self._message(body, [block], "tool_use"))
         verdict = reply.verdict if reply.kind == "verdict" else self.rule(body)
         content = [{"type": "tool_use", "id": "toolu_fake", "name": TOOL_NAME, "input": verdict}]
         return JSONResponse(self._message(body, content, "tool_use", reply.model))
