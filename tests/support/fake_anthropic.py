@@ -214,7 +214,9 @@ def rule_verdict(body: dict[str, Any]) -> dict[str, Any]:
 
 
 def _text(body: dict[str, Any]) -> str:
-    return str(body["messages"][0]["content"][0]["text"])
+    """The first message's text, whether its content is a string or a list of blocks."""
+    content = body["messages"][0]["content"]
+    return content if isinstance(content, str) else str(content[0]["text"])
 
 
 def session_data(body: dict[str, Any]) -> dict[str, Any]:
