@@ -1,12 +1,13 @@
 """Events per second of the full worker path against raw aiokafka, on identical messages, in one run.
 
-    .venv/bin/python bench/worker_throughput.py [--events 20000] [--envelope 100] [--detectors both]
+    .venv/bin/python bench/worker_throughput.py [--events 20000] [--envelope 100] [--otlp-spans 100] [--detectors both]
 
 A private Tansu broker and a private redis-server are started (never the shared
 Redis). ShareGPT conversations become contract events, produced once one per
-message and once in envelopes. Then, per layout:
+message and once in envelopes; their turns also go once as OTLP trace batches (one GenAI span per
+answer, the history repeated in each, see ``otlp_traffic.py``). Then, per layout:
 
-* raw: one aiokafka consumer, ``getmany`` and the service's msgspec decoder; the ceiling;
+* raw: one aiokafka consumer, ``getmany`` and the service's decoder of that topic; the ceiling;
 * worker: a real ``undercurrent worker`` process (faust, decode, validate, dedup,
   Lua session updates in Redis, metrics, session closing and publishing) with
   detectors on and/or off.
@@ -35,11 +36,13 @@ from rich.console import Console
 from rich.table import Table
 
 from measure import Span, bucket_quantile, histogram_buckets, metric_total, ratio
-from traffic import create_topics, produce, synthesise
+from otlp_traffic import otlp_traffic
+from traffic import create_topics, produce, produce_batches, synthesise
 from undercurrent.config import KafkaSettings
 from undercurrent.devstack import start_broker, start_redis
 from undercurrent.devstack.stack import Managed
 from undercurrent.events import EventDecoder
+from undercurrent.otlp.decoder import OtlpDecoder
 from undercurrent.replay.produce import Topics
 from worker_proc import Profiler, WorkerFailed, WorkerProcess, cpu_seconds
 
@@ -52,7 +55,11 @@ class Layout:
     name: str
     envelope: int
     topics: Topics
+    events: int
+    """Events the worker counts: for OTLP, the turns its spans decode to, history repeats included."""
+    sessions: int
     messages: int = 0
+    otlp: str | None = None
 
 
 @dataclass
@@ -65,6 +72,8 @@ class WorkerRun:
     broker_cpu_s: float
     peak_rss_mib: float
     accepted: float
+    duplicate: float
+    """Turns repeated by later OTLP spans of their conversation: counted, stored once."""
     batch_p50_ms: float
     batch_p99_ms: float
     detector_runs: float
@@ -78,16 +87,20 @@ class Results:
     sessions: int
     mean_event_bytes: float
     messages: dict[str, int] = field(default_factory=dict)
+    events_by_layout: dict[str, int] = field(default_factory=dict)
     raw: dict[str, Span] = field(default_factory=dict)
     workers: list[WorkerRun] = field(default_factory=list)
     failures: dict[str, str] = field(default_factory=dict)
 
 
-async def raw_pass(kafka: KafkaSettings, topics: Topics, expected: int, timeout_s: float) -> Span:
+async def raw_pass(kafka: KafkaSettings, layout: Layout, timeout_s: float) -> Span:
     """aiokafka ``getmany`` plus the service's decoder: no faust, no Redis."""
+    topics, expected = layout.topics, layout.events
     decoders = {topics.chat: EventDecoder("chat").decode, topics.client: EventDecoder("client").decode}
+    if layout.otlp:
+        decoders[layout.otlp] = OtlpDecoder("otlp_proto", max_message_bytes=2**20, count_spans=lambda *_: None).decode
     consumer = AIOKafkaConsumer(
-        topics.chat, topics.client, bootstrap_servers=kafka.bootstrap, group_id=None,
+        *decoders, bootstrap_servers=kafka.bootstrap, group_id=None,
         auto_offset_reset="earliest", enable_auto_commit=False,
     )
     await consumer.start()
@@ -116,8 +129,9 @@ def worker_env(run: str, name: str, layout: Layout, bootstrap: str, redis_url: s
         "UNDERCURRENT_REDIS_KEY_PREFIX": app,
         "UNDERCURRENT_TOPICS__CHAT": layout.topics.chat,
         "UNDERCURRENT_TOPICS__CLIENT": layout.topics.client,
+        "UNDERCURRENT_TOPICS__OTLP": layout.otlp or f"{app}.otlp",
         **{f"UNDERCURRENT_TOPICS__{stage.upper()}": f"{app}.{stage}" for stage in
-           ("sessions", "dlq", "judge_requests", "judge_verdicts", "judge_dlq", "judge_retry")},
+           ("sessions", "dlq", "judge_requests", "judge_verdicts", "judge_dlq")},
         # Every replayed session is already past its idle timeout, so without a grace it would close while the
         # rest of the traffic is still being ingested. Eight quiet seconds per session keep closing out of the
         # ingest measurement (decode, validate, dedup, Redis update, metrics); closing is then measured on its
@@ -132,10 +146,11 @@ def worker_env(run: str, name: str, layout: Layout, bootstrap: str, redis_url: s
 
 def worker_pass(
     args: argparse.Namespace, run: str, layout: Layout, detectors: bool,
-    stack: dict[str, Managed], events: int, sessions: int, log_dir: Path,
+    stack: dict[str, Managed], log_dir: Path,
 ) -> WorkerRun:
     name = f"{layout.name}-detectors-{'on' if detectors else 'off'}"
     env = worker_env(run, name, layout, stack["broker"].url, stack["redis"].url, detectors)
+    events, sessions = layout.events, layout.sessions
     worker = WorkerProcess.start(name, env, log_dir)
     profiler = None
     try:
@@ -178,6 +193,7 @@ def worker_pass(
             broker_cpu_s=used["broker"],
             peak_rss_mib=worker.peak_rss_bytes() / 2**20,
             accepted=metric_total(page, "undercurrent_events_total", {"outcome": "accepted"}),
+            duplicate=metric_total(page, "undercurrent_events_total", {"outcome": "duplicate"}),
             batch_p50_ms=bucket_quantile(batches, 0.5) * 1000,
             batch_p99_ms=bucket_quantile(batches, 0.99) * 1000,
             detector_runs=metric_total(page, "undercurrent_detector_duration_seconds_count"),
@@ -201,9 +217,20 @@ def prepare(args: argparse.Namespace, run: str, kafka: KafkaSettings, console: C
         topics = Topics(chat=f"{run}.{name}.chat", client=f"{run}.{name}.client")
         asyncio.run(create_topics(kafka, [topics.chat, topics.client], PARTITIONS))
         summary = asyncio.run(produce(kafka, traffic, topics, envelope))
-        layouts.append(Layout(name, envelope, topics, summary.messages))
+        layouts.append(Layout(name, envelope, topics, traffic.events, len(traffic.sessions), summary.messages))
         results.messages[name] = summary.messages
         console.print(f"produced {summary.messages:,} messages ({name}) in {summary.seconds:.1f}s")
+    otlp = otlp_traffic(traffic.sessions, args.otlp_spans)
+    name = f"otlp{args.otlp_spans}"
+    topics = Topics(chat=f"{run}.{name}.chat", client=f"{run}.{name}.client")
+    asyncio.run(create_topics(kafka, [topics.chat, topics.client, f"{run}.{name}.otlp"], PARTITIONS))
+    seconds = asyncio.run(produce_batches(kafka, f"{run}.{name}.otlp", otlp.batches))
+    layouts.append(Layout(name, args.otlp_spans, topics, otlp.turn_events, otlp.sessions, len(otlp.batches),
+                          otlp=f"{run}.{name}.otlp"))
+    results.messages[name] = len(otlp.batches)
+    results.events_by_layout = {layout.name: layout.events for layout in layouts}
+    console.print(f"produced {len(otlp.batches):,} OTLP batches ({otlp.spans:,} spans, {otlp.turn_events:,} turn "
+                  f"events, {otlp.sessions:,} sessions) in {seconds:.1f}s")
     return results, layouts
 
 
@@ -216,15 +243,13 @@ def run(args: argparse.Namespace, console: Console) -> Results:
         results, layouts = prepare(args, run_id, kafka, console)
         gc.collect()  # the synthesised traffic is garbage now; keep it out of the timed passes
         for layout in layouts:
-            results.raw[layout.name] = asyncio.run(raw_pass(kafka, layout.topics, results.events, args.timeout))
+            results.raw[layout.name] = asyncio.run(raw_pass(kafka, layout, args.timeout))
             console.print(f"raw aiokafka, {layout.name}: {results.raw[layout.name].events_per_s:,.0f} events/s")
         for layout in layouts:
             for detectors in args.detectors:
                 label = f"worker, {layout.name}, detectors {'on' if detectors else 'off'}"
                 try:
-                    result = worker_pass(
-                        args, run_id, layout, detectors, stack, results.events, results.sessions, log_dir
-                    )
+                    result = worker_pass(args, run_id, layout, detectors, stack, log_dir)
                 except WorkerFailed as exc:
                     results.failures[label] = str(exc)
                     console.print(f"[red]{label}: failed[/red]")
@@ -245,19 +270,19 @@ def _f(value: float, digits: int = 0) -> str:
 def throughput_table(results: Results) -> Table:
     table = Table(title=f"throughput: {results.events:,} events in {results.sessions:,} sessions, "
                         f"mean {results.mean_event_bytes:,.0f} B/event")
-    for column in ("path", "layout", "detectors", "events/s", "÷ raw", "events/CPU-s", "÷ raw",
+    for column in ("path", "layout", "detectors", "events", "events/s", "÷ raw", "events/CPU-s", "÷ raw",
                    "events/CPU-s to last close", "not accepted"):
         table.add_column(column, justify="left" if column in ("path", "layout", "detectors") else "right")
     for name, span in results.raw.items():
-        table.add_row("raw aiokafka", name, "–", _f(span.events_per_s), "1.000", _f(span.events_per_cpu_s), "1.000",
-                      "", "")
+        table.add_row("raw aiokafka", name, "–", _f(results.events_by_layout[name]), _f(span.events_per_s), "1.000",
+                      _f(span.events_per_cpu_s), "1.000", "", "")
     for w in results.workers:
         raw = results.raw[w.layout]
         table.add_row(
-            "worker", w.layout, "on" if w.detectors else "off",
+            "worker", w.layout, "on" if w.detectors else "off", _f(w.ingest.events),
             _f(w.ingest.events_per_s), _f(ratio(w.ingest.events_per_s, raw.events_per_s), 3),
             _f(w.ingest.events_per_cpu_s), _f(ratio(w.ingest.events_per_cpu_s, raw.events_per_cpu_s), 3),
-            _f(w.closed.events_per_cpu_s), _f(results.events - w.accepted),
+            _f(w.closed.events_per_cpu_s), _f(results.events_by_layout[w.layout] - w.accepted - w.duplicate),
         )
     return table
 
@@ -281,6 +306,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--events", type=int, default=20_000, help="events to synthesise and consume")
     parser.add_argument("--envelope", type=int, default=100, help="events per envelope message")
+    parser.add_argument("--otlp-spans", type=int, default=100, help="GenAI spans per OTLP trace batch")
     parser.add_argument("--detectors", choices=("on", "off", "both"), default="both")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--timeout", type=float, default=90.0, help="seconds allowed per pass")
@@ -300,7 +326,7 @@ def main() -> None:
     results = run(args, console)
     console.print(throughput_table(results))
     console.print(resources_table(results))
-    if any(w.accepted != results.events for w in results.workers):
+    if any(w.accepted + w.duplicate != results.events_by_layout[w.layout] for w in results.workers):
         console.print("[yellow]some worker accepted a different number of events than were produced[/yellow]")
     for label, reason in results.failures.items():
         console.print(f"[red]{label} failed:[/red] {reason}")
