@@ -18,11 +18,10 @@ import numpy as np
 from numpy.typing import NDArray
 from sklearn.metrics import roc_auc_score
 
+from ..detectors import bootstrap
 from ..estimate.interval import wilson_interval
 
 BINS = 10
-REPLICATES = 2000
-SEED = 20261130
 
 
 class ReliabilityBin(msgspec.Struct, frozen=True, kw_only=True):
@@ -101,8 +100,8 @@ def reliability(
     groups: Sequence[str],
     weights: Sequence[float] | None = None,
     *,
-    replicates: int = REPLICATES,
-    seed: int = SEED,
+    replicates: int = bootstrap.REPLICATES,
+    seed: int = bootstrap.SEED,
 ) -> Calibration:
     p = np.clip(np.asarray(predicted, dtype=float), 0.0, 1.0)
     y = np.asarray(failed, dtype=float)

@@ -14,8 +14,7 @@ from collections.abc import Callable, Sequence
 import msgspec
 import numpy as np
 
-BOOTSTRAP_REPLICATES = 2000
-BOOTSTRAP_SEED = 20261130
+from . import bootstrap
 
 
 class AgentRun(msgspec.Struct, frozen=True, kw_only=True):
@@ -75,8 +74,8 @@ def task_bootstrap(
     runs: Sequence[AgentRun],
     statistic: Callable[[Sequence[AgentRun]], float | None],
     *,
-    replicates: int = BOOTSTRAP_REPLICATES,
-    seed: int = BOOTSTRAP_SEED,
+    replicates: int = bootstrap.REPLICATES,
+    seed: int = bootstrap.SEED,
 ) -> Estimate:
     """``statistic`` on the runs and its 95% percentile interval over resampled tasks.
 
@@ -105,8 +104,8 @@ def evaluate_agent_runs(
     runs: Sequence[AgentRun],
     signal_names: Sequence[str],
     *,
-    replicates: int = BOOTSTRAP_REPLICATES,
-    seed: int = BOOTSTRAP_SEED,
+    replicates: int = bootstrap.REPLICATES,
+    seed: int = bootstrap.SEED,
 ) -> AgentEvaluation:
     def risk_auroc(sample: Sequence[AgentRun]) -> float | None:
         return auroc([r.failed for r in sample], [r.risk for r in sample])

@@ -25,7 +25,7 @@ import msgspec
 import numpy as np
 from numpy.typing import NDArray
 
-from .bootstrap import Interval, auroc, auroc_interval, ratio, ratio_interval, replicate_weights
+from .bootstrap import REPLICATES, SEED, Interval, auroc, auroc_interval, ratio, ratio_interval, replicate_weights
 
 CORRECTION = "user_corrects_ai"
 IMPLICIT = f"{CORRECTION} (implicit)"
@@ -180,8 +180,8 @@ def evaluate_labelled(
     archetypes: Sequence[str],
     *,
     split: str,
-    seed: int = 20261130,
-    replicates: int = 2000,
+    seed: int = SEED,
+    replicates: int = REPLICATES,
     min_language: int = 10,
 ) -> LabelledEvaluation:
     """Every group's report; ``signals`` are the signal names both the labels and the detectors know."""
