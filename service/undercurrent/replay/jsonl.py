@@ -9,9 +9,9 @@ replay should not quietly send a different corpus from the one asked for.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 import msgspec
 
@@ -42,7 +42,7 @@ _decoder = msgspec.json.Decoder(_Line)
 
 def read_jsonl(path: Path, *, skip: int = 0, limit: int | None = None) -> Iterator[Conversation]:
     with path.open("rb") as lines:
-        yield from window(_conversations(path, lines), skip=skip, limit=limit)
+        yield from window(parse_lines(path, lines, parse_line, ConversationFileError), skip=skip, limit=limit)
 
 
 def count_lines(path: Path) -> int:
@@ -51,13 +51,19 @@ def count_lines(path: Path) -> int:
         return sum(1 for line in lines if line.strip())
 
 
-def _conversations(path: Path, lines: Iterator[bytes]) -> Iterator[Conversation]:
+Parsed = TypeVar("Parsed")
+
+
+def parse_lines(
+    path: Path, lines: Iterator[bytes], parse: Callable[[bytes], Parsed], error: type[Exception]
+) -> Iterator[Parsed]:
+    """Each non-blank line parsed; a line that does not parse raises ``error`` naming ``path:line``."""
     for number, line in enumerate(lines, start=1):
         if line.strip():
             try:
-                yield parse_line(line)
+                yield parse(line)
             except (msgspec.DecodeError, ValueError) as exc:
-                raise ConversationFileError(f"{path}:{number}: {exc}") from exc
+                raise error(f"{path}:{number}: {exc}") from exc
 
 
 def parse_line(line: bytes) -> Conversation:

@@ -29,6 +29,7 @@ from typing import Annotated, Any, Literal
 import msgspec
 
 from .conversation import Role, window
+from .jsonl import parse_lines
 from .trace import AgentTrace, Ending, ToolCall, TraceFileError, TraceMessage, arguments_text
 
 
@@ -69,16 +70,7 @@ _decoder = msgspec.json.Decoder(_Line)
 
 def read_trace_jsonl(path: Path, *, skip: int = 0, limit: int | None = None) -> Iterator[AgentTrace]:
     with path.open("rb") as lines:
-        yield from window(_traces(path, lines), skip=skip, limit=limit)
-
-
-def _traces(path: Path, lines: Iterator[bytes]) -> Iterator[AgentTrace]:
-    for number, line in enumerate(lines, start=1):
-        if line.strip():
-            try:
-                yield parse_trace_line(line)
-            except (msgspec.DecodeError, ValueError) as exc:
-                raise TraceFileError(f"{path}:{number}: {exc}") from exc
+        yield from window(parse_lines(path, lines, parse_trace_line, TraceFileError), skip=skip, limit=limit)
 
 
 def parse_trace_line(line: bytes) -> AgentTrace:
