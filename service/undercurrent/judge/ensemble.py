@@ -10,6 +10,10 @@ sees a failure but no archetype reaches a majority the most named one is kept.
 Disagreement is per archetype: the K votes on its presence were not unanimous.
 It feeds ``undercurrent_judge_disagreement_total{archetype}`` over
 ``undercurrent_judge_ensembles_total``.
+
+``brier`` holds, per archetype, the Brier bias² and variance of the K presence votes
+against the combined verdict itself (:mod:`.incoherence`): in production the ensemble's
+own majority is the only reference there is.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from typing import TypeVar
 
 import msgspec
 
+from .incoherence import BrierTerms, archetype_terms
 from .verdict import ARCHETYPES, NO_FAILURE, ArchetypeFinding, Verdict
 
 T = TypeVar("T")
@@ -32,6 +37,7 @@ class EnsembleOutcome(msgspec.Struct, frozen=True, kw_only=True):
     disagreement: dict[str, bool]
     quality_agreement: float
     visibility_agreement: float
+    brier: dict[str, BrierTerms]
 
 
 def combine(verdicts: Sequence[Verdict]) -> EnsembleOutcome:
@@ -60,6 +66,7 @@ def combine(verdicts: Sequence[Verdict]) -> EnsembleOutcome:
         disagreement={name: 0 < n < k for name, n in votes.items()},
         quality_agreement=sum(v.quality == quality for v in verdicts) / k,
         visibility_agreement=sum(v.failure_visibility == visibility for v in verdicts) / k,
+        brier=archetype_terms([v.archetype_names for v in verdicts], verdict.archetype_names),
     )
 
 

@@ -50,6 +50,7 @@ from ..sessions.store import RedisSessionStore
 from .agreement import FLAGS, OUTCOMES, agreement_increments
 from .client import JudgeClient, JudgeConfig
 from .cost import UNPRICED, Usage, is_priced, price_table, spend_usd
+from .incoherence import weighted_terms
 from .outcome import FAILURE_REASONS, RETRYABLE, GiveUp, Publish, RetryPolicy, TryAgain, decide
 from .record import Judged, JudgeFailed, JudgeRecord
 from .redact import Redactor
@@ -82,6 +83,8 @@ def preinitialise(metrics: JudgeMetrics, bounds: LabelBounds) -> None:
         metrics.failure_variance.labels(archetype, visibility, feature, domain)
     for archetype in ARCHETYPES:
         metrics.disagreement.labels(archetype)
+        metrics.brier_variance.labels(archetype)
+        metrics.brier_error.labels(archetype)
     for (kind, flag), feature, outcome in product(FLAGS, (*sorted(bounds.features), OTHER), OUTCOMES):
         for counter in (metrics.agreement_weight, metrics.agreement_variance, metrics.agreement_sessions):
             counter.labels(kind, flag, feature, outcome)
@@ -249,6 +252,10 @@ class Judge:
             for archetype, split in ensemble.disagreement.items():
                 if split:
                     self.metrics.disagreement.labels(archetype).inc()
+            self.metrics.ensemble_weight.inc(1 / request.pi)
+            for terms in weighted_terms(ensemble.brier, pi=request.pi):
+                self.metrics.brier_variance.labels(terms.archetype).inc(terms.variance)
+                self.metrics.brier_error.labels(terms.archetype).inc(terms.error)
         self.metrics.judged.labels(feature, domain, verdict.quality).inc()
         self._count_agreement(record, verdict, request.pi, feature)
 

@@ -196,6 +196,23 @@ class JudgeMetrics:
             "undercurrent_judge_disagreement",
             "Ensembles whose votes on an archetype were not unanimous.", ["archetype"], registry=registry,
         )
+        self.ensemble_weight = Counter(
+            "undercurrent_judge_ensemble_weight",
+            "Horvitz-Thompson weight 1/π of sessions judged as an ensemble of several requests.",
+            registry=registry,
+        )
+        self.brier_variance = Counter(
+            "undercurrent_judge_brier_variance",
+            "1/π-weighted Brier variance of an ensemble's votes on an archetype, against its own majority; "
+            "incoherence is its increase over that of undercurrent_judge_brier_error_total.",
+            ["archetype"], registry=registry,
+        )
+        self.brier_error = Counter(
+            "undercurrent_judge_brier_error",
+            "1/π-weighted Brier error (bias² + variance) of an ensemble's votes on an archetype, "
+            "against its own majority.",
+            ["archetype"], registry=registry,
+        )
         self.failure_weight = Counter(
             "undercurrent_failure_weight",
             "Horvitz-Thompson weight 1/π of judged failures; divide its increase by sessions closed.",
