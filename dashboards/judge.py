@@ -68,6 +68,19 @@ def build(uid: str) -> db.Dashboard:
                         [disagreed],
                         width=24,
                     ),
+                    timeseries_panel(
+                        "Incoherence of judge ensembles against their own majority, last hour "
+                        "(share of the Brier error that is disagreement)",
+                        [(q.judge_incoherence, "{{archetype}}"), (q.judge_incoherence_overall, "all archetypes")],
+                        "percentunit",
+                        [disagreed],
+                    ),
+                    timeseries_panel(
+                        "Brier variance of the votes per judged ensemble, last hour",
+                        [(q.judge_brier_variance, "{{archetype}}")],
+                        "short",
+                        [disagreed],
+                    ),
                 ],
             ),
             (

@@ -80,6 +80,11 @@ judge_disagreement = (
     "/ ignoring (archetype) group_left sum(increase(undercurrent_judge_ensembles_total[1h]))"
 )
 
+# Incoherence of judge ensembles against their own majority (recording rules in incoherence.yml)
+judge_incoherence = "archetype:undercurrent_judge_incoherence:ratio_rate1h"
+judge_incoherence_overall = "undercurrent_judge_incoherence:ratio_rate1h"
+judge_brier_variance = "archetype:undercurrent_judge_brier_variance:mean1h"
+
 AGREEMENT_LEVEL = "kind_flag"
 
 

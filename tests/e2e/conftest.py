@@ -42,6 +42,17 @@ BASE_CONVERSATIONS = 100
 DRIFT_COPIES = 3  # x 10 Drift scenarios = 30 spike sessions
 SETTLE_TIMEOUT_S = 150
 ENSEMBLE_K = 3  # every session judged three times, so the self-disagreement panel has ensembles to count
+# One vote of one Drift session of the spike run names walkaway instead: that ensemble splits 1 of 3 on
+# walkaway (its majority does not name it), so the incoherence panels have a disagreement to show.
+SPLIT_MARKER = "vegan chocolate brownies"
+SPLIT_VOTE = {
+    "quality": "poor",
+    "failure_visibility": "visible",
+    "archetypes": [{"archetype": "walkaway", "evidence_turns": [], "rationale": "a dissenting vote"}],
+    "domain": DOMAIN,
+    "failure_origin": "interactional",
+    "summary": "The user gave up.",
+}
 
 
 @dataclass
@@ -90,7 +101,7 @@ def runs(
     with ExitStack() as cleanup:
         judges = {name: cleanup.enter_context(judge_stand_in()) for name in corpora}
         # One malformed judge answer and one broken event give the error and dead-letter panels data.
-        judges["spike"].then(Reply.malformed_json())
+        judges["spike"].then(Reply.malformed_json()).when(SPLIT_MARKER, Reply.ok(SPLIT_VOTE))
         started = {
             name: _start_run(name, judge, cleanup, binaries, alertmanager, broker, redis_url, tmp_path_factory)
             for name, judge in judges.items()

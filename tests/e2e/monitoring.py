@@ -17,10 +17,8 @@ from typing import Any, TypeVar
 
 import httpx
 import yaml
-from starlette.requests import Request
-from starlette.responses import Response
 
-from tests.support.fake_anthropic import FakeAnthropic, Reply, rule_verdict, session_data
+from tests.support.fake_anthropic import FakeAnthropic, rule_verdict, session_data
 from undercurrent.devstack import free_port
 from undercurrent.devstack.stack import stop_process
 
@@ -191,23 +189,13 @@ def drift_confirming_verdict(body: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-class DriftConfirmingJudge(FakeAnthropic):
-    """Answers unscripted requests with :func:`drift_confirming_verdict`."""
-
-    async def _messages(self, request: Request) -> Response:
-        if not self.script:
-            # Starlette caches the parsed body, so the base class reads the same JSON again.
-            self.script.append(Reply.ok(drift_confirming_verdict(await request.json())))
-        return await super()._messages(request)
-
-
 @contextmanager
 def judge_stand_in() -> Iterator[FakeAnthropic]:
     """The local Messages API stand-in on its own event loop thread, for synchronous fixtures."""
     loop = asyncio.new_event_loop()
     thread = threading.Thread(target=loop.run_forever, daemon=True)
     thread.start()
-    fake = DriftConfirmingJudge()
+    fake = FakeAnthropic(rule=drift_confirming_verdict)  # what unscripted requests get
     asyncio.run_coroutine_threadsafe(fake.__aenter__(), loop).result(30)
     try:
         yield fake
