@@ -13,7 +13,7 @@ from tests.support import make_snapshot
 from tests.support.fake_anthropic import FakeAnthropic, Reply
 from undercurrent.judge.client import JudgeClient, JudgeConfig
 from undercurrent.judge.errors import JudgeInvalidOutput, JudgeRateLimited, JudgeTimeout, JudgeUnavailable
-from undercurrent.judge.evaluate import agreement_report, load_cases, run_evaluation
+from undercurrent.judge.evaluate import agreement_report, incoherence_report, load_cases, run_evaluation
 from undercurrent.judge.prompt import build_request
 from undercurrent.judge.redact import Redactor
 
@@ -152,7 +152,20 @@ async def test_base_url_and_key_come_from_the_environment(fake: FakeAnthropic, m
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "judge_eval_sample.jsonl"
 
 
+# One of the three verdicts on ev-01 (labelled a success) names walkaway: the ensemble splits there.
+SPLIT_MARKER = "capital of Australia"
+WALKAWAY_VOTE = {
+    "quality": "poor",
+    "failure_visibility": "visible",
+    "archetypes": [{"archetype": "walkaway", "evidence_turns": [], "rationale": "a dissenting vote"}],
+    "domain": "general_knowledge",
+    "failure_origin": "interactional",
+    "summary": "The user gave up.",
+}
+
+
 async def test_evaluation_against_the_local_server(fake: FakeAnthropic) -> None:
+    fake.when(SPLIT_MARKER, Reply.ok(WALKAWAY_VOTE))
     run = await run_evaluation(client(fake), load_cases(SAMPLE), redact=Redactor(), k=3)
     assert len(run.pairs) == 12 and run.failures == {}
     assert len(fake.received) == 36
@@ -160,6 +173,15 @@ async def test_evaluation_against_the_local_server(fake: FakeAnthropic) -> None:
     # the fake's rule follows the signals, so it misses the two sessions labelled against them
     assert report["mystery_failure"].reference_positive == 1 and report["mystery_failure"].judge_positive == 0
     assert report["drift"].judge_positive == 2 and report["drift"].reference_positive == 1
+
+    incoherence = {row.label: row for row in incoherence_report([r for r, _ in run.pairs], run.votes)}
+    # The rule answers the same every time, so its misses (drift on ev-11, mystery_failure on ev-12)
+    # are all bias; the one split vote is all the variance: walkaway on ev-01, bias² 1/9, variance 2/9.
+    assert incoherence["drift"].incoherence == 0.0 and incoherence["mystery_failure"].incoherence == 0.0
+    assert incoherence["walkaway"].incoherence == pytest.approx(2 / 3)
+    assert incoherence["all archetypes"].incoherence == pytest.approx((2 / 9) / (1 / 3 + 1 + 1))
+    assert incoherence["confidence_trap"].incoherence is None
+    assert all(row.n == 12 for row in incoherence.values())
 
 
 async def test_eval_judge_command_prints_agreement(fake: FakeAnthropic) -> None:
@@ -169,11 +191,18 @@ async def test_eval_judge_command_prints_agreement(fake: FakeAnthropic) -> None:
         "ANTHROPIC_API_KEY": "test-key",
         "COLUMNS": "160",
     }
+    fake.when(SPLIT_MARKER, Reply.ok(WALKAWAY_VOTE))
     proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "undercurrent.cli", "eval-judge", str(SAMPLE),
+        sys.executable, "-m", "undercurrent.cli", "eval-judge", str(SAMPLE), "--k", "3",
         env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
     )  # fmt: skip
     out, err = await proc.communicate()
     assert proc.returncode == 0, err.decode()
     text = out.decode()
     assert "walkaway" in text and "visibility" in text and "judged 12 sessions" in text
+    assert "Incoherence against the reference labels (3 verdicts per session)" in text
+    lines = text.splitlines()
+    walkaway = [line for line in lines if "walkaway" in line][-1]  # the incoherence table's row
+    assert "0.67 (0.67–0.67)" in walkaway
+    assert any("drift" in line and "0.00 (0.00–0.00)" in line for line in lines)
+    assert "not the quality of a real judge" in " ".join(text.split())

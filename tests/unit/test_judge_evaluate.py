@@ -1,6 +1,6 @@
 import pytest
 
-from undercurrent.judge.evaluate import Labels, agreement_report
+from undercurrent.judge.evaluate import Labels, agreement_report, incoherence_report
 
 
 def labels(*archetypes: str, visibility: str = "invisible") -> Labels:
@@ -52,3 +52,62 @@ def test_visibility_is_multiclass() -> None:
         (labels("drift", visibility=v), labels("drift", visibility=v)) for v in ("visible", "mixed", "none")
     ]
     assert row(agreement_report(pairs), "visibility").kappa == 1.0
+
+
+def names(*archetypes: str) -> frozenset[str]:
+    return frozenset(archetypes or ("none",))
+
+
+DRIFT = labels("drift")
+
+
+def incoherence_row(references, votes, label="drift"):
+    return row(incoherence_report(references, votes, reps=400), label)
+
+
+@pytest.mark.parametrize(
+    ("references", "votes", "expected"),
+    [
+        # two lone dissenters (1/9 + 2/9 each) and two systematic misses (1 + 0): (4/9) / (8/3)
+        ([DRIFT] * 4, [(names("drift"), names("drift"), names())] * 2 + [(names(),) * 3] * 2, 1 / 6),
+        ([DRIFT] * 3, [(names(),) * 3] * 3, 0.0),  # always wrong the same way: all bias
+        ([OK] * 2, [(names("drift"), names())] * 2, 1 / 2),  # even splits against the label
+        ([DRIFT] * 3, [(names("drift"),) * 3] * 3, None),  # all agree and right: no error, no value
+        ([DRIFT] * 2, [(names(),)] * 2, None),  # K=1: no variance can be seen, so no session counts
+        ([], [], None),
+    ],
+)
+def test_incoherence_against_the_reference_labels(references, votes, expected) -> None:
+    drift = incoherence_row(references, votes)
+    if expected is None:
+        assert (drift.incoherence, drift.ci) == (None, None)
+    else:
+        assert drift.incoherence == pytest.approx(expected)
+        low, high = drift.ci
+        assert 0.0 <= low <= drift.incoherence + 1e-12 and drift.incoherence - 1e-12 <= high <= 1.0
+
+
+def test_incoherence_counts_only_sessions_with_two_verdicts_and_reports_mean_terms() -> None:
+    drift = incoherence_row([DRIFT] * 3, [(names("drift"), names()), (names(),), (names(), names())])
+    assert drift.n == 2
+    assert (drift.bias2, drift.variance) == (pytest.approx((1 / 4 + 1) / 2), pytest.approx((1 / 4 + 0) / 2))
+
+
+def test_overall_incoherence_sums_the_terms_of_every_archetype() -> None:
+    votes = [(names("drift"), names("walkaway"), names("drift"))] * 5
+    report = incoherence_report([DRIFT] * 5, votes, reps=400)
+    drift, walkaway, overall = row(report, "drift"), row(report, "walkaway"), row(report, "all archetypes")
+    # drift: bias² 1/9, variance 2/9; walkaway: bias² 1/9, variance 2/9; identical sessions leave no spread
+    assert drift.incoherence == pytest.approx(2 / 3) and walkaway.incoherence == pytest.approx(2 / 3)
+    assert overall.incoherence == pytest.approx(2 / 3)
+    assert overall.ci == (pytest.approx(2 / 3), pytest.approx(2 / 3))
+    assert row(report, "death_spiral").incoherence is None
+
+
+def test_incoherence_interval_is_reproducible_and_narrows_with_more_sessions() -> None:
+    votes = [(names("drift"), names("drift"), names())] + [(names(),) * 3] * 3
+    small = incoherence_row([DRIFT] * 4, votes)
+    assert small.ci == incoherence_row([DRIFT] * 4, votes).ci
+    large = incoherence_row([DRIFT] * 40, votes * 10)
+    assert large.incoherence == pytest.approx(small.incoherence)
+    assert large.ci[1] - large.ci[0] < small.ci[1] - small.ci[0]

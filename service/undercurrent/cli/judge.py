@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
+from urllib.parse import urlsplit
 
 import typer
 from rich.console import Console
@@ -15,7 +17,7 @@ from .extras import require_extras
 
 if TYPE_CHECKING:
     from ..judge.client import JudgeConfig
-    from ..judge.evaluate import Agreement, EvalRun
+    from ..judge.evaluate import Agreement, EvalRun, IncoherenceRow
 
 # The judge package loads the Anthropic SDK: imported by the command, not by every ``undercurrent`` call.
 _DEFAULTS = JudgeSettings()
@@ -39,11 +41,11 @@ def eval_judge(
     max_tokens: Annotated[int, typer.Option(min=256)] = _DEFAULTS.max_tokens,
     temperature: Annotated[float | None, typer.Option(help="sent only when given")] = None,
 ) -> None:
-    """Run the judge on labelled sessions and print its agreement with the labels."""
+    """Run the judge on labelled sessions; print its agreement with the labels and its incoherence."""
     require_extras("eval", what="eval-judge")
     from ..judge.client import JudgeConfig
     from ..judge.cost import UnknownModelPrice, cost_usd
-    from ..judge.evaluate import agreement_report
+    from ..judge.evaluate import agreement_report, incoherence_report
 
     config = JudgeConfig(
         model=model,
@@ -56,6 +58,16 @@ def eval_judge(
     console = Console()
     console.print(_table(agreement_report(run.pairs)) if run.pairs else "No session got a valid verdict.")
     console.print(f"judged {len(run.pairs)} sessions; failed: {run.failures or 'none'}")
+    if k < 2:
+        console.print("Incoherence needs --k 2 or more: one verdict per session shows no variance.")
+    elif run.pairs:
+        console.print(_incoherence_table(incoherence_report([r for r, _ in run.pairs], run.votes), k))
+    judge_url = base_url or os.environ.get("ANTHROPIC_BASE_URL")
+    if judge_url and _is_local(judge_url):
+        console.print(
+            f"The judge answered from a local address ({judge_url}). If that is a stand-in, these figures "
+            "describe the stand-in's fixed answers, not the quality of a real judge."
+        )
     try:
         console.print(f"tokens {run.usage}; cost ${cost_usd(model, run.usage):.4f}")
     except UnknownModelPrice:
@@ -87,6 +99,24 @@ def _table(rows: list[Agreement]) -> Table:
             kappa,
         )
     return table
+
+
+def _incoherence_table(rows: list[IncoherenceRow], k: int) -> Table:
+    table = Table(
+        "label", "sessions", "mean bias²", "mean variance", "incoherence (95% CI)",
+        title=f"Incoherence against the reference labels ({k} verdicts per session)",
+        caption="incoherence = Σ variance / Σ (bias² + variance) of the presence votes; 0: every error "
+        "systematic, 1: every error a disagreement; interval: bootstrap over sessions",
+    )
+    for r in rows:
+        value = "n/a (no vote erred)" if r.incoherence is None else f"{r.incoherence:.2f} ({_ci(r.ci)})"
+        table.add_row(r.label, str(r.n), f"{r.bias2:.3f}", f"{r.variance:.3f}", value)
+    return table
+
+
+def _is_local(url: str) -> bool:
+    host = urlsplit(url).hostname or ""
+    return host in ("localhost", "::1") or host.startswith("127.")
 
 
 def _ci(bounds: tuple[float, float] | None) -> str:

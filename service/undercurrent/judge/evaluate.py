@@ -1,9 +1,13 @@
-"""Agreement between the judge and reference labels (Cohen's κ and raw agreement).
+"""Agreement between the judge and reference labels (Cohen's κ and raw agreement), and incoherence.
 
 κ comes from scikit-learn. Its 95% interval uses Cohen's large-sample
 standard error ``sqrt(po·(1−po) / (n·(1−pe)²))``; raw agreement carries a
 Wilson interval. κ is undefined (``None``) when both raters used one single
 label throughout.
+
+Incoherence (:mod:`.incoherence`) is measured against the reference labels over
+the sessions with at least two valid verdicts, per archetype and over all of
+them, with a bootstrap 95% interval that resamples sessions.
 """
 
 from __future__ import annotations
@@ -16,12 +20,16 @@ from pathlib import Path
 from typing import Any
 
 import msgspec
+import numpy as np
+from numpy.typing import NDArray
 from scipy.stats import binomtest
 from sklearn.metrics import cohen_kappa_score
 
+from ..detectors.bootstrap import REPLICATES, SEED, Interval, ratio_interval, replicate_weights
 from ..sessions.model import SessionSnapshot
 from .client import JudgeClient
 from .cost import Usage
+from .incoherence import BrierTerms, archetype_terms, incoherence
 from .prompt import Redact
 from .runner import judge_session
 from .verdict import ARCHETYPES, Verdict, Visibility
@@ -55,8 +63,19 @@ class Agreement(msgspec.Struct, frozen=True, kw_only=True):
     judge_positive: int | None = None
 
 
+class IncoherenceRow(msgspec.Struct, frozen=True, kw_only=True):
+    label: str  # an archetype, or "all archetypes"
+    n: int  # sessions with at least two valid verdicts
+    bias2: float  # mean per session
+    variance: float  # mean per session
+    incoherence: float | None  # None when no vote erred
+    ci: Interval | None
+
+
 class EvalRun(msgspec.Struct, frozen=True, kw_only=True):
     pairs: list[tuple[Labels, Labels]]
+    votes: list[tuple[frozenset[str], ...]]
+    """Per judged session (as in ``pairs``), the archetypes each valid verdict named."""
     failures: dict[str, int]  # outcome -> sessions the judge could not label
     usage: Usage
 
@@ -67,7 +86,7 @@ async def run_evaluation(
     judgements = await asyncio.gather(
         *(judge_session(client, c.session, c.signals, redact=redact, k=k) for c in cases)
     )
-    pairs, failures, usage = [], Counter[str](), Usage()
+    pairs, votes, failures, usage = [], [], Counter[str](), Usage()
     for case, judgement in zip(cases, judgements, strict=True):
         for result in judgement.results:
             usage = usage + result.usage
@@ -75,7 +94,8 @@ async def run_evaluation(
             failures[judgement.results[0].outcome] += 1
         else:
             pairs.append((case.labels, Labels.of(judgement.ensemble.verdict)))
-    return EvalRun(pairs=pairs, failures=dict(failures), usage=usage)
+            votes.append(tuple(r.verdict.archetype_names for r in judgement.results if r.verdict is not None))
+    return EvalRun(pairs=pairs, votes=votes, failures=dict(failures), usage=usage)
 
 
 def load_cases(path: Path) -> list[EvalCase]:
@@ -117,3 +137,47 @@ def _kappa(
     pe = (po - kappa) / (1 - kappa)
     se = math.sqrt(po * (1 - po) / (n * (1 - pe) ** 2))
     return kappa, (max(-1.0, kappa - _Z95 * se), min(1.0, kappa + _Z95 * se))
+
+
+OVERALL = "all archetypes"
+
+
+def incoherence_report(
+    references: Sequence[Labels],
+    votes: Sequence[Sequence[frozenset[str]]],
+    *,
+    reps: int = REPLICATES,
+    seed: int = SEED,
+) -> list[IncoherenceRow]:
+    """One row per archetype and one over all archetypes, against the reference labels.
+
+    A session with one valid verdict shows no variance, only bias, so it would pull
+    incoherence towards 0: only sessions with two or more verdicts count.
+    """
+    terms = [
+        archetype_terms(list(voted), reference.archetypes)
+        for reference, voted in zip(references, votes, strict=True)
+        if len(voted) >= 2
+    ]
+    weights = replicate_weights(len(terms), reps, seed) if terms else None
+    rows = [_incoherence_row(name, [t[name] for t in terms], weights) for name in ARCHETYPES]
+    overall = [BrierTerms(sum(t.bias2 for t in s.values()), sum(t.variance for t in s.values())) for s in terms]
+    return [*rows, _incoherence_row(OVERALL, overall, weights)]
+
+
+def _incoherence_row(
+    label: str, terms: Sequence[BrierTerms], weights: NDArray[np.float64] | None
+) -> IncoherenceRow:
+    n = len(terms)
+    value = incoherence(terms)
+    ci = None
+    if value is not None and weights is not None:
+        ci = ratio_interval([t.variance for t in terms], [t.error for t in terms], weights)
+    return IncoherenceRow(
+        label=label,
+        n=n,
+        bias2=sum(t.bias2 for t in terms) / n if n else 0.0,
+        variance=sum(t.variance for t in terms) / n if n else 0.0,
+        incoherence=value,
+        ci=ci,
+    )
