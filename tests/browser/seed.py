@@ -18,7 +18,7 @@ from undercurrent.events import Copy, Regenerate, SessionEnd, Turn
 from undercurrent.events.model import Event
 from undercurrent.judge.cost import Usage
 from undercurrent.judge.record import Judged, JudgeFailed, JudgeRecord
-from undercurrent.judge.verdict import ArchetypeFinding, Verdict
+from undercurrent.judge.verdict import ARCHETYPES, ArchetypeFinding, Verdict
 from undercurrent.sampling.inclusion import SamplingDecision
 from undercurrent.sessions.store import EventTiming, RedisSessionStore
 
@@ -40,6 +40,9 @@ class Seed:
     verdict: Verdict | None = None
     judge_failure: str | None = None
     start_ms: int = BASE_MS
+    votes: int = 1
+    split: tuple[str, ...] = ()
+    """Archetypes on which the judge's ``votes`` verdicts did not agree."""
 
     def events(self) -> list[Event]:
         turns: list[Event] = [
@@ -83,7 +86,8 @@ class Seed:
     def judge_record(self) -> JudgeRecord | None:
         """What the judge worker stores for this session: its verdict, or why it gave up."""
         if self.verdict is not None:
-            return judged(self.verdict, self.session_id, self.feature, self.domain, self.closed_at_ms + 5_000)
+            return judged(self.verdict, self.session_id, self.feature, self.domain, self.closed_at_ms + 5_000,
+                          votes=self.votes, split=self.split)
         if self.judge_failure is not None:
             return JudgeFailed(
                 session_id=self.session_id, feature=self.feature, domain=self.domain, pi=PI,
@@ -93,10 +97,11 @@ class Seed:
 
 
 def judged(v: Verdict, session_id: str = "s", feature: str = "default", domain: str | None = None,
-           at_ms: int = BASE_MS) -> Judged:
+           at_ms: int = BASE_MS, *, votes: int = 1, split: tuple[str, ...] = ()) -> Judged:
     return Judged(
         session_id=session_id, feature=feature, domain=domain, pi=PI, model="claude-sonnet-4-6", verdict=v,
-        votes=1, disagreement={}, usage=Usage(input_tokens=1200, output_tokens=150), judged_at_ms=at_ms,
+        votes=votes, disagreement={name: name in split for name in ARCHETYPES} if votes > 1 else {},
+        usage=Usage(input_tokens=1200, output_tokens=150), judged_at_ms=at_ms,
     )
 
 

@@ -13,7 +13,17 @@ from undercurrent.sessions.store import RedisSessionStore
 from undercurrent.web.app import WebConfig, create_app
 from undercurrent.web.auth import COOKIE
 
-from ..browser.seed import BASE_MS, Seed, drift_session, quiet_session, report_of, seed, signal, spiral_session
+from ..browser.seed import (
+    BASE_MS,
+    Seed,
+    drift_session,
+    quiet_session,
+    report_of,
+    seed,
+    signal,
+    spiral_session,
+    verdict,
+)
 
 TOKEN = "t0ken-for-the-evidence-view"
 BEARER = {"Authorization": f"Bearer {TOKEN}"}
@@ -141,3 +151,25 @@ async def test_markup_in_text_is_escaped(client: TestClient, seeded: RedisSessio
     page = client.get("/sessions/xss-1", headers=BEARER).text
     assert "<script>alert" not in page and "&lt;script&gt;alert(&#39;turn&#39;)&lt;/script&gt;" in page
     assert "<img src=x" not in page and "&lt;img src=x onerror=alert(1)&gt;" in page
+
+
+async def test_a_verdict_from_a_split_ensemble_is_marked(client: TestClient, seeded: RedisSessionStore) -> None:
+    split = Seed(
+        session_id="split-1",
+        closed_at_ms=BASE_MS + 800_000,
+        turns=[("user", "Cancel my order"), ("assistant", "Your order is cancelled.")],
+        sampled=True,
+        verdict=verdict("walkaway", (1,), "The user left without an answer."),
+        votes=3,
+        split=("walkaway", "drift"),
+    )
+    await seed(seeded, [split])
+    mark = "ensemble split (3 votes) on drift, walkaway"
+
+    page = client.get("/sessions", headers=BEARER).text
+    assert page.count(mark) == 1  # only the split session's row; drift-1 was judged once
+    assert mark in client.get("/sessions/split-1", headers=BEARER).text
+    assert "ensemble split" not in client.get("/sessions/drift-1", headers=BEARER).text
+    rows = {s["session_id"]: s for s in client.get("/api/sessions", headers=BEARER).json()["sessions"]}
+    assert (rows["split-1"]["judge_votes"], rows["split-1"]["judge_split"]) == (3, ["drift", "walkaway"])
+    assert rows["drift-1"]["judge_split"] == []

@@ -36,6 +36,10 @@ class SessionSummary:
     judge_summary: str = ""
     judge_failure: str | None = None
     """Why the judge gave up on a sampled session (a dead-letter reason); None unless it did."""
+    judge_votes: int = 0
+    """Valid verdicts the judge's ensemble combined (0 when not judged)."""
+    judge_split: tuple[str, ...] = ()
+    """Archetypes on which the ensemble's votes were not unanimous: the least certain verdicts."""
 
 
 def judge_status(results: Results) -> JudgeStatus:
@@ -58,7 +62,8 @@ def summarize(stored: StoredSession, redact: Redact) -> SessionSummary:
     results = read_results(stored)
     close = results.close
     report = close.detectors if close else None
-    verdict = results.judge.verdict if isinstance(results.judge, Judged) else None
+    judged = results.judge if isinstance(results.judge, Judged) else None
+    verdict = judged.verdict if judged else None
     failure = results.judge.reason if isinstance(results.judge, JudgeFailed) else None
     return SessionSummary(
         session_id=snapshot.session_id,
@@ -78,4 +83,6 @@ def summarize(stored: StoredSession, redact: Redact) -> SessionSummary:
         judge_archetypes=failure_archetypes(verdict) if verdict else (),
         judge_summary=redact(verdict.summary) if verdict else "",
         judge_failure=failure,
+        judge_votes=judged.votes if judged else 0,
+        judge_split=tuple(name for name, split in judged.disagreement.items() if split) if judged else (),
     )
