@@ -187,8 +187,38 @@ class FakeAnthropic:
 
 
 def rule_verdict(body: dict[str, Any]) -> dict[str, Any]:
-    """Archetypes = signal names that are archetypes; visible if the user regenerated or thumbed down."""
+    """Archetypes = signal names that are archetypes; visible if the user regenerated or thumbed down.
+
+    An agent session (its session lists ``agent_steps``) also gets :func:`rule_trajectory`.
+    """
     session = session_data(body)
+    verdict = _rule_session_verdict(session)
+    if "agent_steps" in session["session"]:
+        verdict["trajectory"] = rule_trajectory(session)
+    return verdict
+
+
+def rule_trajectory(session: dict[str, Any]) -> dict[str, Any]:
+    """A fixed rule, not a judgement: a failed tool result is a major tool_failure, a step the
+    action_without_confirmation signal names is a critical action_without_confirmation, every
+    other step is correct."""
+    unconfirmed = {t for s in session["signals"] if s["name"] == "action_without_confirmation" for t in s["turns"]}
+    failed = {t["turn"] for t in session["transcript"] if (t.get("step") or {}).get("status") == "error"}
+    steps = []
+    for turn in session["session"]["agent_steps"]:
+        if turn in unconfirmed:
+            steps.append({"turn": turn, "correct": False, "category": "action_without_confirmation",
+                          "severity": "critical", "rationale": "stand-in rule: signal named this step"})
+        elif turn in failed:
+            steps.append({"turn": turn, "correct": False, "category": "tool_failure", "severity": "major",
+                          "rationale": "stand-in rule: the tool reported an error"})
+        else:
+            steps.append({"turn": turn, "correct": True})
+    wrong = [s["turn"] for s in steps if not s["correct"]]
+    return {"steps": steps, "first_error_turn": wrong[0] if wrong else None}
+
+
+def _rule_session_verdict(session: dict[str, Any]) -> dict[str, Any]:
     names = sorted({s["name"] for s in session["signals"]} & set(ARCHETYPES))
     hint = session["session"]["domain_hint"]
     domain = hint if hint in VERTICALS else "general_knowledge"

@@ -96,9 +96,17 @@ class JudgeClient:
         )
 
     async def judge(
-        self, request: Mapping[str, Any], *, known_turns: Collection[int] | None = None
+        self,
+        request: Mapping[str, Any],
+        *,
+        known_turns: Collection[int] | None = None,
+        steps: Collection[int] | None = None,
     ) -> JudgeResult:
-        """Send one request built by :func:`~undercurrent.judge.prompt.build_request`."""
+        """Send one request built by :func:`~undercurrent.judge.prompt.build_request`.
+
+        ``steps`` are the session's agent steps (empty for a chat session), which the verdict's
+        trajectory must rate exactly; None skips that check.
+        """
         model = str(request.get("model", self.config.model))
         async with self._slots, self._limiter:
             started = time.perf_counter()
@@ -110,7 +118,7 @@ class JudgeClient:
         usage = _usage(message)
         model = message.model or model
         try:
-            verdict = parse_verdict(_tool_input(message), known_turns=known_turns)
+            verdict = parse_verdict(_tool_input(message), known_turns=known_turns, steps=steps)
         except JudgeInvalidOutput as exc:
             return JudgeResult(model=model, latency_s=latency, usage=usage, error=exc)
         return JudgeResult(model=model, latency_s=latency, usage=usage, verdict=verdict)

@@ -2,7 +2,9 @@
 
 Quality, visibility, domain and origin take the most common value; a tie goes
 to the value of the earliest verdict (variant 0), so the result is
-deterministic. An archetype is kept when a strict majority of verdicts name
+deterministic. The trajectory (agent sessions) and the summary come from the
+earliest verdict that agrees with the majority's quality and visibility, so its
+step verdicts stay one judge's coherent reading. An archetype is kept when a strict majority of verdicts name
 it. The combined verdict always satisfies the verdict's consistency rules:
 when the majority sees no failure the archetypes are ``none``, and when it
 sees a failure but no archetype reaches a majority the most named one is kept.
@@ -48,16 +50,15 @@ def combine(verdicts: Sequence[Verdict]) -> EnsembleOutcome:
     visibility = _mode([v.failure_visibility for v in verdicts])
     quality = _mode([v.quality for v in verdicts])
     failing = [v for v in verdicts if v.is_failure] or list(verdicts)
+    voice = next((v for v in verdicts if (v.quality, v.failure_visibility) == (quality, visibility)), verdicts[0])
     verdict = Verdict(
         quality=quality,
         failure_visibility=visibility,
         archetypes=_archetypes(verdicts, votes, failed=visibility != "none"),
         domain=_mode([v.domain for v in verdicts]),
         failure_origin=_mode([v.failure_origin for v in failing]) if visibility != "none" else "none",
-        summary=next(
-            (v.summary for v in verdicts if (v.quality, v.failure_visibility) == (quality, visibility)),
-            verdicts[0].summary,
-        ),
+        summary=voice.summary,
+        trajectory=voice.trajectory,
     )
     return EnsembleOutcome(
         verdict=verdict,

@@ -2,7 +2,19 @@
 
 from __future__ import annotations
 
+from .steps import BRANCHES, MAX_SCORE, SEVERITY_WEIGHTS, TAXONOMY
+
 TOOL_NAME = "record_verdict"
+
+
+def _taxonomy() -> str:
+    return "\n".join(
+        f"   - {branch}: " + "; ".join(f"{c.name} ({c.meaning})" for c in TAXONOMY if c.branch == branch)
+        for branch in BRANCHES
+    )
+
+
+_WEIGHTS = ", ".join(f"{name} {weight}" for name, weight in SEVERITY_WEIGHTS.items())
 
 INSTRUCTIONS = f"""\
 You review one conversation between a user and an AI assistant, taken from live product traffic, \
@@ -62,6 +74,25 @@ education_academic); use ambiguous_unclear when no vertical dominates.
 for missing context, a product that cannot do what was asked); "capability" when the model lacked \
 the knowledge or skill; "none" when there was no failure. If both apply, pick the dominant one.
 - summary: one plain sentence on what happened.
+
+# Agent sessions: judge every step
+When "session" lists "agent_steps", the session is an agent's trajectory: turns with a "step" \
+(tool_call with the tool's name, tool_result with its status and error) and the \
+assistant's messages. Record a "trajectory" with one entry per listed step, in that order:
+1. turn: the step's index; correct: whether the step was right given everything before it, \
+including the domain policy in the system turn.
+2. For an incorrect step only, category, one of (grouped by branch):
+{_taxonomy()}
+3. For an incorrect step only, severity: minor (harmless or corrected before it mattered), \
+major (makes the outcome worse or needs the user to repair it), critical (an irreversible or \
+harmful action, or the task fails because of it).
+4. rationale: one short sentence.
+Then first_error_turn: the step where the trajectory first went wrong (an incorrect step), or \
+null when every step is correct. A step that only suffers an earlier error (a later call with \
+the same wrong arguments) is incorrect too; mark where the error began as first_error_turn. \
+A tool result that failed is incorrect with an execution category, whoever is to blame; \
+the agent's next step is judged on how it handled the failure. Severity costs points from \
+{MAX_SCORE} ({_WEIGHTS}): judge severity by consequence, not by how obvious the error is.
 
 # Consistency rules
 - Exactly one quality, one failure_visibility, one domain and one failure_origin.

@@ -20,6 +20,7 @@ from typing import Any
 
 from ..sessions.model import Behaviour, SessionSnapshot, TranscriptTurn
 from .instructions import INSTRUCTIONS, TOOL_NAME
+from .steps import agent_steps
 from .verdict import verdict_schema
 
 Signal = Mapping[str, Any]
@@ -45,6 +46,7 @@ def build_request(
     in ``extra_body`` for the models and gateways that still accept it.
     """
     key = request_key(snapshot.session_id, variant)
+    agent = bool(agent_steps(snapshot.turns))
     document = session_document(
         snapshot, _ordered(signals, snapshot.session_id, variant), redact, max_text_chars
     )
@@ -55,8 +57,9 @@ def build_request(
         "tools": [
             {
                 "name": TOOL_NAME,
-                "description": "Record the verdict on the session.",
-                "input_schema": verdict_schema(),
+                "description": "Record the verdict on the session"
+                + (" and on each of its agent steps." if agent else "."),
+                "input_schema": verdict_schema(agent=agent),
             }
         ],
         "tool_choice": {"type": "tool", "name": TOOL_NAME},
@@ -98,12 +101,16 @@ def session_document(
     def at(ts_ms: int) -> float:
         return round((ts_ms - snapshot.opened_ms) / 1000, 1)
 
+    session: dict[str, Any] = {
+        "feature": snapshot.feature,
+        "domain_hint": snapshot.domain,
+        "turns": len(snapshot.turns),
+    }
+    steps = agent_steps(snapshot.turns)
+    if steps:
+        session["agent_steps"] = list(steps)
     return {
-        "session": {
-            "feature": snapshot.feature,
-            "domain_hint": snapshot.domain,
-            "turns": len(snapshot.turns),
-        },
+        "session": session,
         "transcript": [_turn(t, text, at) for t in snapshot.turns],
         "behaviours": [_behaviour(b, text, at) for b in snapshot.behaviours],
         "signals": [_signal(s, text) for s in signals],

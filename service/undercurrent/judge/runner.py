@@ -11,6 +11,7 @@ from ..sessions.model import SessionSnapshot
 from .client import JudgeClient, JudgeResult
 from .ensemble import EnsembleOutcome, combine
 from .prompt import Redact, Signal, build_request
+from .steps import agent_steps
 
 
 class SessionJudgement(msgspec.Struct, frozen=True, kw_only=True):
@@ -40,7 +41,7 @@ async def judge_session(
         )
         for variant in range(k)
     ]
-    turns = {t.index for t in snapshot.turns}
-    results = await asyncio.gather(*(client.judge(r, known_turns=turns) for r in requests))
+    turns, steps = {t.index for t in snapshot.turns}, agent_steps(snapshot.turns)
+    results = await asyncio.gather(*(client.judge(r, known_turns=turns, steps=steps) for r in requests))
     verdicts = [r.verdict for r in results if r.verdict is not None]
     return SessionJudgement(results=tuple(results), ensemble=combine(verdicts) if verdicts else None)

@@ -14,6 +14,7 @@ import msgspec
 
 from ..metrics.labels import VERTICALS
 from .errors import JudgeInvalidOutput
+from .steps import Trajectory, trajectory_problem
 
 ARCHETYPES: tuple[str, ...] = (
     "confidence_trap",
@@ -55,6 +56,9 @@ class Verdict(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=T
         msgspec.Meta(description="interactional (behaviour, ambiguity, product surface) or capability"),
     ]
     summary: Annotated[str, msgspec.Meta(max_length=600, description="what happened, in one sentence")]
+    trajectory: Annotated[
+        Trajectory | None, msgspec.Meta(description="agent sessions only: the verdict on each step")
+    ] = None
 
     @property
     def archetype_names(self) -> frozenset[str]:
@@ -65,10 +69,25 @@ class Verdict(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=T
         return self.failure_visibility != "none"
 
 
-def verdict_schema() -> dict[str, Any]:
-    """The verdict as a self-contained JSON schema (``$ref``\\ s inlined)."""
+def verdict_schema(*, agent: bool = False) -> dict[str, Any]:
+    """The verdict as a self-contained JSON schema (``$ref``\\ s inlined).
+
+    For an agent session ``trajectory`` is required and may not be null; for any other
+    session the schema has no ``trajectory`` at all.
+    """
     schema = msgspec.json.schema(Verdict)
-    return _inline(schema, schema.get("$defs", {}))
+    inlined = _inline(schema, schema.get("$defs", {}))
+    properties = inlined["properties"]
+    if agent:
+        trajectory = properties["trajectory"]
+        properties["trajectory"] = {
+            **next(s for s in trajectory["anyOf"] if s.get("type") == "object"),
+            "description": trajectory["description"],
+        }
+        inlined["required"] = [*inlined["required"], "trajectory"]
+    else:
+        del properties["trajectory"]
+    return inlined
 
 
 def _inline(node: Any, defs: Mapping[str, Any]) -> Any:
@@ -81,18 +100,22 @@ def _inline(node: Any, defs: Mapping[str, Any]) -> Any:
     return node
 
 
-def parse_verdict(data: object, *, known_turns: Collection[int] | None = None) -> Verdict:
+def parse_verdict(
+    data: object, *, known_turns: Collection[int] | None = None, steps: Collection[int] | None = None
+) -> Verdict:
     """Decode a tool input into a :class:`Verdict` or raise :class:`JudgeInvalidOutput`.
 
     Besides the schema this checks what a schema cannot say: ``none`` stands
-    alone and matches ``failure_visibility``, the origin agrees with it, and
-    evidence turns exist in the session.
+    alone and matches ``failure_visibility``, the origin agrees with it,
+    evidence turns exist in the session, and, when ``steps`` (the session's
+    agent steps) are given, the trajectory rates exactly those steps; a session
+    without steps has no trajectory.
     """
     try:
         verdict = msgspec.convert(data, Verdict)
     except msgspec.ValidationError as exc:
         raise JudgeInvalidOutput(f"schema: {exc}") from exc
-    problem = _inconsistency(verdict, known_turns)
+    problem = _inconsistency(verdict, known_turns) or _trajectory_inconsistency(verdict, steps)
     if problem:
         raise JudgeInvalidOutput(f"consistency: {problem}")
     return verdict
@@ -113,3 +136,13 @@ def _inconsistency(verdict: Verdict, known_turns: Collection[int] | None) -> str
         if unknown:
             return f"evidence_turns {unknown} are not turns of this session"
     return None
+
+
+def _trajectory_inconsistency(verdict: Verdict, steps: Collection[int] | None) -> str | None:
+    if steps is None:
+        return None
+    if not steps:
+        return "a session without agent steps has no trajectory" if verdict.trajectory is not None else None
+    if verdict.trajectory is None:
+        return "an agent session needs a trajectory verdict"
+    return trajectory_problem(verdict.trajectory, steps)
