@@ -5,6 +5,10 @@ regenerates the committed file; a unit test fails when the two differ.
 
 Every rule sums ``increase()`` of counters over a label level first and divides
 afterwards, so the result is right across replicas, restarts and any window.
+
+Agent trajectories get their own groups: the success rate and the step errors per
+trajectory by category and severity, both ratios over the judged trajectories' HT weight
+with linearised standard errors (see ``undercurrent.estimate.trajectories``).
 """
 
 from __future__ import annotations
@@ -81,22 +85,93 @@ def _rules(level: Level, measure: Measure, window: str) -> list[dict[str, str]]:
     ]
 
 
+TRAJECTORY_WEIGHT = "undercurrent_trajectory_weight_total"
+TRAJECTORY_VARIANCE = "undercurrent_trajectory_weight_variance_total"
+TRAJECTORIES_JUDGED = "undercurrent_trajectories_judged_total"
+STEP_ERROR = "undercurrent_step_error_weight"
+TRAJECTORY_SUCCESS = Measure("undercurrent_trajectory_success", "")
+STEP_ERRORS = Measure("undercurrent_step_errors_per_trajectory", "")
+TRAJECTORY_LEVELS = (Level("feature_trajectory", ("feature",)), Level("trajectory", ()))
+STEP_ERROR_LEVELS = (Level("feature_category_severity", ("feature",)), Level("category_severity", ()))
+STEP_ERROR_LABELS = ("branch", "category", "severity")
+SUCCESS, FAILURE = 'outcome="success"', 'outcome="failure"'
+
+
+def _sum(labels: tuple[str, ...], metric: str, window: str, selector: str = "") -> str:
+    matcher = f"{{{selector}}}" if selector else ""
+    return f"{_by(labels)} (increase({metric}{matcher}[{window}]))"
+
+
+def _interval(level: Level, measure: Measure, window: str, upper_limit: str) -> list[dict[str, str]]:
+    """Wald 95% bounds, never below 0; ``upper_limit`` wraps the upper one (``{}`` for none)."""
+    rate, stderr = rule_name(level, measure, window), rule_name(level, measure, window, "_stderr")
+    upper = upper_limit.format(f"{rate} + {Z95} * {stderr}")
+    return [
+        {"record": rule_name(level, measure, window, "_lower95"), "expr": f"clamp_min({rate} - {Z95} * {stderr}, 0)"},
+        {"record": rule_name(level, measure, window, "_upper95"), "expr": upper},
+    ]
+
+
+def _trajectory_rules(level: Level, window: str) -> list[dict[str, str]]:
+    """Success rate S / W with stderr sqrt((1-R)² V_success + R² V_failure) / W."""
+    m = TRAJECTORY_SUCCESS
+    rate = rule_name(level, m, window)
+    weight = f"({_sum(level.strata, TRAJECTORY_WEIGHT, window)} > 0)"
+    spread = (
+        f"(1 - {rate}) ^ 2 * {_sum(level.strata, TRAJECTORY_VARIANCE, window, SUCCESS)}"
+        f" + {rate} ^ 2 * {_sum(level.strata, TRAJECTORY_VARIANCE, window, FAILURE)}"
+    )
+    return [
+        {
+            "record": f"{level.name}:undercurrent_trajectories_judged:support{window}",
+            "expr": _sum(level.strata, TRAJECTORIES_JUDGED, window),
+        },
+        {"record": rate, "expr": f"{_sum(level.strata, TRAJECTORY_WEIGHT, window, SUCCESS)} / {weight}"},
+        {"record": rule_name(level, m, window, "_stderr"), "expr": f"sqrt({spread}) / {weight}"},
+        *_interval(level, m, window, "clamp({}, 0, 1)"),
+    ]
+
+
+def _step_error_rules(level: Level, window: str) -> list[dict[str, str]]:
+    """Errors per trajectory R = Y / W with stderr sqrt(Σv·y² − 2R Σv·y + R² Σv) / W."""
+    m = STEP_ERRORS
+    rate = rule_name(level, m, window)
+    by = (*level.strata, *STEP_ERROR_LABELS)
+    on = f"on ({', '.join(level.strata)}) group_left ()"
+    weight = f"({_sum(level.strata, TRAJECTORY_WEIGHT, window)} > 0)"
+    spread = (
+        f"{_sum(by, f'{STEP_ERROR}_variance_total', window)}"
+        f" - 2 * {rate} * {_sum(by, f'{STEP_ERROR}_cross_total', window)}"
+        f" + {rate} ^ 2 * {on} {_sum(level.strata, TRAJECTORY_VARIANCE, window)}"
+    )
+    return [
+        {"record": rate, "expr": f"{_sum(by, f'{STEP_ERROR}_total', window)} / {on} {weight}"},
+        {"record": rule_name(level, m, window, "_stderr"), "expr": f"sqrt(clamp_min({spread}, 0)) / {on} {weight}"},
+        *_interval(level, m, window, "{}"),
+    ]
+
+
 def rule_groups() -> dict[str, list[dict[str, object]]]:
-    return {
-        "groups": [
-            {
-                "name": f"undercurrent_failure_estimates_{window}",
-                "interval": interval,
-                "rules": [
-                    rule
-                    for level in LEVELS
-                    for measure in MEASURES
-                    for rule in _rules(level, measure, window)
-                ],
-            }
-            for window, interval in WINDOWS.items()
-        ]
-    }
+    failure = [
+        {
+            "name": f"undercurrent_failure_estimates_{window}",
+            "interval": interval,
+            "rules": [rule for level in LEVELS for measure in MEASURES for rule in _rules(level, measure, window)],
+        }
+        for window, interval in WINDOWS.items()
+    ]
+    trajectories = [
+        {
+            "name": f"undercurrent_trajectory_estimates_{window}",
+            "interval": interval,
+            "rules": [
+                *(rule for level in TRAJECTORY_LEVELS for rule in _trajectory_rules(level, window)),
+                *(rule for level in STEP_ERROR_LEVELS for rule in _step_error_rules(level, window)),
+            ],
+        }
+        for window, interval in WINDOWS.items()
+    ]
+    return {"groups": [*failure, *trajectories]}
 
 
 def render() -> str:

@@ -35,6 +35,7 @@ import structlog
 from prometheus_client import REGISTRY, CollectorRegistry
 
 from ..config import Settings
+from ..estimate.trajectories import TRAJECTORY_OUTCOMES, trajectory_increment
 from ..estimate.weights import ANY, failing_archetypes, failure_weight_increments
 from ..health import WorkerHealth
 from ..ingest.kafka import faust_app, partition_progress
@@ -55,6 +56,7 @@ from .outcome import FAILURE_REASONS, RETRYABLE, GiveUp, Publish, RetryPolicy, T
 from .record import Judged, JudgeFailed, JudgeRecord
 from .redact import Redactor
 from .runner import SessionJudgement, judge_session
+from .steps import BRANCH_OF, SEVERITIES, Trajectory, final_score, first_error_position
 from .verdict import ARCHETYPES, Verdict
 
 log = structlog.get_logger(__name__)
@@ -92,6 +94,14 @@ def preinitialise(metrics: JudgeMetrics, bounds: LabelBounds) -> None:
         metrics.dead.labels(reason, feature, domain)
     for reason in RETRYABLE:
         metrics.retried.labels(reason)
+    t = metrics.trajectories
+    for feature in (*sorted(bounds.features), OTHER):
+        for outcome in TRAJECTORY_OUTCOMES:
+            for counter in (t.weight, t.variance, t.judged):
+                counter.labels(feature, outcome)
+        for (category, branch), severity in product(BRANCH_OF.items(), SEVERITIES):
+            for counter in (t.step_error_weight, t.step_error_variance, t.step_error_cross):
+                counter.labels(branch, category, severity, feature)
 
 
 class RequestFacts(msgspec.Struct, frozen=True, kw_only=True):
@@ -258,6 +268,8 @@ class Judge:
                 self.metrics.brier_error.labels(terms.archetype).inc(terms.error)
         self.metrics.judged.labels(feature, domain, verdict.quality).inc()
         self._count_agreement(record, verdict, request.pi, feature)
+        if verdict.trajectory is not None:
+            self._count_trajectory(verdict.trajectory, request.pi, feature)
 
     async def _try_again(
         self, key: bytes | None, value: bytes, request: RequestFacts, attempt: int, decision: TryAgain
@@ -304,6 +316,22 @@ class Judge:
 
     async def _durably(self, what: str, step: Callable[[], Awaitable[T]]) -> T:
         return await until_done(step, what=what, retries=self.metrics.retries)
+
+    def _count_trajectory(self, trajectory: Trajectory, pi: float, feature: str) -> None:
+        t = self.metrics.trajectories
+        inc = trajectory_increment(trajectory, pi=pi)
+        t.weight.labels(feature, inc.outcome).inc(inc.weight)
+        t.variance.labels(feature, inc.outcome).inc(inc.variance)
+        t.judged.labels(feature, inc.outcome).inc()
+        for e in inc.errors:
+            labels = (e.branch, e.category, e.severity, feature)
+            t.step_error_weight.labels(*labels).inc(e.weight)
+            t.step_error_variance.labels(*labels).inc(e.variance)
+            t.step_error_cross.labels(*labels).inc(e.cross)
+        position = first_error_position(trajectory)
+        if position is not None:
+            t.first_error_position.labels(feature).observe(position)
+        t.score.labels(feature).observe(final_score(trajectory.steps))
 
     def _count_agreement(self, record: dict[str, Any], verdict: Verdict, pi: float, feature: str) -> None:
         """Confusion counts of the detector flags the session's record carries against this verdict."""

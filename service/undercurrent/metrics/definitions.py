@@ -18,6 +18,8 @@ ERROR_STAGES = ("decode", "apply", "batch", "dead-letter", "close", "publish")
 # without messages (its instrumentation records no content), or dead-lettered (not valid as turns).
 OTLP_SPAN_OUTCOMES = ("mapped", "skipped", "empty", "invalid")
 RISK_BUCKETS = (0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0)
+POSITION_BUCKETS = (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0)
+SCORE_BUCKETS = (0, 10, 25, 50, 75, 90, 95, 99, 100)
 
 
 class IngestMetrics:
@@ -246,4 +248,52 @@ class JudgeMetrics:
         self.retries = Counter(
             "undercurrent_judge_retries", "Judge requests re-handled after Redis or the broker failed.",
             ["stage"], registry=registry,
+        )
+        self.trajectories = TrajectoryMetrics(registry)
+
+
+class TrajectoryMetrics:
+    """Step-level verdicts on judged agent trajectories (see ``undercurrent.estimate.trajectories``)."""
+
+    def __init__(self, registry: CollectorRegistry = REGISTRY) -> None:
+        self.weight = Counter(
+            "undercurrent_trajectory_weight",
+            "Horvitz-Thompson weight 1/π of judged agent trajectories, by outcome (success: no major or "
+            "critical step error); success / all is the trajectory success rate over any window.",
+            ["feature", "outcome"], registry=registry,
+        )
+        self.variance = Counter(
+            "undercurrent_trajectory_weight_variance",
+            "Variance term (1-π)/π² of judged agent trajectories, for the success rate's standard error.",
+            ["feature", "outcome"], registry=registry,
+        )
+        self.judged = Counter(
+            "undercurrent_trajectories_judged", "Judged agent trajectories (unweighted), by outcome: the support.",
+            ["feature", "outcome"], registry=registry,
+        )
+        self.step_error_weight = Counter(
+            "undercurrent_step_error_weight",
+            "Horvitz-Thompson weighted count y/π of erroneous agent steps; divide by the trajectory weight "
+            "for errors per trajectory.",
+            ["branch", "category", "severity", "feature"], registry=registry,
+        )
+        self.step_error_variance = Counter(
+            "undercurrent_step_error_weight_variance",
+            "Variance term (1-π)/π² · y² of erroneous agent steps, for the linearised standard error.",
+            ["branch", "category", "severity", "feature"], registry=registry,
+        )
+        self.step_error_cross = Counter(
+            "undercurrent_step_error_weight_cross",
+            "Cross term (1-π)/π² · y of erroneous agent steps, for the linearised standard error.",
+            ["branch", "category", "severity", "feature"], registry=registry,
+        )
+        self.first_error_position = Histogram(
+            "undercurrent_trajectory_first_error_position",
+            "Judged trajectories that went wrong (unweighted), by the share of their steps up to the first error.",
+            ["feature"], buckets=POSITION_BUCKETS, registry=registry,
+        )
+        self.score = Histogram(
+            "undercurrent_trajectory_score",
+            "Final score of judged trajectories (unweighted): 100 minus the severity weights of their step errors.",
+            ["feature"], buckets=SCORE_BUCKETS, registry=registry,
         )
