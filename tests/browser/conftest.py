@@ -16,7 +16,7 @@ from undercurrent.metrics.labels import LabelBounds
 from undercurrent.sessions.store import RedisSessionStore
 from undercurrent.web.app import WebConfig, create_app
 
-from .seed import drift_session, quiet_session, seed, spiral_session
+from .seed import agent_session, drift_session, quiet_session, seed, spiral_session
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -45,13 +45,13 @@ def chromium() -> Path:
 
 @pytest.fixture
 async def seeded(store: RedisSessionStore) -> RedisSessionStore:
-    await seed(store, [quiet_session(), spiral_session(), drift_session()])
+    await seed(store, [quiet_session(), spiral_session(), drift_session(), agent_session()])
     return store
 
 
 @pytest.fixture
 def web_url(seeded: RedisSessionStore, redis_url: str, key_prefix: str) -> Iterator[str]:
-    config = WebConfig(token=TOKEN, bounds=LabelBounds(["writer", "search"]), redact=Redactor())
+    config = WebConfig(token=TOKEN, bounds=LabelBounds(["writer", "search", "airline"]), redact=Redactor())
     app = create_app(lambda: RedisSessionStore.from_url(redis_url, prefix=key_prefix), config)
     port = _free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, access_log=False, log_level="warning"))

@@ -15,9 +15,10 @@ import msgspec
 
 from undercurrent.detectors.model import ArchetypeFlag, DetectorReport, Signal
 from undercurrent.events import Copy, Regenerate, SessionEnd, Turn
-from undercurrent.events.model import Event
+from undercurrent.events.model import Event, Step
 from undercurrent.judge.cost import Usage
 from undercurrent.judge.record import Judged, JudgeFailed, JudgeRecord
+from undercurrent.judge.steps import StepVerdict, Trajectory
 from undercurrent.judge.verdict import ARCHETYPES, ArchetypeFinding, Verdict
 from undercurrent.sampling.inclusion import SamplingDecision
 from undercurrent.sessions.store import EventTiming, RedisSessionStore
@@ -43,6 +44,7 @@ class Seed:
     votes: int = 1
     split: tuple[str, ...] = ()
     """Archetypes on which the judge's ``votes`` verdicts did not agree."""
+    steps: dict[int, Step] | None = None
 
     def events(self) -> list[Event]:
         turns: list[Event] = [
@@ -55,6 +57,7 @@ class Seed:
                 turn=i,
                 feature=self.feature,
                 domain=self.domain,
+                step=(self.steps or {}).get(i),
             )
             for i, (role, text) in enumerate(self.turns)
         ]
@@ -250,3 +253,52 @@ def failed_session(closed_at_ms: int = BASE_MS + 300_000) -> Seed:
         sampled=True,
         judge_failure="rate_limited",
     )
+
+
+def agent_session(closed_at_ms: int = BASE_MS + 700_000) -> Seed:
+    """An airline agent run, judged step by step with scripted step verdicts (test data, not a judgement)."""
+    wrong = {
+        3: ("tool_failure", "major", "The lookup failed: the reservation id was mistyped."),
+        5: ("action_without_confirmation", "critical", "Cancelled before the user said yes."),
+    }
+    steps = tuple(
+        StepVerdict(turn=t, correct=False, category=wrong[t][0], severity=wrong[t][1], rationale=wrong[t][2])
+        if t in wrong else StepVerdict(turn=t, correct=True)
+        for t in (2, 3, 4, 5, 6, 7)
+    )  # fmt: skip
+    judged_run = msgspec.structs.replace(
+        verdict("confidence_trap", (5, 7), "Reported success of an action the user never approved.",
+                summary="The agent cancelled a booking without confirmation."),
+        domain="travel_hospitality",
+        trajectory=Trajectory(steps=steps, first_error_turn=3),
+    )  # fmt: skip
+    return Seed(
+        session_id="agent-1",
+        feature="airline",
+        domain="travel_hospitality",
+        closed_at_ms=closed_at_ms,
+        turns=[
+            ("system", "# Airline Agent Policy. Act only on an explicit yes."),
+            ("user", "Please cancel reservation ZFA04Y, my email is jane.doe@example.com."),
+            ("assistant", 'get_reservation_details({"reservation_id": "ZFA0Y"})'),
+            ("tool", "Error: reservation not found"),
+            ("assistant", 'get_reservation_details({"reservation_id": "ZFA04Y"})'),
+            ("assistant", 'cancel_reservation({"reservation_id": "ZFA04Y"})'),
+            ("tool", '{"status": "cancelled"}'),
+            ("assistant", "Your reservation ZFA04Y has been cancelled."),
+        ],
+        steps={
+            2: Step(kind="tool_call", tool="get_reservation_details"),
+            3: Step(kind="tool_result", tool="get_reservation_details", status="error",
+                    error="Error: reservation not found"),
+            4: Step(kind="tool_call", tool="get_reservation_details"),
+            5: Step(kind="tool_call", tool="cancel_reservation"),
+            6: Step(kind="tool_result", tool="cancel_reservation", status="ok"),
+        },
+        report=report_of(
+            [signal("action_without_confirmation", [5], "cancel_reservation without a yes")],
+            visibility="invisible", risk=0.6, domain="travel_hospitality",
+        ),
+        sampled=True,
+        verdict=judged_run,
+    )  # fmt: skip

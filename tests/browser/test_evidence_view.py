@@ -18,7 +18,7 @@ async def test_link_filter_and_open_a_session(browser: Browser, web_url: str, tm
     await page.click("#go")
     await page.wait_for_url(f"{web_url}/sessions?feature=All")
     rows = page.locator("table.sessions tbody tr")
-    await expect(rows).to_have_count(3)
+    await expect(rows).to_have_count(4)
 
     await page.select_option("select[name=archetype]", "drift")
     await page.click("button[type=submit]")
@@ -40,6 +40,36 @@ async def test_link_filter_and_open_a_session(browser: Browser, web_url: str, tm
     assert "jane.doe@example.com" not in await page.content()
 
     await page.screenshot(path=str(tmp_path / "session.png"), full_page=True)
+
+
+async def test_an_agent_trajectory_shows_step_verdicts_and_the_running_score(
+    browser: Browser, web_url: str, tmp_path: Path
+) -> None:
+    page = await browser.new_page(viewport={"width": 1280, "height": 900})
+    await page.goto(f"{web_url}/sessions/agent-1?token={TOKEN}")
+    trajectory = page.locator(".panel.judge .trajectory")
+    await expect(trajectory).to_contain_text("score 85")
+    await expect(trajectory).to_contain_text("failed")
+    await expect(trajectory.locator(".first-error")).to_contain_text("turn #3 (33% into the trajectory)")
+    strip = trajectory.locator(".score-strip li")
+    await expect(strip).to_have_text(["100", "95", "95", "85", "85", "85"])
+    await expect(strip.nth(3)).to_have_class("sev-critical")
+
+    await expect(page.locator("#turn-1 .step-verdict")).to_have_count(0)  # the user's turn is not a step
+    await expect(page.locator("#turn-2 .step-verdict")).to_contain_text("✓ correct step")
+    failed = page.locator("#turn-3 .step-verdict")
+    await expect(failed).to_contain_text("✗ tool_failure")
+    await expect(failed).to_contain_text("execution · major")
+    await expect(failed).to_contain_text("first error")
+    await expect(failed).to_contain_text("score 95")
+    await expect(page.locator("#turn-5 .step-verdict")).to_contain_text("action_without_confirmation")
+    await expect(page.locator("#turn-5 .step-verdict")).to_contain_text("Cancelled before the user said yes.")
+    await expect(page.locator("#turn-7 .step-verdict")).to_contain_text("score 85")
+
+    await strip.nth(1).locator("a").click()
+    await page.wait_for_url("**#turn-3")
+    assert "jane.doe@example.com" not in await page.content()
+    await page.screenshot(path=str(tmp_path / "trajectory.png"), full_page=True)
 
 
 async def test_without_the_token_the_page_is_refused(browser: Browser, web_url: str) -> None:

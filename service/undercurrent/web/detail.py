@@ -3,8 +3,9 @@
 Behaviour events go between the turns by event time (an event at the same
 millisecond as a turn reacts to it, so it follows the turn). Detector signals
 are attached to the turns they cite, and the judge's evidence turns are marked.
-Every free text passes through ``redact`` here, so templates only ever see
-redacted text.
+For an agent trajectory each step carries the judge's step verdict and the
+running score after it. Every free text passes through ``redact`` here, so
+templates only ever see redacted text.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from dataclasses import dataclass
 from ..detectors import Signal, run_turn_detectors
 from ..events.model import Step
 from ..judge.record import Judged
+from ..judge.steps import BRANCH_OF, Trajectory, final_score, first_error_position, running_scores, succeeded
 from ..judge.verdict import Verdict
 from ..sessions.model import Behaviour, TranscriptTurn
 from ..sessions.store import StoredSession
@@ -30,6 +32,29 @@ class SignalView:
 
 
 @dataclass(frozen=True, slots=True)
+class StepVerdictView:
+    turn: int
+    correct: bool
+    category: str | None
+    branch: str | None
+    severity: str | None
+    rationale: str
+    score: int
+    """The trajectory's running score after this step."""
+    first_error: bool
+
+
+@dataclass(frozen=True, slots=True)
+class TrajectoryView:
+    steps: tuple[StepVerdictView, ...]
+    score: int
+    succeeded: bool
+    errors: int
+    first_error_turn: int | None
+    first_error_position: float | None
+
+
+@dataclass(frozen=True, slots=True)
 class TurnItem:
     index: int
     role: str
@@ -41,6 +66,7 @@ class TurnItem:
     finish_reason: str | None = None
     model: str | None = None
     step: str | None = None
+    step_verdict: StepVerdictView | None = None
     late: bool = False
     kind: str = "turn"
 
@@ -71,6 +97,7 @@ class VerdictView:
     domain: str
     summary: str
     findings: tuple[FindingView, ...]
+    trajectory: TrajectoryView | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,6 +161,7 @@ def _turn_item(
     turn: TranscriptTurn, gap: int | None, signals: list[SignalView], verdict: VerdictView | None, redact: Redact
 ) -> TurnItem:
     findings = verdict.findings if verdict else ()
+    steps = verdict.trajectory.steps if verdict and verdict.trajectory else ()
     return TurnItem(
         index=turn.index,
         role=turn.role,
@@ -145,6 +173,7 @@ def _turn_item(
         finish_reason=turn.finish_reason,
         model=turn.model,
         step=_step_label(turn.step, redact) if turn.step else None,
+        step_verdict=next((s for s in steps if s.turn == turn.index), None),
         late=turn.late,
     )
 
@@ -181,6 +210,27 @@ def _verdict_view(verdict: Verdict, redact: Redact) -> VerdictView:
         findings=tuple(
             FindingView(a.archetype, tuple(a.evidence_turns), redact(a.rationale)) for a in verdict.archetypes
         ),
+        trajectory=_trajectory_view(verdict.trajectory, redact) if verdict.trajectory else None,
+    )
+
+
+def _trajectory_view(trajectory: Trajectory, redact: Redact) -> TrajectoryView:
+    scores = running_scores(trajectory.steps)
+    steps = tuple(
+        StepVerdictView(
+            turn=s.turn, correct=s.correct, category=s.category,
+            branch=BRANCH_OF[s.category] if s.category else None, severity=s.severity,
+            rationale=redact(s.rationale), score=score, first_error=s.turn == trajectory.first_error_turn,
+        )
+        for s, score in zip(trajectory.steps, scores, strict=True)
+    )  # fmt: skip
+    return TrajectoryView(
+        steps=steps,
+        score=final_score(trajectory.steps),
+        succeeded=succeeded(trajectory.steps),
+        errors=sum(not s.correct for s in trajectory.steps),
+        first_error_turn=trajectory.first_error_turn,
+        first_error_position=first_error_position(trajectory),
     )
 
 
