@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import statistics
 from collections import Counter
 from importlib.metadata import version
 from pathlib import Path
@@ -20,7 +21,7 @@ from .language import conversation_language
 from .language_check import LanguageCheck, runtime_accuracy, summarise
 from .population import conversations_by_id, read_population, sibling_parts
 from .render import render
-from .tau_bench import split_tasks
+from .tau_bench import split_tasks, trajectory_shape
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help=__doc__)
 
@@ -191,6 +192,44 @@ def tau_split(
     """Split the τ-bench tasks into dev and test."""
     task_ids = [run["task_id"] for run in json.loads(traces.read_bytes())]
     _write_or_check(files.TAU_SPLIT, files.pretty_json(split_tasks(task_ids, seed=seed, dev_tasks=dev_tasks)), check)
+
+
+@app.command("tau-shape")
+def tau_shape(traces: Annotated[Path, typer.Option(help="the τ-bench traces file")] = files.TAU_TRACES) -> None:
+    """Print the shape of the replayed τ-bench trajectories: steps, tool calls, failed tool results.
+
+    Rewards are read here, for the split by outcome only; they never reach the pipeline.
+    """
+    from undercurrent.estimate.interval import wilson_interval
+    from undercurrent.replay.offline import trace_snapshots
+    from undercurrent.replay.tau_bench import read_tau_bench, run_id
+
+    rewards = {run_id(r["task_id"], r["trial"]): r["reward"] for r in json.loads(traces.read_bytes())}
+    shapes = [(rewards[t.id] > 0.5, trajectory_shape(s)) for t, s in trace_snapshots(read_tau_bench(traces))]
+    agent = [(ok, s) for ok, s in shapes if s.steps]
+
+    def quantiles(values: list[float]) -> str:
+        if len(values) < 2:
+            return f"values {values}"
+        q = statistics.quantiles(values, n=4, method="inclusive")
+        return f"min {min(values):.3g}, quartiles {q[0]:.3g} / {q[1]:.3g} / {q[2]:.3g}, max {max(values):.3g}"
+
+    typer.echo(f"runs {len(shapes)}, with at least one tool call (agent trajectories) {len(agent)}")
+    typer.echo(f"steps per trajectory: {quantiles([s.steps for _, s in agent])}")
+    typer.echo(f"tool calls per trajectory: {quantiles([s.tool_calls for _, s in agent])}")
+    for label, rewarded in (("reward 1", True), ("reward 0", False)):
+        group = [s for ok, s in agent if ok == rewarded]
+        if not group:
+            typer.echo(f"{label}: no trajectories")
+            continue
+        k = sum(s.failed_results > 0 for s in group)
+        low, high = wilson_interval(k, len(group))
+        typer.echo(f"{label}: {len(group)} trajectories, steps {quantiles([s.steps for s in group])}; "
+                   f"with a failed tool result {k}/{len(group)} = {k / len(group):.2f} [{low:.2f}, {high:.2f}]")
+    positions = [s.first_failed_position for _, s in agent if s.first_failed_position is not None]
+    deciles = Counter(min(9, int(p * 10 - 1e-9)) for p in positions)
+    typer.echo(f"first failed tool result, share of the trajectory: {quantiles(positions)}")
+    typer.echo("  by decile: " + " ".join(f"{d * 10}-{d * 10 + 10}%:{deciles[d]}" for d in range(10)))
 
 
 if __name__ == "__main__":

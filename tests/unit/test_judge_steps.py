@@ -1,3 +1,5 @@
+from pathlib import Path
+
 import jsonschema
 import msgspec
 import pytest
@@ -25,6 +27,8 @@ from undercurrent.judge.steps import (
 )
 from undercurrent.judge.verdict import parse_verdict, verdict_schema
 from undercurrent.sessions.model import SessionSnapshot, TranscriptTurn
+
+JUDGE_DOCS = Path(__file__).resolve().parents[2] / "docs" / "judge.md"
 
 
 def ok(turn: int) -> StepVerdict:
@@ -79,6 +83,12 @@ def test_taxonomy_has_two_levels_with_unique_category_names() -> None:
     assert len(set(CATEGORIES)) == len(TAXONOMY)
     assert set(BRANCH_OF.values()) == {"reasoning", "planning", "policy", "execution"}
     assert all(f"{c.name} ({c.meaning})" in INSTRUCTIONS.replace("\\\n", "") for c in TAXONOMY)
+
+
+def test_the_judge_docs_list_the_taxonomy_of_the_module() -> None:
+    rows = [line for line in JUDGE_DOCS.read_text().splitlines() if line.startswith("| ") and "` | " in line]
+    documented = [r for r in rows if r.split(" | ")[0][2:] in BRANCH_OF.values()]
+    assert documented == [f"| {c.branch} | `{c.name}` | {c.meaning} |" for c in TAXONOMY]
 
 
 def turn(index: int, role: str, step: Step | None = None) -> TranscriptTurn:
