@@ -27,7 +27,7 @@ from rich.table import Table
 from undercurrent.config import Settings
 from undercurrent.detectors.memo import TextMemo
 from undercurrent.ingest.message import value_budget
-from undercurrent.ingest.stages import close_stages
+from undercurrent.ingest.stages import StageMetrics, close_stages
 from undercurrent.metrics.definitions import SamplingMetrics
 from undercurrent.metrics.labels import LabelBounds
 from undercurrent.sampling.stage import BudgetView
@@ -81,7 +81,8 @@ class ClosePath:
         registry = CollectorRegistry()
         bounds = LabelBounds(settings.labels.features, settings.labels.domains)
         budget = BudgetView(settings, log=None, metrics=SamplingMetrics(registry))  # type: ignore[arg-type]
-        self.stages = close_stages(settings, registry, bounds, budget)
+        metrics = StageMetrics.registered(settings, registry, budget.metrics)
+        self.stages = close_stages(settings, bounds, metrics, budget, user_id_key=b"k" * 32)
         self.budget = settings.kafka.max_request_bytes
 
     def close(self, snapshot: SessionSnapshot) -> int:

@@ -7,7 +7,8 @@ the dead-letter topic: offsets never get committed ahead of durable effects, so
 a worker stopped or killed mid-batch (also during an outage) loses nothing; the
 batch is read again and de-duplicated by event id. Every timer tolerates Redis
 and broker outages. The sweeper closes due sessions on every replica; Redis
-makes each close happen once.
+makes each close happen once. The close stages run in a process pool
+(``sessions.close_workers``), so closing a backlog never stalls ingest.
 """
 
 from __future__ import annotations
@@ -28,14 +29,17 @@ from ..metrics.labels import LabelBounds
 from ..runtime import watch_health
 from ..sampling.stage import BudgetView
 from ..sampling.usage_log import UsageLog
-from ..sessions.closer import SessionCloser
+from ..sessions.closer import InlineBuilder, SessionCloser
+from ..sessions.redaction import user_id_key
 from ..sessions.store import RedisSessionStore
+from ..sessions.sweeper import Sweeper
+from .close_pool import ClosePool
 from .kafka import faust_app, partition_progress
 from .message import Message
 from .pipeline import IngestPipeline
 from .retry import tolerant
 from .sink import FaustProducerSink
-from .stages import close_stages
+from .stages import StageMetrics, close_stages
 
 log = structlog.get_logger(__name__)
 
@@ -60,8 +64,13 @@ def create_app(
     pipeline = IngestPipeline(settings, store, sink, ingest_metrics)
     budget = BudgetView(settings, UsageLog(store.redis, key=f"{settings.redis_key_prefix}:judge:usage"),
                         SamplingMetrics(registry))
-    stages = close_stages(settings, registry, bounds, budget)
-    closer = SessionCloser(settings, store, sink, session_metrics, ingest_metrics, bounds, stages)
+    stage_metrics = StageMetrics.registered(settings, registry, budget.metrics)
+    pseudonym_key = user_id_key(settings.redaction.user_id_key)  # one key for the worker and its close processes
+    # These stages set up the metric series; with close processes, those run copies of them.
+    stages = close_stages(settings, bounds, stage_metrics, budget, pseudonym_key)
+    pool = ClosePool(settings, stage_metrics, budget, pseudonym_key) if settings.sessions.close_workers else None
+    builder = pool or InlineBuilder(settings, stages)
+    closer = SessionCloser(settings, store, sink, session_metrics, ingest_metrics, bounds, builder)
     processed: dict[Any, int] = {}
 
     topics = settings.topics
@@ -73,12 +82,19 @@ def create_app(
     inputs = (topics.chat, topics.client, topics.otlp)
     retries = ingest_metrics.retries
 
+    sweeper = Sweeper(
+        closer.sweep_once, batch=settings.sessions.sweep_batch, paused=lambda: pipeline.retrying > 0, retries=retries
+    )
+
     @app.timer(settings.sessions.sweep_interval_s)
-    @tolerant("close", retries)  # claims are leased: what failed here is retried by a later sweep
     async def sweep() -> None:
-        # While a batch waits for Redis, its partitions' watermarks are stale: a close now could miss its events.
-        while not pipeline.retrying and await closer.sweep_once() >= settings.sessions.sweep_batch:
-            pass
+        sweeper.tick()
+
+    if pool is not None:
+        @app.task
+        @tolerant("close", retries)
+        async def start_pool() -> None:
+            await pool.start()
 
     @app.timer(settings.sampling.budget_refresh_s)
     @tolerant("budget", retries)
@@ -125,10 +141,13 @@ def create_app(
     watch_health(app, health or WorkerHealth(), redis=store.redis, probe_topic=topics.chat)
 
     @app.on_before_shutdown.connect  # type: ignore[misc]
-    async def close_store(sender: faust.App, **_: Any) -> None:
+    async def stop_closing(sender: faust.App, **_: Any) -> None:
+        # The batch in flight is published and finalised before the producer and Redis go away.
+        await sweeper.stop()
+        await builder.close()
         await store.close()
 
-    app.undercurrent = {"pipeline": pipeline, "closer": closer, "store": store}  # type: ignore[attr-defined]
+    app.undercurrent = {"pipeline": pipeline, "closer": closer, "store": store, "sweeper": sweeper}  # type: ignore[attr-defined]
     return app
 
 

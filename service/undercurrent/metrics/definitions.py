@@ -93,6 +93,10 @@ class SessionMetrics:
             "undercurrent_session_late_events",
             "Late events carried by published session records.", registry=registry,
         )
+        self.closing = Gauge(
+            "undercurrent_sessions_closing",
+            "Sessions this worker has claimed and is closing now (at most one sweep batch).", registry=registry,
+        )
 
 
 class DetectorMetrics:

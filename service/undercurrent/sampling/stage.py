@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Protocol
 
 from ..config import Settings
 from ..judge.cost import price_table
@@ -24,6 +24,13 @@ def policy_from(settings: Settings) -> SamplingPolicy:
         full_risk_rate=s.full_risk_rate, feature_min_rates=s.feature_min_rates,
         domain_min_rates=s.domain_min_rates,
     )
+
+
+class BudgetScale(Protocol):
+    """The factor the budget currently scales inclusion probabilities by."""
+
+    @property
+    def scale(self) -> float: ...
 
 
 class BudgetView:
@@ -55,7 +62,7 @@ class BudgetView:
 
 class SamplingStage:
     def __init__(
-        self, settings: Settings, metrics: SamplingMetrics, bounds: LabelBounds, budget: BudgetView
+        self, settings: Settings, metrics: SamplingMetrics, bounds: LabelBounds, budget: BudgetScale
     ) -> None:
         self.policy = policy_from(settings)
         self.topic = settings.topics.judge_requests

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import asyncio
 import time
+import traceback
 from collections.abc import Awaitable, Sequence
-from dataclasses import dataclass
 from functools import partial
 from typing import Any, Protocol, get_args
 
@@ -27,7 +27,7 @@ from ..metrics.labels import LabelBounds
 from .fit import encode_within
 from .model import CloseReason, SessionSnapshot
 from .record import base_record
-from .store import RedisSessionStore
+from .store import Claim, ClaimedSession, RedisSessionStore
 
 log = structlog.get_logger(__name__)
 
@@ -39,22 +39,104 @@ class CloseStage(Protocol):
     """Adds its results to a closing session's record.
 
     Returns the names of further topics the finished record must also go to
-    (the sampler routes sampled sessions to the judge this way).
+    (the sampler routes sampled sessions to the judge this way). Stages are pure
+    functions of the snapshot apart from their metrics, so they can run in
+    another process (see :mod:`.close_pool`).
     """
 
     def __call__(self, snapshot: SessionSnapshot, record: dict[str, Any]) -> Sequence[str]: ...
 
 
-@dataclass(frozen=True, slots=True)
-class _Closing:
-    """A claimed session's finished record, ready to publish."""
+class ClosedRecord(msgspec.Struct, frozen=True, tag=True):
+    """A claimed session's finished record, ready to publish, with what the closer counts about it."""
 
     session_id: str
-    key: bytes
     payload: bytes
-    record: dict[str, Any]
     topics: list[str]
+    results: bytes
+    """The stage results kept in Redis with the closed session (JSON)."""
+    feature: str
+    domain: str | None
+    close_reason: str | None
+    late_events: int
     wall_ms: int
+
+
+class BuildFailure(msgspec.Struct, frozen=True, tag=True):
+    """A session whose record could not be built (a stage bug): it stays claimed and is retried after its lease."""
+
+    session_id: str
+    error: str
+
+
+Built = ClosedRecord | BuildFailure
+
+
+class RecordBuilder(Protocol):
+    """Runs the close stages over claimed sessions; one result per session, in order."""
+
+    async def build(self, sessions: list[ClaimedSession], now_ms: int) -> list[Built]: ...
+
+    async def close(self) -> None: ...
+
+
+def build_record(
+    session: ClaimedSession, now_ms: int, stages: Sequence[CloseStage], settings: Settings
+) -> ClosedRecord:
+    """The published record of one claimed session: the base record, every stage's results, encoded."""
+    snapshot = session.snapshot()
+    record = base_record(snapshot, closed_at_ms=now_ms)
+    topics = [settings.topics.sessions]
+    for stage in stages:
+        topics.extend(stage(snapshot, record))
+    key = snapshot.session_id.encode()
+    return ClosedRecord(
+        session_id=snapshot.session_id,
+        payload=encode_within(record, value_budget(settings.kafka.max_request_bytes, key, ())),
+        topics=topics,
+        results=msgspec.json.encode({k: record.get(k) for k in RESULT_KEYS}),
+        feature=record["feature"],
+        domain=record["domain"],
+        close_reason=record["close_reason"],
+        late_events=record["late_events"],
+        wall_ms=session.wall_ms,
+    )
+
+
+def build_all(
+    sessions: Sequence[ClaimedSession], now_ms: int, stages: Sequence[CloseStage], settings: Settings
+) -> list[Built]:
+    """:func:`build_record` for each session; a session whose stages fail does not stop the others."""
+    built: list[Built] = []
+    for session in sessions:
+        try:
+            built.append(build_record(session, now_ms, stages, settings))
+        except Exception:
+            built.append(BuildFailure(session.session_id, traceback.format_exc()))
+    return built
+
+
+class InlineBuilder:
+    """Runs the close stages on the event loop, yielding to it between small groups of sessions.
+
+    The ingest consumers wait while the stages run: with detectors on, a large close batch
+    holds ingest back for seconds. ``sessions.close_workers = 0`` selects it.
+    """
+
+    def __init__(self, settings: Settings, stages: Sequence[CloseStage]) -> None:
+        self.settings = settings
+        self.stages = list(stages)
+
+    async def build(self, sessions: list[ClaimedSession], now_ms: int) -> list[Built]:
+        built: list[Built] = []
+        for start in range(0, len(sessions), YIELD_EVERY):
+            if start:
+                await asyncio.sleep(0)  # close stages are CPU work: let consumers and heartbeats run
+            built += build_all(sessions[start : start + YIELD_EVERY], now_ms, self.stages, self.settings)
+        return built
+
+    async def close(self) -> None:
+        return None
 
 
 class SessionCloser:
@@ -66,14 +148,14 @@ class SessionCloser:
         metrics: SessionMetrics,
         ingest_metrics: IngestMetrics,
         bounds: LabelBounds,
-        stages: Sequence[CloseStage] = (),
+        builder: RecordBuilder,
     ) -> None:
         self.settings = settings
         self.store = store
         self.sink = sink
         self.metrics = metrics
         self.bounds = bounds
-        self.stages = list(stages)
+        self.builder = builder
         self.ingest_metrics = ingest_metrics
         for feature, domain in bounds.pairs():
             for reason in get_args(CloseReason):
@@ -97,16 +179,22 @@ class SessionCloser:
         )
         if not claims:
             return 0
-        loaded = await self.store.load(claims)
-        closing: list[_Closing] = []
-        for n, (snapshot, wall) in enumerate(loaded, 1):
-            if n % YIELD_EVERY == 0:
-                await asyncio.sleep(0)  # close stages are CPU work: let consumers and heartbeats run
-            try:
-                closing.append(self._close(snapshot, wall, now_ms))
-            except Exception:
-                self.ingest_metrics.processing_errors.labels("close").inc()
-                log.exception("session record could not be built", session_id=snapshot.session_id)
+        self.metrics.closing.inc(len(claims))
+        try:
+            return await self._close(claims, now_ms)
+        finally:
+            self.metrics.closing.dec(len(claims))
+
+    async def _close(self, claims: list[Claim], now_ms: int) -> int:
+        cfg = self.settings.sessions
+        built = await self.builder.build(await self.store.load(claims), now_ms)
+        closing: list[ClosedRecord] = []
+        for b in built:
+            if isinstance(b, ClosedRecord):
+                closing.append(b)
+                continue
+            self.ingest_metrics.processing_errors.labels("close").inc()
+            log.error("session record could not be built", session_id=b.session_id, error=b.error)
         outcomes = await self._publish(closing)
         published = []
         for c, outcome in zip(closing, outcomes, strict=True):
@@ -120,30 +208,21 @@ class SessionCloser:
                 raise outcome  # cancelled
         if not published:
             return 0
-        results = [(c.session_id, msgspec.json.encode({k: c.record.get(k) for k in RESULT_KEYS})) for c in published]
+        results = [(c.session_id, c.results) for c in published]
         finalize = partial(self.store.finalize, results, now_ms=int(time.time() * 1000), retention_s=cfg.retention_s)
         # Published already: wait for Redis rather than let the lease run out and publish again.
         finalised = await until_done(finalize, what="close", retries=self.ingest_metrics.retries)
-        self._observe([c.record for c in published], [c.wall_ms for c in published], finalised)
+        self._observe(published, finalised)
         return len(published)
 
-    def _close(self, snapshot: SessionSnapshot, wall_ms: int, now_ms: int) -> _Closing:
-        record = base_record(snapshot, closed_at_ms=now_ms)
-        topics = [self.settings.topics.sessions]
-        for stage in self.stages:
-            topics.extend(stage(snapshot, record))
-        key = snapshot.session_id.encode()
-        payload = encode_within(record, value_budget(self.settings.kafka.max_request_bytes, key, ()))
-        return _Closing(snapshot.session_id, key, payload, record, topics, wall_ms)
-
-    async def _publish(self, closing: list[_Closing]) -> list[BaseException | None]:
+    async def _publish(self, closing: list[ClosedRecord]) -> list[BaseException | None]:
         """Send every record and wait for the broker; per session, None or why it was not published."""
         pending: list[list[Awaitable[Any]]] = [[] for _ in closing]
         errors: list[BaseException | None] = [None] * len(closing)
         for i, c in enumerate(closing):
             for topic in c.topics:
                 try:
-                    pending[i].append(await self.sink.send(topic, c.key, c.payload))
+                    pending[i].append(await self.sink.send(topic, c.session_id.encode(), c.payload))
                 except Exception as exc:
                     errors[i] = exc
         for i, futures in enumerate(pending):
@@ -152,16 +231,16 @@ class SessionCloser:
                     errors[i] = outcome
         return errors
 
-    def _observe(self, records: list[dict[str, Any]], walls: list[int], finalised: list[bool]) -> None:
+    def _observe(self, published: list[ClosedRecord], finalised: list[bool]) -> None:
         now = time.time()
-        for record, wall, first_time in zip(records, walls, finalised, strict=True):
+        for c, first_time in zip(published, finalised, strict=True):
             if not first_time:
                 self.metrics.republished.inc()
-                log.warning("session republished after lease expiry", session_id=record["session_id"])
+                log.warning("session republished after lease expiry", session_id=c.session_id)
                 continue
             self.metrics.closed.labels(
-                self.bounds.feature(record["feature"]), self.bounds.domain(record["domain"]), record["close_reason"]
+                self.bounds.feature(c.feature), self.bounds.domain(c.domain), c.close_reason
             ).inc()
-            self.metrics.close_delay.observe(max(0.0, now - wall / 1000))
-            if record["late_events"]:
-                self.metrics.late_in_record.inc(record["late_events"])
+            self.metrics.close_delay.observe(max(0.0, now - c.wall_ms / 1000))
+            if c.late_events:
+                self.metrics.late_in_record.inc(c.late_events)

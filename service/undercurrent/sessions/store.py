@@ -46,6 +46,18 @@ class Claim:
     reason: CloseReason
 
 
+class ClaimedSession(msgspec.Struct, frozen=True, array_like=True):
+    """A claimed session as loaded for closing; decoding its events is part of closing it, off the ingest loop."""
+
+    session_id: str
+    reason: CloseReason
+    entries: list[bytes]
+    wall_ms: int
+
+    def snapshot(self) -> SessionSnapshot:
+        return build_snapshot(self.session_id, _decode_entries(self.entries), close_reason=self.reason)
+
+
 @dataclass(frozen=True, slots=True)
 class StoredSession:
     """A session read back from Redis."""
@@ -131,20 +143,18 @@ class RedisSessionStore:
         flat = await self._claim(args=[self.prefix, now_ms, grace_ms, limit, lease_ms, quiet_ms])
         return [Claim(flat[i].decode(), flat[i + 1].decode()) for i in range(0, len(flat), 2)]
 
-    async def load(self, claims: Iterable[Claim]) -> list[tuple[SessionSnapshot, int]]:
-        """Snapshots of claimed sessions with the wall ms of their last accepted event."""
+    async def load(self, claims: Iterable[Claim]) -> list[ClaimedSession]:
+        """The stored events of claimed sessions, undecoded, with the wall ms of their last accepted event."""
         claims = list(claims)
         async with self.redis.pipeline(transaction=False) as pipe:
             for claim in claims:
                 pipe.lrange(self._key(claim.session_id, "e"), 0, -1)
                 pipe.hget(self._key(claim.session_id, "m"), "wall")
             replies = await pipe.execute()
-        out = []
-        for i, claim in enumerate(claims):
-            entries, wall = replies[2 * i], replies[2 * i + 1]
-            snapshot = build_snapshot(claim.session_id, _decode_entries(entries), close_reason=claim.reason)
-            out.append((snapshot, int(wall or 0)))
-        return out
+        return [
+            ClaimedSession(claim.session_id, claim.reason, replies[2 * i], int(replies[2 * i + 1] or 0))
+            for i, claim in enumerate(claims)
+        ]
 
     async def finalize(self, results: Sequence[tuple[str, bytes]], *, now_ms: int, retention_s: int) -> list[bool]:
         """Mark sessions closed and keep their stage results; False where another sweeper already did."""
