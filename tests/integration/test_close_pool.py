@@ -30,6 +30,7 @@ OPEN_SESSIONS = 40
 
 
 def close_processes(worker: Worker) -> list[psutil.Process]:
+    """The worker's pool processes (children started by multiprocessing's spawn)."""
     return [p for p in psutil.Process(worker.proc.pid).children() if any("spawn_main" in a for a in p.cmdline())]
 
 
@@ -61,8 +62,9 @@ def outcome(broker: Managed, redis_url: str, tmp_path_factory: pytest.TempPathFa
 
     async def scenario() -> Outcome:
         first = deployment.start_worker()
-        await wait_for(lambda: len(close_processes(first)) == 1)
+        await wait_for(lambda: "close processes ready" in first.log_path.read_text(), timeout_s=120)
         pool = close_processes(first)
+        assert len(pool) == 1
         for p in pool:
             p.suspend()
         try:

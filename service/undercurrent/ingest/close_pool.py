@@ -18,9 +18,11 @@ from __future__ import annotations
 import asyncio
 import multiprocessing
 import signal
+import time
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
+from multiprocessing.process import BaseProcess
 
 import msgspec
 import structlog
@@ -36,6 +38,7 @@ log = structlog.get_logger(__name__)
 
 CHUNK = 20
 """Sessions per task: large enough to amortise a round trip, small enough to spread over the processes."""
+STOP_WAIT_S = 5.0
 
 
 class MetricUpdate(msgspec.Struct, frozen=True, array_like=True):
@@ -163,9 +166,11 @@ class ClosePool:
         )
 
     async def start(self) -> None:
+        """Start the processes and load their stages now rather than when the first sessions close."""
         loop = asyncio.get_running_loop()
-        await asyncio.gather(*(loop.run_in_executor(self.executor, _ready)
-                               for _ in range(self.settings.sessions.close_workers)))
+        workers = self.settings.sessions.close_workers
+        await asyncio.gather(*(loop.run_in_executor(self.executor, _ready) for _ in range(workers)))
+        log.info("close processes ready", processes=workers)
 
     async def build(self, sessions: list[ClaimedSession], now_ms: int) -> list[Built]:
         loop = asyncio.get_running_loop()
@@ -194,5 +199,19 @@ class ClosePool:
                 metric = metric.labels(*update.labels)
             getattr(metric, update.method)(update.value)
 
-    async def close(self) -> None:
-        await asyncio.to_thread(self.executor.shutdown, wait=True, cancel_futures=True)
+    async def close(self, timeout_s: float = STOP_WAIT_S) -> None:
+        """Stop the processes; one still busy after ``timeout_s`` (a batch given up on at shutdown) is killed."""
+        self.executor.shutdown(wait=False, cancel_futures=True)
+        # The pool's processes are this worker's only multiprocessing children.
+        stuck = await asyncio.to_thread(_join, multiprocessing.active_children(), timeout_s)
+        for process in stuck:
+            log.warning("close process did not stop; killing it", pid=process.pid)
+            process.kill()
+
+
+def _join(processes: list[BaseProcess], timeout_s: float) -> list[BaseProcess]:
+    """Wait for the processes to exit, ``timeout_s`` for all together; the ones still alive."""
+    deadline = time.monotonic() + timeout_s
+    for process in processes:
+        process.join(max(0.0, deadline - time.monotonic()))
+    return [p for p in processes if p.is_alive()]
