@@ -8,6 +8,7 @@ from its own ``/metrics`` page.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -25,6 +26,7 @@ from undercurrent.devstack.stack import stop_process
 
 ROOT = Path(__file__).resolve().parents[1]
 READY_LINE = b"[^Worker]: Ready"
+POOL_READY_LINE = b"close processes ready"
 
 
 class WorkerFailed(RuntimeError):
@@ -34,6 +36,15 @@ class WorkerFailed(RuntimeError):
 def cpu_seconds(process: psutil.Process) -> float:
     times = process.cpu_times()
     return times.user + times.system
+
+
+def tree_cpu_seconds(process: psutil.Process) -> float:
+    """CPU seconds of the process and its running children (a worker's close processes)."""
+    total = cpu_seconds(process)
+    for child in process.children(recursive=True):
+        with contextlib.suppress(psutil.NoSuchProcess):  # exited meanwhile
+            total += cpu_seconds(child)
+    return total
 
 
 @dataclass
@@ -60,12 +71,14 @@ class WorkerProcess:
     def pid(self) -> int:
         return self.proc.pid
 
-    def wait_ready(self, timeout_s: float) -> None:
+    def wait_ready(self, timeout_s: float, *, lines: tuple[bytes, ...] = (READY_LINE,)) -> None:
+        """Wait until the log shows every one of ``lines`` (faust's Ready, by default)."""
         deadline = time.monotonic() + timeout_s
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
                 raise WorkerFailed(f"worker {self.name} exited with {self.proc.returncode}\n{self.log_tail()}")
-            if READY_LINE in self.log_path.read_bytes():
+            log = self.log_path.read_bytes()
+            if all(line in log for line in lines):
                 return
             time.sleep(0.05)
         raise WorkerFailed(f"worker {self.name} not ready after {timeout_s:.0f}s\n{self.log_tail()}")

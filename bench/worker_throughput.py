@@ -1,6 +1,7 @@
 """Events per second of the full worker path against raw aiokafka, on identical messages, in one run.
 
     .venv/bin/python bench/worker_throughput.py [--events 20000] [--envelope 100] [--otlp-spans 100] [--detectors both]
+        [--close-workers 0 1] [--paced 0.8]
 
 A private Tansu broker and a private redis-server are started (never the shared
 Redis). ShareGPT conversations become contract events, produced once one per
@@ -10,11 +11,17 @@ answer, the history repeated in each, see ``otlp_traffic.py``). Then, per layout
 * raw: one aiokafka consumer, ``getmany`` and the service's decoder of that topic; the ceiling;
 * worker: a real ``undercurrent worker`` process (faust, decode, validate, dedup,
   Lua session updates in Redis, metrics, session closing and publishing) with
-  detectors on and/or off.
+  detectors on and/or off, once per ``--close-workers`` value (0: the close stages
+  on the ingest event loop, the former design; n: in n close processes);
+* paced (``--paced 0.8``): per ``--close-workers`` value, the single-event traffic again
+  at that fraction of the rate the same configuration ingested with detectors on, each
+  session ended explicitly, to measure close latency (see ``close_latency.py``).
 
 Worker time starts when faust logs ``Ready`` and stops when ``/metrics`` shows
 every event counted ("ingest") and every session closed ("closed"). CPU seconds
-are the worker's own (and, separately, redis-server's) over the same interval.
+are the worker's own with its close processes (and, separately, redis-server's) over the same interval;
+a worker with close processes is timed from when they are ready. "Overlap warnings" counts faust's
+``Timer … is overlapping`` lines in the worker's log.
 """
 
 from __future__ import annotations
@@ -35,19 +42,30 @@ from aiokafka import AIOKafkaConsumer
 from rich.console import Console
 from rich.table import Table
 
+from close_latency import Latencies, paced_produce, published_latencies
 from measure import Span, bucket_quantile, histogram_buckets, metric_total, ratio
 from otlp_traffic import otlp_traffic
-from traffic import create_topics, produce, produce_batches, synthesise
+from traffic import Traffic, create_topics, produce, produce_batches, synthesise
 from undercurrent.config import KafkaSettings
 from undercurrent.devstack import start_broker, start_redis
 from undercurrent.devstack.stack import Managed
 from undercurrent.events import EventDecoder
 from undercurrent.otlp.decoder import OtlpDecoder
 from undercurrent.replay.produce import Topics
-from worker_proc import Profiler, WorkerFailed, WorkerProcess, cpu_seconds
+from worker_proc import (
+    POOL_READY_LINE,
+    READY_LINE,
+    Profiler,
+    WorkerFailed,
+    WorkerProcess,
+    cpu_seconds,
+    tree_cpu_seconds,
+)
 
 PARTITIONS = 4
 POLL_S = 0.25
+PACED_GRACE_S = 5.0  # the default close grace: the latency target is this plus 2 s
+OVERLAP_LINE = "is overlapping"
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +84,7 @@ class Layout:
 class WorkerRun:
     layout: str
     detectors: bool
+    close_workers: int
     ingest: Span
     closed: Span
     redis_cpu_s: float
@@ -79,6 +98,16 @@ class WorkerRun:
     detector_runs: float
     detector_p50_ms: float
     detector_p99_ms: float
+    overlaps: int
+
+
+@dataclass
+class PacedRun:
+    close_workers: int
+    rate: float
+    latency: Latencies
+    batch_p99_ms: float
+    overlaps: int
 
 
 @dataclass
@@ -90,6 +119,7 @@ class Results:
     events_by_layout: dict[str, int] = field(default_factory=dict)
     raw: dict[str, Span] = field(default_factory=dict)
     workers: list[WorkerRun] = field(default_factory=list)
+    paced: list[PacedRun] = field(default_factory=list)
     failures: dict[str, str] = field(default_factory=dict)
 
 
@@ -119,7 +149,9 @@ async def raw_pass(kafka: KafkaSettings, layout: Layout, timeout_s: float) -> Sp
         await consumer.stop()
 
 
-def worker_env(run: str, name: str, layout: Layout, bootstrap: str, redis_url: str, detectors: bool) -> dict[str, str]:
+def worker_env(
+    run: str, name: str, layout: Layout, bootstrap: str, redis_url: str, detectors: bool, close_workers: int
+) -> dict[str, str]:
     app = f"{run}-{name}"
     return {
         "UNDERCURRENT_APP_ID": app,
@@ -140,27 +172,43 @@ def worker_env(run: str, name: str, layout: Layout, bootstrap: str, redis_url: s
         "UNDERCURRENT_SESSIONS__SWEEP_INTERVAL_S": "0.5",
         "UNDERCURRENT_SESSIONS__WATERMARK_QUIET_S": "5",
         "UNDERCURRENT_DETECTORS__ENABLED": "true" if detectors else "false",
+        "UNDERCURRENT_SESSIONS__CLOSE_WORKERS": str(close_workers),
         "UNDERCURRENT_LOG_FORMAT": "json",
     }
 
 
+def start_worker(args: argparse.Namespace, name: str, env: dict[str, str], log_dir: Path,
+                 close_workers: int) -> WorkerProcess:
+    worker = WorkerProcess.start(name, env, log_dir)
+    try:
+        worker.wait_ready(args.ready_timeout, lines=(READY_LINE, POOL_READY_LINE) if close_workers else (READY_LINE,))
+    except WorkerFailed:
+        worker.stop()
+        raise
+    return worker
+
+
+def overlaps(worker: WorkerProcess) -> int:
+    return worker.log_path.read_text(errors="replace").count(OVERLAP_LINE)
+
+
 def worker_pass(
-    args: argparse.Namespace, run: str, layout: Layout, detectors: bool,
+    args: argparse.Namespace, run: str, layout: Layout, detectors: bool, close_workers: int,
     stack: dict[str, Managed], log_dir: Path,
 ) -> WorkerRun:
-    name = f"{layout.name}-detectors-{'on' if detectors else 'off'}"
-    env = worker_env(run, name, layout, stack["broker"].url, stack["redis"].url, detectors)
+    name = f"{layout.name}-detectors-{'on' if detectors else 'off'}-close{close_workers}"
+    env = worker_env(run, name, layout, stack["broker"].url, stack["redis"].url, detectors, close_workers)
     events, sessions = layout.events, layout.sessions
-    worker = WorkerProcess.start(name, env, log_dir)
+    worker = start_worker(args, name, env, log_dir, close_workers)
     profiler = None
     try:
-        worker.wait_ready(args.ready_timeout)
         watched = {key: psutil.Process(pid) for key, pid in
                    (("worker", worker.pid), ("redis", stack["redis"].proc.pid), ("broker", stack["broker"].proc.pid))}
         if args.profile:
             profiler = Profiler.attach(worker.pid, args.profile / f"{name}.txt")
         started = time.perf_counter()
-        cpu0 = {key: cpu_seconds(p) for key, p in watched.items()}
+        cpu = {"worker": tree_cpu_seconds, "redis": cpu_seconds, "broker": cpu_seconds}
+        cpu0 = {key: cpu[key](p) for key, p in watched.items()}
         ingest: Span | None = None
         deadline = started + args.timeout
         while True:
@@ -169,7 +217,7 @@ def worker_pass(
                 page = worker.metrics_page()
             except OSError as exc:
                 raise WorkerFailed(f"worker {name}: /metrics unreadable ({exc}); log: {worker.log_path}") from exc
-            now, worker_cpu = time.perf_counter(), cpu_seconds(watched["worker"]) - cpu0["worker"]
+            now, worker_cpu = time.perf_counter(), tree_cpu_seconds(watched["worker"]) - cpu0["worker"]
             if ingest is None and metric_total(page, "undercurrent_events_total") >= events:
                 ingest = Span(events, now - started, worker_cpu)
             if ingest is not None and metric_total(page, "undercurrent_sessions_closed_total") >= sessions:
@@ -179,7 +227,7 @@ def worker_pass(
                 counted = metric_total(page, "undercurrent_events_total")
                 raise WorkerFailed(f"worker {name} did not finish within {args.timeout:.0f}s "
                                    f"({counted:,.0f} of {events:,} events counted); log: {worker.log_path}")
-        used = {key: cpu_seconds(p) - cpu0[key] for key, p in watched.items()}
+        used = {key: cpu[key](p) - cpu0[key] for key, p in watched.items()}
         if profiler is not None:
             profiler.stop()
         batches = histogram_buckets(page, "undercurrent_ingest_batch_duration_seconds")
@@ -187,6 +235,7 @@ def worker_pass(
         return WorkerRun(
             layout=layout.name,
             detectors=detectors,
+            close_workers=close_workers,
             ingest=ingest,
             closed=closed,
             redis_cpu_s=used["redis"],
@@ -199,6 +248,7 @@ def worker_pass(
             detector_runs=metric_total(page, "undercurrent_detector_duration_seconds_count"),
             detector_p50_ms=bucket_quantile(detector, 0.5) * 1000,
             detector_p99_ms=bucket_quantile(detector, 0.99) * 1000,
+            overlaps=overlaps(worker),
         )
     finally:
         if profiler is not None and profiler.proc.poll() is None:
@@ -206,7 +256,31 @@ def worker_pass(
         worker.stop()
 
 
-def prepare(args: argparse.Namespace, run: str, kafka: KafkaSettings, console: Console) -> tuple[Results, list[Layout]]:
+def paced_pass(
+    args: argparse.Namespace, run: str, traffic: Traffic, rate: float, close_workers: int,
+    stack: dict[str, Managed], log_dir: Path,
+) -> PacedRun:
+    """The single-event traffic at ``rate`` events/s with detectors on; close latency per session."""
+    name = f"paced-close{close_workers}"
+    topics = Topics(chat=f"{run}.{name}.chat", client=f"{run}.{name}.client")
+    kafka = KafkaSettings(bootstrap=stack["broker"].url)
+    asyncio.run(create_topics(kafka, [topics.chat, topics.client], PARTITIONS))
+    layout = Layout(name, 1, topics, traffic.events, len(traffic.sessions))
+    env = {**worker_env(run, name, layout, kafka.bootstrap, stack["redis"].url, True, close_workers),
+           "UNDERCURRENT_SESSIONS__CLOSE_GRACE_S": str(PACED_GRACE_S)}
+    worker = start_worker(args, name, env, log_dir, close_workers)
+    try:
+        ends = asyncio.run(paced_produce(kafka.bootstrap, traffic.sessions, topics, rate))
+        latency = asyncio.run(published_latencies(kafka.bootstrap, f"{run}-{name}.sessions", ends, args.timeout))
+        batches = histogram_buckets(worker.metrics_page(), "undercurrent_ingest_batch_duration_seconds")
+        return PacedRun(close_workers, rate, latency, bucket_quantile(batches, 0.99) * 1000, overlaps(worker))
+    finally:
+        worker.stop()
+
+
+def prepare(
+    args: argparse.Namespace, run: str, kafka: KafkaSettings, console: Console
+) -> tuple[Results, list[Layout], Traffic]:
     started = time.perf_counter()
     traffic = synthesise(args.events, seed=args.seed)
     results = Results(traffic.events, len(traffic.sessions), traffic.mean_event_bytes)
@@ -231,7 +305,7 @@ def prepare(args: argparse.Namespace, run: str, kafka: KafkaSettings, console: C
     results.events_by_layout = {layout.name: layout.events for layout in layouts}
     console.print(f"produced {len(otlp.batches):,} OTLP batches ({otlp.spans:,} spans, {otlp.turn_events:,} turn "
                   f"events, {otlp.sessions:,} sessions) in {seconds:.1f}s")
-    return results, layouts
+    return results, layouts, traffic
 
 
 def run(args: argparse.Namespace, console: Console) -> Results:
@@ -240,22 +314,38 @@ def run(args: argparse.Namespace, console: Console) -> Results:
     stack = {"broker": start_broker(log_dir), "redis": start_redis(log_dir)}
     try:
         kafka = KafkaSettings(bootstrap=stack["broker"].url)
-        results, layouts = prepare(args, run_id, kafka, console)
+        results, layouts, traffic = prepare(args, run_id, kafka, console)
         gc.collect()  # the synthesised traffic is garbage now; keep it out of the timed passes
         for layout in layouts:
             results.raw[layout.name] = asyncio.run(raw_pass(kafka, layout, args.timeout))
             console.print(f"raw aiokafka, {layout.name}: {results.raw[layout.name].events_per_s:,.0f} events/s")
         for layout in layouts:
-            for detectors in args.detectors:
-                label = f"worker, {layout.name}, detectors {'on' if detectors else 'off'}"
-                try:
-                    result = worker_pass(args, run_id, layout, detectors, stack, log_dir)
-                except WorkerFailed as exc:
-                    results.failures[label] = str(exc)
-                    console.print(f"[red]{label}: failed[/red]")
-                    continue
-                results.workers.append(result)
-                console.print(f"{label}: {result.ingest.events_per_s:,.0f} events/s")
+            for close_workers in args.close_workers:
+                for detectors in args.detectors:
+                    label = (f"worker, {layout.name}, detectors {'on' if detectors else 'off'}, "
+                             f"{close_workers} close processes")
+                    try:
+                        result = worker_pass(args, run_id, layout, detectors, close_workers, stack, log_dir)
+                    except WorkerFailed as exc:
+                        results.failures[label] = str(exc)
+                        console.print(f"[red]{label}: failed[/red]")
+                        continue
+                    results.workers.append(result)
+                    console.print(f"{label}: {result.ingest.events_per_s:,.0f} events/s")
+        for close_workers in args.close_workers if args.paced else ():
+            sustained = [w for w in results.workers
+                         if w.layout == "single" and w.detectors and w.close_workers == close_workers]
+            if not sustained:
+                continue
+            rate = args.paced * sustained[0].ingest.events_per_s
+            label = f"paced, {close_workers} close processes, {rate:,.0f} events/s"
+            try:
+                paced = paced_pass(args, run_id, traffic, rate, close_workers, stack, log_dir)
+            except WorkerFailed as exc:
+                results.failures[label] = str(exc)
+                continue
+            results.paced.append(paced)
+            console.print(f"{label}: close latency p99 {paced.latency.p99_s:.2f} s")
         console.print(f"logs: {log_dir}")
         return results
     finally:
@@ -270,16 +360,16 @@ def _f(value: float, digits: int = 0) -> str:
 def throughput_table(results: Results) -> Table:
     table = Table(title=f"throughput: {results.events:,} events in {results.sessions:,} sessions, "
                         f"mean {results.mean_event_bytes:,.0f} B/event")
-    for column in ("path", "layout", "detectors", "events", "events/s", "÷ raw", "events/CPU-s", "÷ raw",
+    for column in ("path", "layout", "detectors", "close procs", "events", "events/s", "÷ raw", "events/CPU-s", "÷ raw",
                    "events/CPU-s to last close", "not accepted"):
         table.add_column(column, justify="left" if column in ("path", "layout", "detectors") else "right")
     for name, span in results.raw.items():
-        table.add_row("raw aiokafka", name, "–", _f(results.events_by_layout[name]), _f(span.events_per_s), "1.000",
-                      _f(span.events_per_cpu_s), "1.000", "", "")
+        table.add_row("raw aiokafka", name, "–", "–", _f(results.events_by_layout[name]), _f(span.events_per_s),
+                      "1.000", _f(span.events_per_cpu_s), "1.000", "", "")
     for w in results.workers:
         raw = results.raw[w.layout]
         table.add_row(
-            "worker", w.layout, "on" if w.detectors else "off", _f(w.ingest.events),
+            "worker", w.layout, "on" if w.detectors else "off", str(w.close_workers), _f(w.ingest.events),
             _f(w.ingest.events_per_s), _f(ratio(w.ingest.events_per_s, raw.events_per_s), 3),
             _f(w.ingest.events_per_cpu_s), _f(ratio(w.ingest.events_per_cpu_s, raw.events_per_cpu_s), 3),
             _f(w.closed.events_per_cpu_s), _f(results.events_by_layout[w.layout] - w.accepted - w.duplicate),
@@ -289,16 +379,46 @@ def throughput_table(results: Results) -> Table:
 
 def resources_table(results: Results) -> Table:
     table = Table(title="worker resources (to last close)")
-    for column in ("layout", "detectors", "wall s", "worker CPU s", "redis CPU s", "events/redis CPU-s",
-                   "broker CPU s", "peak RSS MiB", "batch p50/p99 ms", "detector runs", "detector p50/p99 ms"):
+    for column in ("layout", "detectors", "close procs", "wall s", "worker CPU s", "redis CPU s",
+                   "events/redis CPU-s", "broker CPU s", "peak RSS MiB", "batch p50/p99 ms", "detector runs",
+                   "detector p50/p99 ms", "overlap warnings"):
         table.add_column(column, justify="left" if column in ("layout", "detectors") else "right")
     for w in results.workers:
         table.add_row(
-            w.layout, "on" if w.detectors else "off", _f(w.closed.wall_s, 1), _f(w.closed.cpu_s, 1),
+            w.layout, "on" if w.detectors else "off", str(w.close_workers), _f(w.closed.wall_s, 1),
+            _f(w.closed.cpu_s, 1),
             _f(w.redis_cpu_s, 1), _f(ratio(w.closed.events, w.redis_cpu_s)), _f(w.broker_cpu_s, 1),
             _f(w.peak_rss_mib), f"{_f(w.batch_p50_ms, 1)} / {_f(w.batch_p99_ms, 1)}",
-            _f(w.detector_runs), f"{_f(w.detector_p50_ms, 2)} / {_f(w.detector_p99_ms, 2)}",
+            _f(w.detector_runs), f"{_f(w.detector_p50_ms, 2)} / {_f(w.detector_p99_ms, 2)}", str(w.overlaps),
         )
+    return table
+
+
+def detectors_cost_table(results: Results) -> Table:
+    """Detectors on against off, per layout and close design: what closing costs ingest."""
+    table = Table(title="detectors on ÷ off (targets: batch p99 ≤ 1.2, events/CPU-s to last close ≥ 0.5)")
+    for column in ("layout", "close procs", "batch p99 on ÷ off", "events/CPU-s to last close on ÷ off"):
+        table.add_column(column, justify="left" if column == "layout" else "right")
+    runs = {(w.layout, w.close_workers, w.detectors): w for w in results.workers}
+    for (layout, close_workers, detectors), on in runs.items():
+        off = runs.get((layout, close_workers, False))
+        if not detectors or off is None:
+            continue
+        table.add_row(layout, str(close_workers), _f(ratio(on.batch_p99_ms, off.batch_p99_ms), 2),
+                      _f(ratio(on.closed.events_per_cpu_s, off.closed.events_per_cpu_s), 2))
+    return table
+
+
+def latency_table(results: Results) -> Table:
+    table = Table(title=f"close latency, deadline → record published, detectors on "
+                        f"(target: p99 ≤ grace {PACED_GRACE_S:.0f} s + 2 s)")
+    for column in ("close procs", "events/s", "sessions published", "p50 s", "p99 s", "max s",
+                   "batch p99 ms", "overlap warnings"):
+        table.add_column(column, justify="right")
+    for p in results.paced:
+        table.add_row(str(p.close_workers), _f(p.rate), f"{p.latency.published:,} / {p.latency.sessions:,}",
+                      _f(p.latency.p50_s, 2), _f(p.latency.p99_s, 2), _f(p.latency.max_s, 2),
+                      _f(p.batch_p99_ms, 1), str(p.overlaps))
     return table
 
 
@@ -308,6 +428,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--envelope", type=int, default=100, help="events per envelope message")
     parser.add_argument("--otlp-spans", type=int, default=100, help="GenAI spans per OTLP trace batch")
     parser.add_argument("--detectors", choices=("on", "off", "both"), default="both")
+    parser.add_argument("--close-workers", type=int, nargs="+", default=[1],
+                        help="close processes per worker pass; 0 runs the close stages on the ingest loop")
+    parser.add_argument("--paced", type=float, default=0.8,
+                        help="fraction of the measured detectors-on rate for the close-latency pass (0: none)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--timeout", type=float, default=90.0, help="seconds allowed per pass")
     parser.add_argument("--ready-timeout", type=float, default=90.0, help="seconds for a worker to join its group")
@@ -326,6 +450,9 @@ def main() -> None:
     results = run(args, console)
     console.print(throughput_table(results))
     console.print(resources_table(results))
+    console.print(detectors_cost_table(results))
+    if results.paced:
+        console.print(latency_table(results))
     if any(w.accepted + w.duplicate != results.events_by_layout[w.layout] for w in results.workers):
         console.print("[yellow]some worker accepted a different number of events than were produced[/yellow]")
     for label, reason in results.failures.items():

@@ -17,7 +17,10 @@ from __future__ import annotations
 
 import asyncio
 import multiprocessing
+import multiprocessing.connection
+import os
 import signal
+import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -128,7 +131,16 @@ _encoder = msgspec.msgpack.Encoder()
 def _start(settings: Settings, user_id_key: bytes) -> None:
     global _process
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group: the worker stops the pool
+    threading.Thread(target=_exit_with_worker, name="exit-with-worker", daemon=True).start()
     _process = _CloseProcess(settings, user_id_key)
+
+
+def _exit_with_worker() -> None:
+    """A worker killed outright (SIGKILL, OOM) cannot stop its pool: each process leaves when it sees that."""
+    parent = multiprocessing.parent_process()
+    if parent is not None:
+        multiprocessing.connection.wait([parent.sentinel])
+        os._exit(0)
 
 
 def _run(job: bytes) -> bytes:
