@@ -315,6 +315,7 @@ def run(args: argparse.Namespace, console: Console) -> Results:
     try:
         kafka = KafkaSettings(bootstrap=stack["broker"].url)
         results, layouts, traffic = prepare(args, run_id, kafka, console)
+        layouts = [layout for layout in layouts if args.layouts is None or layout.name in args.layouts]
         gc.collect()  # the synthesised traffic is garbage now; keep it out of the timed passes
         for layout in layouts:
             results.raw[layout.name] = asyncio.run(raw_pass(kafka, layout, args.timeout))
@@ -428,6 +429,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--envelope", type=int, default=100, help="events per envelope message")
     parser.add_argument("--otlp-spans", type=int, default=100, help="GenAI spans per OTLP trace batch")
     parser.add_argument("--detectors", choices=("on", "off", "both"), default="both")
+    parser.add_argument("--layouts", nargs="+", help="only these layouts (single, envelope100, otlp100; default all)")
     parser.add_argument("--close-workers", type=int, nargs="+", default=[1],
                         help="close processes per worker pass; 0 runs the close stages on the ingest loop")
     parser.add_argument("--paced", type=float, default=0.8,

@@ -105,6 +105,8 @@ def test_make_demo_prints_the_summary_serves_metrics_and_leaves_nothing_after_ct
                  int(re.search(r"127\.0\.0\.1:(\d+)/sessions", view_url)[1])]
         data_dir = Path(re.search(r"logs and worker files in\s+(\S+)", output)[1])
         assert data_dir.is_dir() and not data_dir.is_relative_to(ROOT)
+        # Closing 3,000 sessions ran beside ingest: the sweep timer never waited on a sweep.
+        assert "sweep is overlapping" not in (data_dir / "worker.log").read_text()
 
         os.killpg(proc.pid, signal.SIGINT)
         output += proc.communicate(timeout=120)[0]

@@ -16,6 +16,7 @@ keeping them there keeps the close-once protocol exactly as it was.
 from __future__ import annotations
 
 import asyncio
+import atexit
 import multiprocessing
 import multiprocessing.connection
 import os
@@ -132,6 +133,8 @@ def _start(settings: Settings, user_id_key: bytes) -> None:
     global _process
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group: the worker stops the pool
     threading.Thread(target=_exit_with_worker, name="exit-with-worker", daemon=True).start()
+    # Nothing to flush or close at exit; tearing down the loaded stages' objects one by one takes seconds.
+    atexit.register(os._exit, 0)
     _process = _CloseProcess(settings, user_id_key)
 
 
