@@ -29,7 +29,7 @@ from ..metrics.labels import LabelBounds
 from ..runtime import watch_health
 from ..sampling.stage import BudgetView
 from ..sampling.usage_log import UsageLog
-from ..sessions.closer import InlineBuilder, SessionCloser
+from ..sessions.closer import InlineBuilder, RecordBuilder, SessionCloser
 from ..sessions.redaction import user_id_key
 from ..sessions.store import RedisSessionStore
 from ..sessions.sweeper import Sweeper
@@ -68,8 +68,8 @@ def create_app(
     pseudonym_key = user_id_key(settings.redaction.user_id_key)  # one key for the worker and its close processes
     # These stages set up the metric series; with close processes, those run copies of them.
     stages = close_stages(settings, bounds, stage_metrics, budget, pseudonym_key)
-    pool = ClosePool(settings, stage_metrics, budget, pseudonym_key) if settings.sessions.close_workers else None
-    builder = pool or InlineBuilder(settings, stages)
+    builder: RecordBuilder = (ClosePool(settings, stage_metrics, budget, pseudonym_key)
+                              if settings.sessions.close_workers else InlineBuilder(settings, stages))
     closer = SessionCloser(settings, store, sink, session_metrics, ingest_metrics, bounds, builder)
     processed: dict[Any, int] = {}
 
@@ -90,11 +90,6 @@ def create_app(
     async def sweep() -> None:
         sweeper.tick()
 
-    if pool is not None:
-        @app.task
-        @tolerant("close", retries)
-        async def start_pool() -> None:
-            await pool.start()
 
     @app.timer(settings.sampling.budget_refresh_s)
     @tolerant("budget", retries)

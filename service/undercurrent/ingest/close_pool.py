@@ -170,6 +170,7 @@ class ClosePool:
         self.budget = budget
         self.user_id_key = user_id_key
         self.executor = self._executor()
+        self.ready = False
 
     def _executor(self) -> ProcessPoolExecutor:
         return ProcessPoolExecutor(
@@ -181,10 +182,17 @@ class ClosePool:
         )
 
     async def start(self) -> None:
-        """Start the processes and load their stages now rather than when the first sessions close."""
+        """Start the processes and load their stages, if not done yet.
+
+        The closer calls this before it claims anything: starting takes seconds (much longer on a
+        busy machine), and a claim's lease must not run out while its batch waits for a process.
+        """
+        if self.ready:
+            return
         loop = asyncio.get_running_loop()
         workers = self.settings.sessions.close_workers
         await asyncio.gather(*(loop.run_in_executor(self.executor, _ready) for _ in range(workers)))
+        self.ready = True
         log.info("close processes ready", processes=workers)
 
     async def build(self, sessions: list[ClaimedSession], now_ms: int) -> list[Built]:
@@ -199,6 +207,7 @@ class ClosePool:
             log.error("a close process died; starting new ones")
             self.executor.shutdown(wait=False, cancel_futures=True)
             self.executor = self._executor()
+            self.ready = False
             raise
         built: list[Built] = []
         for reply in replies:

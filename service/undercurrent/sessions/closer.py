@@ -75,6 +75,9 @@ Built = ClosedRecord | BuildFailure
 class RecordBuilder(Protocol):
     """Runs the close stages over claimed sessions; one result per session, in order."""
 
+    async def start(self) -> None:
+        """Be ready to build (idempotent); called before every claim."""
+
     async def build(self, sessions: list[ClaimedSession], now_ms: int) -> list[Built]: ...
 
     async def close(self) -> None: ...
@@ -127,6 +130,9 @@ class InlineBuilder:
         self.settings = settings
         self.stages = list(stages)
 
+    async def start(self) -> None:
+        return None
+
     async def build(self, sessions: list[ClaimedSession], now_ms: int) -> list[Built]:
         built: list[Built] = []
         for start in range(0, len(sessions), YIELD_EVERY):
@@ -169,6 +175,7 @@ class SessionCloser:
         back the others claimed with it.
         """
         cfg = self.settings.sessions
+        await self.builder.start()
         now_ms = int(time.time() * 1000)
         claims = await self.store.claim_due(
             now_ms=now_ms,
