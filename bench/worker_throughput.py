@@ -99,6 +99,8 @@ class WorkerRun:
     detector_p50_ms: float
     detector_p99_ms: float
     overlaps: int
+    early_events: float
+    """Events counted before the clock started (the close processes were not ready at faust's Ready)."""
 
 
 @dataclass
@@ -209,6 +211,7 @@ def worker_pass(
         started = time.perf_counter()
         cpu = {"worker": tree_cpu_seconds, "redis": cpu_seconds, "broker": cpu_seconds}
         cpu0 = {key: cpu[key](p) for key, p in watched.items()}
+        early_events = metric_total(worker.metrics_page(), "undercurrent_events_total")
         ingest: Span | None = None
         deadline = started + args.timeout
         while True:
@@ -249,6 +252,7 @@ def worker_pass(
             detector_p50_ms=bucket_quantile(detector, 0.5) * 1000,
             detector_p99_ms=bucket_quantile(detector, 0.99) * 1000,
             overlaps=overlaps(worker),
+            early_events=early_events,
         )
     finally:
         if profiler is not None and profiler.proc.poll() is None:
@@ -457,6 +461,10 @@ def main() -> None:
         console.print(latency_table(results))
     if any(w.accepted + w.duplicate != results.events_by_layout[w.layout] for w in results.workers):
         console.print("[yellow]some worker accepted a different number of events than were produced[/yellow]")
+    for w in results.workers:
+        if w.early_events:
+            console.print(f"[yellow]{w.layout}, {w.close_workers} close processes: {w.early_events:,.0f} events were "
+                          "ingested before its close processes were ready and the clock started[/yellow]")
     for label, reason in results.failures.items():
         console.print(f"[red]{label} failed:[/red] {reason}")
     if args.json:

@@ -152,7 +152,7 @@ def _run(job: bytes) -> bytes:
 
 
 def _ready() -> None:
-    """Nothing: submitting it starts a process and loads its stages before the first close needs them."""
+    """Nothing: submitting it starts a process, which loads its stages before the first close needs them."""
 
 
 class ClosePool:
@@ -169,8 +169,13 @@ class ClosePool:
         self.metrics = metrics
         self.budget = budget
         self.user_id_key = user_id_key
-        self.executor = self._executor()
         self.ready = False
+        self._start_processes()
+
+    def _start_processes(self) -> None:
+        """Spawn the processes now (they load their stages while faust joins its group); :meth:`start` awaits them."""
+        self.executor = self._executor()
+        self.warming = [self.executor.submit(_ready) for _ in range(self.settings.sessions.close_workers)]
 
     def _executor(self) -> ProcessPoolExecutor:
         return ProcessPoolExecutor(
@@ -189,11 +194,9 @@ class ClosePool:
         """
         if self.ready:
             return
-        loop = asyncio.get_running_loop()
-        workers = self.settings.sessions.close_workers
-        await asyncio.gather(*(loop.run_in_executor(self.executor, _ready) for _ in range(workers)))
+        await asyncio.gather(*(asyncio.wrap_future(f) for f in self.warming))
         self.ready = True
-        log.info("close processes ready", processes=workers)
+        log.info("close processes ready", processes=len(self.warming))
 
     async def build(self, sessions: list[ClaimedSession], now_ms: int) -> list[Built]:
         loop = asyncio.get_running_loop()
@@ -206,8 +209,8 @@ class ClosePool:
             # A process died (killed, out of memory): these claims are retried after their lease.
             log.error("a close process died; starting new ones")
             self.executor.shutdown(wait=False, cancel_futures=True)
-            self.executor = self._executor()
             self.ready = False
+            self._start_processes()
             raise
         built: list[Built] = []
         for reply in replies:
