@@ -26,7 +26,7 @@ from undercurrent.devstack.stack import stop_process
 
 ROOT = Path(__file__).resolve().parents[1]
 READY_LINE = b"[^Worker]: Ready"
-POOL_READY_LINE = b"close processes ready"
+POOL_READY_LINE = "close processes ready"
 
 
 class WorkerFailed(RuntimeError):
@@ -38,9 +38,9 @@ def cpu_seconds(process: psutil.Process) -> float:
     return times.user + times.system
 
 
-def tree_cpu_seconds(process: psutil.Process) -> float:
-    """CPU seconds of the process and its running children (a worker's close processes)."""
-    total = cpu_seconds(process)
+def children_cpu_seconds(process: psutil.Process) -> float:
+    """CPU seconds of the process's running children (a worker's close processes)."""
+    total = 0.0
     for child in process.children(recursive=True):
         with contextlib.suppress(psutil.NoSuchProcess):  # exited meanwhile
             total += cpu_seconds(child)
@@ -71,14 +71,12 @@ class WorkerProcess:
     def pid(self) -> int:
         return self.proc.pid
 
-    def wait_ready(self, timeout_s: float, *, lines: tuple[bytes, ...] = (READY_LINE,)) -> None:
-        """Wait until the log shows every one of ``lines`` (faust's Ready, by default)."""
+    def wait_ready(self, timeout_s: float) -> None:
         deadline = time.monotonic() + timeout_s
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
                 raise WorkerFailed(f"worker {self.name} exited with {self.proc.returncode}\n{self.log_tail()}")
-            log = self.log_path.read_bytes()
-            if all(line in log for line in lines):
+            if READY_LINE in self.log_path.read_bytes():
                 return
             time.sleep(0.05)
         raise WorkerFailed(f"worker {self.name} not ready after {timeout_s:.0f}s\n{self.log_tail()}")

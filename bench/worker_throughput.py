@@ -20,7 +20,8 @@ answer, the history repeated in each, see ``otlp_traffic.py``). Then, per layout
 Worker time starts when faust logs ``Ready`` and stops when ``/metrics`` shows
 every event counted ("ingest") and every session closed ("closed"). CPU seconds
 are the worker's own with its close processes (and, separately, redis-server's) over the same interval;
-a worker with close processes is timed from when they are ready. "Overlap warnings" counts faust's
+the CPU its close processes spent starting (spawn, imports, loading the stages; logged by the worker)
+is left out, as the worker's own start is. "Overlap warnings" counts faust's
 ``Timer … is overlapping`` lines in the worker's log.
 """
 
@@ -54,12 +55,11 @@ from undercurrent.otlp.decoder import OtlpDecoder
 from undercurrent.replay.produce import Topics
 from worker_proc import (
     POOL_READY_LINE,
-    READY_LINE,
     Profiler,
     WorkerFailed,
     WorkerProcess,
+    children_cpu_seconds,
     cpu_seconds,
-    tree_cpu_seconds,
 )
 
 PARTITIONS = 4
@@ -99,8 +99,6 @@ class WorkerRun:
     detector_p50_ms: float
     detector_p99_ms: float
     overlaps: int
-    early_events: float
-    """Events counted before the clock started (the close processes were not ready at faust's Ready)."""
 
 
 @dataclass
@@ -179,15 +177,30 @@ def worker_env(
     }
 
 
-def start_worker(args: argparse.Namespace, name: str, env: dict[str, str], log_dir: Path,
-                 close_workers: int) -> WorkerProcess:
+def start_worker(args: argparse.Namespace, name: str, env: dict[str, str], log_dir: Path) -> WorkerProcess:
     worker = WorkerProcess.start(name, env, log_dir)
     try:
-        worker.wait_ready(args.ready_timeout, lines=(READY_LINE, POOL_READY_LINE) if close_workers else (READY_LINE,))
+        worker.wait_ready(args.ready_timeout)
     except WorkerFailed:
         worker.stop()
         raise
     return worker
+
+
+def close_startup_cpu_s(worker: WorkerProcess) -> float | None:
+    """CPU seconds the worker's close processes spent starting (from its log); None while they start."""
+    for line in worker.log_path.read_text(errors="replace").splitlines():
+        if POOL_READY_LINE in line:
+            return float(json.loads(line)["startup_cpu_s"])
+    return None
+
+
+def worker_cpu_s(worker: WorkerProcess, process: psutil.Process, own0: float) -> float:
+    """The worker's CPU seconds since ``own0``, with its close processes' once they are ready: their start is
+    left out, as the worker's own is."""
+    own = cpu_seconds(process) - own0
+    startup = close_startup_cpu_s(worker)
+    return own if startup is None else own + children_cpu_seconds(process) - startup
 
 
 def overlaps(worker: WorkerProcess) -> int:
@@ -201,7 +214,7 @@ def worker_pass(
     name = f"{layout.name}-detectors-{'on' if detectors else 'off'}-close{close_workers}"
     env = worker_env(run, name, layout, stack["broker"].url, stack["redis"].url, detectors, close_workers)
     events, sessions = layout.events, layout.sessions
-    worker = start_worker(args, name, env, log_dir, close_workers)
+    worker = start_worker(args, name, env, log_dir)
     profiler = None
     try:
         watched = {key: psutil.Process(pid) for key, pid in
@@ -209,9 +222,7 @@ def worker_pass(
         if args.profile:
             profiler = Profiler.attach(worker.pid, args.profile / f"{name}.txt")
         started = time.perf_counter()
-        cpu = {"worker": tree_cpu_seconds, "redis": cpu_seconds, "broker": cpu_seconds}
-        cpu0 = {key: cpu[key](p) for key, p in watched.items()}
-        early_events = metric_total(worker.metrics_page(), "undercurrent_events_total")
+        cpu0 = {key: cpu_seconds(p) for key, p in watched.items()}
         ingest: Span | None = None
         deadline = started + args.timeout
         while True:
@@ -220,7 +231,8 @@ def worker_pass(
                 page = worker.metrics_page()
             except OSError as exc:
                 raise WorkerFailed(f"worker {name}: /metrics unreadable ({exc}); log: {worker.log_path}") from exc
-            now, worker_cpu = time.perf_counter(), tree_cpu_seconds(watched["worker"]) - cpu0["worker"]
+            now = time.perf_counter()
+            worker_cpu = worker_cpu_s(worker, watched["worker"], cpu0["worker"])
             if ingest is None and metric_total(page, "undercurrent_events_total") >= events:
                 ingest = Span(events, now - started, worker_cpu)
             if ingest is not None and metric_total(page, "undercurrent_sessions_closed_total") >= sessions:
@@ -230,7 +242,8 @@ def worker_pass(
                 counted = metric_total(page, "undercurrent_events_total")
                 raise WorkerFailed(f"worker {name} did not finish within {args.timeout:.0f}s "
                                    f"({counted:,.0f} of {events:,} events counted); log: {worker.log_path}")
-        used = {key: cpu[key](p) - cpu0[key] for key, p in watched.items()}
+        used = {key: cpu_seconds(p) - cpu0[key] for key, p in watched.items()}
+        used["worker"] = worker_cpu_s(worker, watched["worker"], cpu0["worker"])
         if profiler is not None:
             profiler.stop()
         batches = histogram_buckets(page, "undercurrent_ingest_batch_duration_seconds")
@@ -252,7 +265,6 @@ def worker_pass(
             detector_p50_ms=bucket_quantile(detector, 0.5) * 1000,
             detector_p99_ms=bucket_quantile(detector, 0.99) * 1000,
             overlaps=overlaps(worker),
-            early_events=early_events,
         )
     finally:
         if profiler is not None and profiler.proc.poll() is None:
@@ -272,7 +284,7 @@ def paced_pass(
     layout = Layout(name, 1, topics, traffic.events, len(traffic.sessions))
     env = {**worker_env(run, name, layout, kafka.bootstrap, stack["redis"].url, True, close_workers),
            "UNDERCURRENT_SESSIONS__CLOSE_GRACE_S": str(PACED_GRACE_S)}
-    worker = start_worker(args, name, env, log_dir, close_workers)
+    worker = start_worker(args, name, env, log_dir)
     try:
         ends = asyncio.run(paced_produce(kafka.bootstrap, traffic.sessions, topics, rate))
         latency = asyncio.run(published_latencies(kafka.bootstrap, f"{run}-{name}.sessions", ends, args.timeout))
@@ -461,10 +473,6 @@ def main() -> None:
         console.print(latency_table(results))
     if any(w.accepted + w.duplicate != results.events_by_layout[w.layout] for w in results.workers):
         console.print("[yellow]some worker accepted a different number of events than were produced[/yellow]")
-    for w in results.workers:
-        if w.early_events:
-            console.print(f"[yellow]{w.layout}, {w.close_workers} close processes: {w.early_events:,.0f} events were "
-                          "ingested before its close processes were ready and the clock started[/yellow]")
     for label, reason in results.failures.items():
         console.print(f"[red]{label} failed:[/red] {reason}")
     if args.json:
