@@ -56,7 +56,8 @@ class Outcome:
 
 @pytest.fixture(scope="module")
 def outcome(broker: Managed, redis_url: str, tmp_path_factory: pytest.TempPathFactory) -> Outcome:
-    deployment = Deployment(broker.url, redis_url, tmp_path_factory.mktemp("close-pool"), dict(FAST_CLOSE))
+    env = {**FAST_CLOSE, "UNDERCURRENT_SESSIONS__CLOSE_WORKERS": "1"}
+    deployment = Deployment(broker.url, redis_url, tmp_path_factory.mktemp("close-pool"), env)
     due_records, due = sessions_traffic(deployment, DUE_SESSIONS, prefix="due", end_every=1)
     opened = open_traffic(deployment)
 
