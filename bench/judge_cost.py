@@ -16,8 +16,6 @@ from undercurrent.judge.cost import LIST_PRICES, Price, Usage, cost_usd
 
 CHARS_PER_TOKEN = 4
 Z95 = 1.959964
-# The Message Batches API bills every token kind at half the list price; prompt caching applies on top.
-BATCH_DISCOUNT = 0.5
 # Mean tokens per judged session, measured by bench/judge_throughput.py on 200 real ShareGPT
 # sessions (docs/performance.md): the session part, the cached prefix (instructions and tool
 # schema), and the assumed verdict length.
@@ -87,8 +85,7 @@ def usd_per_day(
     judged_per_day: float, model: str, *, cache_hit: bool, batch: bool, table: Mapping[str, Price] = LIST_PRICES
 ) -> float:
     """Judge spend at list prices for ``judged_per_day`` sessions, interactive or through the batch API."""
-    per_session = cost_usd(model, judged_session_usage(cache_hit=cache_hit), table)
-    return judged_per_day * per_session * (BATCH_DISCOUNT if batch else 1.0)
+    return judged_per_day * cost_usd(model, judged_session_usage(cache_hit=cache_hit), table, batch=batch)
 
 
 def judged_for_half_width(

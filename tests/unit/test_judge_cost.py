@@ -53,3 +53,20 @@ def test_the_ceiling_takes_each_kind_from_the_dearest_model() -> None:
     table = price_table({"odd": {"input": 9, "output": 1, "cache_write": 0, "cache_read": 0}})
     ceiling = ceiling_price(table)
     assert (ceiling.input, ceiling.output, ceiling.cache_write, ceiling.cache_read) == (9, 25, 6.25, 0.5)
+
+
+@pytest.mark.parametrize(
+    ("model", "usage", "expected"),
+    [
+        ("claude-sonnet-4-6", Usage(input_tokens=MILLION), 1.5),
+        ("claude-sonnet-4-6", Usage(output_tokens=MILLION), 7.5),
+        ("claude-sonnet-4-6", Usage(cache_creation_input_tokens=MILLION), 1.875),  # caching applies on top
+        ("claude-sonnet-4-6", Usage(cache_read_input_tokens=MILLION), 0.15),
+        ("claude-haiku-4-5-20251001", Usage(input_tokens=2000, output_tokens=400), 0.002),
+        ("gpt-9", Usage(output_tokens=MILLION), 12.5),  # unpriced: half the ceiling price
+    ],
+)
+def test_a_batch_request_is_billed_at_half_of_every_token_price(model: str, usage: Usage, expected: float) -> None:
+    assert spend_usd(model, usage, batch=True) == pytest.approx(expected)
+    if model != "gpt-9":
+        assert cost_usd(model, usage, batch=True) == pytest.approx(expected)

@@ -36,6 +36,14 @@ def test_an_unpriced_model_counts_at_the_highest_known_price_and_spends_the_budg
     assert status.remaining_usd_per_hour == pytest.approx(0.0)
 
 
+@pytest.mark.parametrize(("batch", "spend"), [(False, 6.0), (True, 3.0)])
+def test_a_session_judged_in_a_batch_spends_the_budget_at_the_batch_price(batch: bool, spend: float) -> None:
+    limits = BudgetLimits(requests_per_minute=1000, usd_per_hour=10.0, usd_window_s=3600)
+    controller = BudgetController(limits, PRICES)
+    controller.observe(0.0, "judge-m", Usage(output_tokens=400_000), _decision(), batch=batch)  # 0.4 M x $15
+    assert controller.status(1.0).spend_usd_per_hour == pytest.approx(spend)
+
+
 def test_a_session_without_requests_is_rejected() -> None:
     controller = BudgetController(BudgetLimits(requests_per_minute=10, usd_per_hour=1), PRICES)
     with pytest.raises(ValueError, match="at least one request"):

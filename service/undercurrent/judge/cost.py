@@ -4,7 +4,8 @@ List prices in USD per million tokens, read from Anthropic's pricing page
 (platform.claude.com/docs/en/about-claude/pricing) on 2026-11-22. Cache writes
 use the 5-minute TTL rate, the one ``cache_control: ephemeral`` buys. Override
 the table with :func:`price_table` when prices change or a gateway bills
-differently.
+differently. The Message Batches API bills every token kind, cache reads and
+writes included, at :data:`BATCH_DISCOUNT` of these prices.
 """
 
 from __future__ import annotations
@@ -49,6 +50,10 @@ LIST_PRICES: Mapping[str, Price] = {
 }
 
 
+BATCH_DISCOUNT = 0.5
+"""Share of the list price the Message Batches API bills for every token kind; prompt caching applies on top."""
+
+
 class UnknownModelPrice(KeyError):
     """The model has no price: spend cannot be accounted, so the caller must decide."""
 
@@ -75,17 +80,17 @@ def price_for(model: str, table: Mapping[str, Price] = LIST_PRICES) -> Price:
     return table[max(prefixes, key=len)]
 
 
-def cost_usd(model: str, usage: Usage, table: Mapping[str, Price] = LIST_PRICES) -> float:
-    return _priced(usage, price_for(model, table))
+def cost_usd(model: str, usage: Usage, table: Mapping[str, Price] = LIST_PRICES, *, batch: bool = False) -> float:
+    return _priced(usage, price_for(model, table), batch=batch)
 
 
-def _priced(usage: Usage, price: Price) -> float:
+def _priced(usage: Usage, price: Price, *, batch: bool = False) -> float:
     return (
         usage.input_tokens * price.input
         + usage.output_tokens * price.output
         + usage.cache_creation_input_tokens * price.cache_write
         + usage.cache_read_input_tokens * price.cache_read
-    ) / 1_000_000
+    ) / 1_000_000 * (BATCH_DISCOUNT if batch else 1.0)
 
 
 def is_priced(model: str, table: Mapping[str, Price] = LIST_PRICES) -> bool:
@@ -102,11 +107,12 @@ def ceiling_price(table: Mapping[str, Price] = LIST_PRICES) -> Price:
     )
 
 
-def spend_usd(model: str, usage: Usage, table: Mapping[str, Price] = LIST_PRICES) -> float:
-    """What a call counts against the budget: its price, or the ceiling price when the model has none.
+def spend_usd(model: str, usage: Usage, table: Mapping[str, Price] = LIST_PRICES, *, batch: bool = False) -> float:
+    """What a call counts against the budget: its price (the batch price for a Message Batches
+    request), or the ceiling price when the model has none.
 
     A reply from an unpriced model (a gateway's alias, a model released after the
     table) was still paid for; counting it at the highest known price keeps the
     budget from being overspent while the price table is fixed.
     """
-    return _priced(usage, price_for(model, table) if is_priced(model, table) else ceiling_price(table))
+    return _priced(usage, price_for(model, table) if is_priced(model, table) else ceiling_price(table), batch=batch)

@@ -74,17 +74,19 @@ class BudgetController:
         self._observations: deque[_Observation] = deque()
 
     def observe(
-        self, now: float, model: str, usage: Usage, decision: SamplingDecision, *, requests: int = 1
+        self, now: float, model: str, usage: Usage, decision: SamplingDecision, *, requests: int = 1,
+        batch: bool = False,
     ) -> None:
         """``usage`` is the session's total over its ``requests`` judge calls (more than one for an ensemble).
 
         A model missing from the price table is counted at the highest known price
         (:func:`~undercurrent.judge.cost.spend_usd`): its calls were paid for, and
-        refusing to count them would let spend run past the budget.
+        refusing to count them would let spend run past the budget. ``batch``: the
+        session was judged through the Message Batches API, at the batch price.
         """
         if requests < 1:
             raise ValueError("a judged session takes at least one request")
-        usd = spend_usd(model, usage, self._prices)
+        usd = spend_usd(model, usage, self._prices, batch=batch)
         weight = decision.pi_unscaled / decision.pi
         self._observations.append(_Observation(now, requests, usd, weight))
         self._forget_before(now - max(self._limits.request_window_s, self._limits.usd_window_s))

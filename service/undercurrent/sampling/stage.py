@@ -52,7 +52,8 @@ class BudgetView:
         window = max(self.limits.request_window_s, self.limits.usd_window_s)
         controller = BudgetController(self.limits, self.prices)
         for entry in await self.log.since(now_s - window):
-            controller.observe(entry.at_s, entry.model, entry.usage, decision_of(entry), requests=entry.requests)
+            controller.observe(entry.at_s, entry.model, entry.usage, decision_of(entry), requests=entry.requests,
+                               batch=entry.batch)
         status = controller.status(now_s)
         self.scale = status.scale
         self.metrics.budget_scale.set(status.scale)

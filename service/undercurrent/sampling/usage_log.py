@@ -23,6 +23,7 @@ class UsageEntry(msgspec.Struct, frozen=True, kw_only=True):
     usage: Usage
     pi: float
     pi_unscaled: float
+    batch: bool = False  # judged through the Message Batches API, billed at the batch price
 
 
 class UsageLog:
