@@ -206,3 +206,19 @@ async def test_eval_judge_command_prints_agreement(fake: FakeAnthropic) -> None:
     assert "0.67 (0.67–0.67)" in walkaway
     assert any("drift" in line and "0.00 (0.00–0.00)" in line for line in lines)
     assert "not the quality of a real judge" in " ".join(text.split())
+
+
+async def test_a_message_batch_through_the_sdk_goes_from_in_progress_to_ended(fake: FakeAnthropic) -> None:
+    """The stand-in's batch endpoints speak the shapes the SDK decodes: batch, status, JSONL results."""
+    other = build_request(make_snapshot(("user", "case-busy: help"), ("assistant", "ok")), model="claude-sonnet-4-6",
+                          redact=Redactor())
+    fake.when("case-busy", Reply.server_error(529))
+    judge = client(fake)
+    batch_id = await judge.submit_batch([{"custom_id": "s-1", "params": request()},
+                                         {"custom_id": "s-2", "params": other}])
+    assert await judge.batch_status(batch_id) == "in_progress"
+    assert await judge.batch_status(batch_id) == "ended"
+    lines = {line.custom_id: line.result async for line in judge.batch_results(batch_id)}
+    assert lines["s-1"].type == "succeeded" and lines["s-1"].message.content[0].name == "record_verdict"
+    assert (lines["s-2"].type, lines["s-2"].error.error.type) == ("errored", "overloaded_error")
+    assert [r.body["messages"] for r in fake.received] == [request()["messages"], other["messages"]]

@@ -5,6 +5,13 @@ with the next scripted :class:`Reply` (or, when the script is empty, a verdict
 derived from the request by a fixed rule), and records every request it got.
 Replies scripted with :meth:`FakeAnthropic.when` go only to requests whose
 session text contains a marker, so concurrent sessions can meet different faults.
+It also serves the Message Batches endpoints in the real API's shapes (``POST
+/v1/messages/batches``, ``GET /v1/messages/batches/{id}``, ``GET
+/v1/messages/batches/{id}/results`` as JSONL): a batch answers ``in_progress`` to
+its first retrieval and while :attr:`FakeAnthropic.hold_batches` is set, then
+``ended``, and each of its requests is answered as ``POST /v1/messages`` would
+answer it (a scripted failure becomes an ``errored`` result, :meth:`Reply.expired`
+an ``expired`` one).
 It is a test double for tests and benchmarks: the service and the demo never use it.
 """
 
@@ -18,6 +25,7 @@ import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 import uvicorn
@@ -35,7 +43,7 @@ _SESSION = re.compile(r"<session_data_(\w+)>\n(.*)\n</session_data_\1>", re.S)
 
 @dataclass(frozen=True)
 class Reply:
-    kind: str = "rule"  # rule | verdict | text | tool_use | status | broken_body
+    kind: str = "rule"  # rule | verdict | text | tool_use | status | broken_body | expired
     verdict: dict[str, Any] | None = None
     tool: str = ""
     tool_input: dict[str, Any] | None = None
@@ -83,6 +91,11 @@ class Reply:
     def broken_body(cls) -> Reply:
         return cls(kind="broken_body")
 
+    @classmethod
+    def expired(cls) -> Reply:
+        """In a batch: the request expired before it was processed."""
+        return cls(kind="expired")
+
 
 @dataclass(frozen=True)
 class Received:
@@ -98,6 +111,9 @@ class FakeAnthropic:
     rule: Callable[[dict[str, Any]], dict[str, Any]] = field(default=lambda body: rule_verdict(body))
     """What an unscripted request gets: a verdict derived from the request body."""
     by_marker: dict[str, deque[Reply]] = field(default_factory=dict)
+    hold_batches: bool = False
+    """While set, every batch stays ``in_progress``."""
+    batches: dict[str, FakeBatch] = field(default_factory=dict)
     _cached: set[str] = field(default_factory=set)
 
     def then(self, *replies: Reply) -> FakeAnthropic:
@@ -120,7 +136,12 @@ class FakeAnthropic:
         sock = socket.socket()
         sock.bind(("127.0.0.1", 0))
         self._port = sock.getsockname()[1]
-        app = Starlette(routes=[Route("/v1/messages", self._messages, methods=["POST"])])
+        app = Starlette(routes=[
+            Route("/v1/messages", self._messages, methods=["POST"]),
+            Route("/v1/messages/batches", self._create_batch, methods=["POST"]),
+            Route("/v1/messages/batches/{batch_id}", self._retrieve_batch, methods=["GET"]),
+            Route("/v1/messages/batches/{batch_id}/results", self._batch_results, methods=["GET"]),
+        ])
         config = uvicorn.Config(app, log_level="warning", lifespan="off", timeout_graceful_shutdown=1)
         self._server = uvicorn.Server(config)
         self._task = asyncio.create_task(self._server.serve(sockets=[sock]))
@@ -139,21 +160,79 @@ class FakeAnthropic:
         await asyncio.sleep(reply.delay_s)
         if reply.kind == "status":
             headers = {"retry-after": str(reply.retry_after)} if reply.retry_after is not None else {}
-            kind = "rate_limit_error" if reply.status == 429 else "api_error"
-            error = {"type": "error", "error": {"type": kind, "message": "scripted failure"}}
-            return JSONResponse(error, status_code=reply.status, headers=headers)
+            return JSONResponse(_error(reply.status), status_code=reply.status, headers=headers)
         if reply.kind == "broken_body":
             return PlainTextResponse("{not json", media_type="application/json")
+        return JSONResponse(self._answer(body, reply))
+
+    def _answer(self, body: dict[str, Any], reply: Reply) -> dict[str, Any]:
+        """The message a reply of kind rule, verdict, text or tool_use stands for."""
         if reply.kind == "text":
-            content = [{"type": "text", "text": reply.text}]
-            return JSONResponse(self._message(body, content, "end_turn"))
+            return self._message(body, [{"type": "text", "text": reply.text}], "end_turn")
         if reply.kind == "tool_use":
             block = {"type": "tool_use", "id": f"toolu_{len(self.received)}", "name": reply.tool,
                      "input": reply.tool_input}
-            return JSONResponse(self._message(body, [block], "tool_use"))
+            return self._message(body, [block], "tool_use")
         verdict = reply.verdict if reply.kind == "verdict" else self.rule(body)
         content = [{"type": "tool_use", "id": "toolu_fake", "name": TOOL_NAME, "input": verdict}]
-        return JSONResponse(self._message(body, content, "tool_use", reply.model))
+        return self._message(body, content, "tool_use", reply.model)
+
+    async def _create_batch(self, request: Request) -> Response:
+        body = await request.json()
+        batch = FakeBatch(id=f"msgbatch_fake_{len(self.batches) + 1}", requests=body["requests"],
+                          created_at=time.time())
+        for item in batch.requests:
+            self.received.append(Received(body=item["params"], headers=dict(request.headers), at=time.monotonic()))
+        self.batches[batch.id] = batch
+        return JSONResponse(self._batch(batch))
+
+    async def _retrieve_batch(self, request: Request) -> Response:
+        batch = self.batches.get(request.path_params["batch_id"])
+        if batch is None:
+            return JSONResponse(_error(404), status_code=404)
+        batch.retrievals += 1
+        if batch.results is None and batch.retrievals > 1 and not self.hold_batches:
+            batch.results = [self._batch_result(item) for item in batch.requests]
+            batch.ended_at = time.time()
+        return JSONResponse(self._batch(batch))
+
+    async def _batch_results(self, request: Request) -> Response:
+        batch = self.batches.get(request.path_params["batch_id"])
+        if batch is None or batch.results is None:
+            return JSONResponse(_error(404), status_code=404)
+        lines = "".join(json.dumps(line) + "\n" for line in batch.results)
+        return Response(lines, media_type="application/x-jsonl")
+
+    def _batch_result(self, item: dict[str, Any]) -> dict[str, Any]:
+        reply = self._next_reply(item["params"])
+        if reply.kind == "expired":
+            result: dict[str, Any] = {"type": "expired"}
+        elif reply.kind in ("status", "broken_body"):
+            result = {"type": "errored", "error": _error(reply.status if reply.kind == "status" else 500)}
+        else:
+            result = {"type": "succeeded", "message": self._answer(item["params"], reply)}
+        return {"custom_id": item["custom_id"], "result": result}
+
+    def _batch(self, batch: FakeBatch) -> dict[str, Any]:
+        """A ``MessageBatch`` object."""
+        counts = dict.fromkeys(("processing", "succeeded", "errored", "canceled", "expired"), 0)
+        if batch.results is None:
+            counts["processing"] = len(batch.requests)
+        for line in batch.results or []:
+            counts[line["result"]["type"]] += 1
+        ended = batch.results is not None
+        return {
+            "id": batch.id,
+            "type": "message_batch",
+            "processing_status": "ended" if ended else "in_progress",
+            "request_counts": counts,
+            "created_at": _rfc3339(batch.created_at),
+            "expires_at": _rfc3339(batch.created_at + 24 * 3600),
+            "ended_at": _rfc3339(batch.ended_at) if batch.ended_at is not None else None,
+            "archived_at": None,
+            "cancel_initiated_at": None,
+            "results_url": f"{self.base_url}/v1/messages/batches/{batch.id}/results" if ended else None,
+        }
 
     def _next_reply(self, body: dict[str, Any]) -> Reply:
         text = _text(body)
@@ -184,6 +263,29 @@ class FakeAnthropic:
                 "cache_read_input_tokens": prompt_tokens if cached else 0,
             },
         }
+
+
+@dataclass
+class FakeBatch:
+    id: str
+    requests: list[dict[str, Any]]
+    created_at: float
+    retrievals: int = 0
+    ended_at: float | None = None
+    results: list[dict[str, Any]] | None = None  # the JSONL lines, once processing has ended
+
+
+_ERROR_TYPES = {400: "invalid_request_error", 404: "not_found_error", 429: "rate_limit_error",
+                529: "overloaded_error"}
+
+
+def _error(status: int) -> dict[str, Any]:
+    kind = _ERROR_TYPES.get(status, "api_error" if status >= 500 else "invalid_request_error")
+    return {"type": "error", "error": {"type": kind, "message": "scripted failure"}}
+
+
+def _rfc3339(at: float) -> str:
+    return datetime.fromtimestamp(at, UTC).isoformat().replace("+00:00", "Z")
 
 
 def rule_verdict(body: dict[str, Any]) -> dict[str, Any]:

@@ -18,7 +18,7 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-from collections.abc import Collection, Mapping
+from collections.abc import AsyncIterator, Collection, Mapping
 from typing import Any
 
 import anthropic
@@ -114,14 +114,31 @@ class JudgeClient:
                 message = await self._send(request)
             except JudgeError as exc:
                 return JudgeResult(model=model, latency_s=time.perf_counter() - started, error=exc)
-        latency = time.perf_counter() - started
-        usage = _usage(message)
-        model = message.model or model
-        try:
-            verdict = parse_verdict(_tool_input(message), known_turns=known_turns, steps=steps)
-        except JudgeInvalidOutput as exc:
-            return JudgeResult(model=model, latency_s=latency, usage=usage, error=exc)
-        return JudgeResult(model=model, latency_s=latency, usage=usage, verdict=verdict)
+        return result_of_message(message, model=model, latency_s=time.perf_counter() - started,
+                                 known_turns=known_turns, steps=steps)
+
+    async def submit_batch(self, requests: list[dict[str, Any]]) -> str:
+        """Create a Message Batch of ``{"custom_id", "params"}`` requests; its id.
+
+        The SDK's own retries apply; any failure is raised: the caller keeps the
+        requests and submits them again later.
+        """
+        async with self._limiter:
+            batch = await self._sdk.messages.batches.create(requests=requests)  # type: ignore[arg-type]
+        return batch.id
+
+    async def batch_status(self, batch_id: str) -> str:
+        """``in_progress``, ``canceling`` or ``ended``."""
+        async with self._limiter:
+            batch = await self._sdk.messages.batches.retrieve(batch_id)
+        return batch.processing_status
+
+    async def batch_results(self, batch_id: str) -> AsyncIterator[Any]:
+        """The ``MessageBatchIndividualResponse`` lines of an ended batch, in any order."""
+        async with self._limiter:
+            lines = await self._sdk.messages.batches.results(batch_id)
+        async for line in lines:
+            yield line
 
     async def close(self) -> None:
         await self._sdk.close()
@@ -143,6 +160,20 @@ class JudgeClient:
             raise JudgeInvalidOutput(f"unreadable response: {exc}") from exc
         except anthropic.APIStatusError as exc:
             raise JudgeRejected(f"HTTP {exc.status_code}: {exc.message}") from exc
+
+
+def result_of_message(
+    message: Any, *, model: str, latency_s: float, known_turns: Collection[int] | None = None,
+    steps: Collection[int] | None = None,
+) -> JudgeResult:
+    """The judgement a Messages API answer carries: its verdict, or why it is not one; usage either way."""
+    usage = _usage(message)
+    model = message.model or model
+    try:
+        verdict = parse_verdict(_tool_input(message), known_turns=known_turns, steps=steps)
+    except JudgeInvalidOutput as exc:
+        return JudgeResult(model=model, latency_s=latency_s, usage=usage, error=exc)
+    return JudgeResult(model=model, latency_s=latency_s, usage=usage, verdict=verdict)
 
 
 def _tool_input(message: Any) -> object:

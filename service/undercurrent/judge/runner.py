@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
+from typing import Any
 
 import msgspec
 
 from ..sessions.model import SessionSnapshot
-from .client import JudgeClient, JudgeResult
+from .client import JudgeClient, JudgeConfig, JudgeResult
 from .ensemble import EnsembleOutcome, combine
 from .prompt import Redact, Signal, build_request
 from .steps import agent_steps
@@ -19,17 +20,11 @@ class SessionJudgement(msgspec.Struct, frozen=True, kw_only=True):
     ensemble: EnsembleOutcome | None  # None when no request produced a valid verdict
 
 
-async def judge_session(
-    client: JudgeClient,
-    snapshot: SessionSnapshot,
-    signals: Sequence[Signal] = (),
-    *,
-    redact: Redact,
-    k: int = 1,
-) -> SessionJudgement:
-    """Send ``k`` variants of the request concurrently; combine the valid verdicts by majority."""
-    config = client.config
-    requests = [
+def session_requests(
+    config: JudgeConfig, snapshot: SessionSnapshot, signals: Sequence[Signal] = (), *, redact: Redact, k: int = 1
+) -> list[dict[str, Any]]:
+    """The ``k`` variants of the request about one session, as ``messages.create`` keyword arguments."""
+    return [
         build_request(
             snapshot,
             signals,
@@ -41,6 +36,18 @@ async def judge_session(
         )
         for variant in range(k)
     ]
+
+
+async def judge_session(
+    client: JudgeClient,
+    snapshot: SessionSnapshot,
+    signals: Sequence[Signal] = (),
+    *,
+    redact: Redact,
+    k: int = 1,
+) -> SessionJudgement:
+    """Send ``k`` variants of the request concurrently; combine the valid verdicts by majority."""
+    requests = session_requests(client.config, snapshot, signals, redact=redact, k=k)
     turns, steps = {t.index for t in snapshot.turns}, agent_steps(snapshot.turns)
     results = await asyncio.gather(*(client.judge(r, known_turns=turns, steps=steps) for r in requests))
     verdicts = [r.verdict for r in results if r.verdict is not None]
