@@ -148,6 +148,13 @@ class JudgeSettings(BaseModel):
     retry_backoff_max_s: float = Field(120.0, ge=0, description="longest wait between attempts")
     breaker_threshold: int = Field(5, ge=1, description="consecutive API failures that open the circuit")
     breaker_ttl_s: float = Field(30.0, gt=0, description="how long the open circuit fails calls at once")
+    mode: Literal["interactive", "batch"] = Field(
+        "interactive", description="batch: judge through the Message Batches API at half the price, within 24 h"
+    )
+    batch_max_sessions: int = Field(500, ge=1, description="sessions per Message Batch (submitted when full)")
+    batch_max_age_s: float = Field(300.0, gt=0, description="longest a session waits in an open batch")
+    batch_poll_s: float = Field(30.0, gt=0, description="first wait before polling a batch; doubles per poll")
+    batch_poll_max_s: float = Field(600.0, gt=0, description="longest wait between polls of a batch")
 
 
 class RedactionSettings(BaseModel):

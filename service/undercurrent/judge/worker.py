@@ -25,6 +25,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
 from functools import partial
 from itertools import product
 from typing import Any, TypeVar
@@ -42,17 +43,19 @@ from ..ingest.kafka import faust_app, partition_progress
 from ..ingest.message import Headers
 from ..ingest.retry import tolerant, until_done
 from ..ingest.sink import FaustProducerSink, RecordSink, send_all
-from ..metrics.definitions import JudgeMetrics
+from ..metrics.definitions import JudgeBatchMetrics, JudgeMetrics
 from ..metrics.labels import OTHER, UNKNOWN_DOMAIN, LabelBounds
 from ..runtime import watch_health
 from ..sampling.usage_log import UsageEntry, UsageLog
 from ..sessions.from_record import snapshot_from_record
+from ..sessions.model import SessionSnapshot
 from ..sessions.store import RedisSessionStore
 from .agreement import FLAGS, OUTCOMES, agreement_increments
 from .client import JudgeClient, JudgeConfig
 from .cost import UNPRICED, Usage, is_priced, price_table, spend_usd
 from .incoherence import weighted_terms
 from .outcome import FAILURE_REASONS, RETRYABLE, GiveUp, Publish, RetryPolicy, TryAgain, decide
+from .prompt import Signal
 from .record import Judged, JudgeFailed, JudgeRecord
 from .redact import Redactor
 from .runner import SessionJudgement, judge_session
@@ -126,6 +129,29 @@ def request_facts(record: dict[str, Any]) -> RequestFacts:
 _UNREADABLE = (msgspec.DecodeError, msgspec.ValidationError, KeyError, TypeError, ValueError, AttributeError)
 
 
+@dataclass(frozen=True)
+class Prepared:
+    """A decoded judge request: the record, the session rebuilt from it, and where it came from."""
+
+    key: bytes | None
+    value: bytes
+    attempt: int
+    record: dict[str, Any]
+    snapshot: SessionSnapshot
+    request: RequestFacts
+
+    @property
+    def signals(self) -> list[Signal]:
+        return list((self.record.get("detectors") or {}).get("signals", []))
+
+
+def read_request(key: bytes | None, value: bytes, attempt: int) -> Prepared:
+    """Decode a judge request; raises one of ``_UNREADABLE`` when no session can be rebuilt from it."""
+    record = msgspec.json.decode(value)
+    return Prepared(key=key, value=value, attempt=attempt, record=record,
+                    snapshot=snapshot_from_record(record), request=request_facts(record))
+
+
 def facts_in(value: bytes) -> RequestFacts | None:
     """The facts of a request that cannot be judged, when they can be read: its dead letter then
     still names its stratum and π, and the evidence view its failure."""
@@ -169,42 +195,55 @@ class Judge:
         return is_priced(model, self.prices)
 
     async def handle_when_due(self, key: bytes | None, value: bytes, headers: Mapping[str, bytes]) -> None:
-        """Wait until a retry copy is due (never longer than the longest backoff), then judge it."""
+        """Wait until a retry copy is due, then judge it."""
+        await self.until_due(headers)
+        await self.handle(key, value, attempt_of(headers))
+
+    async def until_due(self, headers: Mapping[str, bytes]) -> None:
+        """Wait until a retry copy is due, never longer than the longest backoff."""
         if DUE_MS in headers:
             wait_s = (int(headers[DUE_MS]) - time.time() * 1000) / 1000
             await asyncio.sleep(min(max(0.0, wait_s), self.policy.backoff_max_s))
-        await self.handle(key, value, attempt_of(headers))
 
     async def handle(self, key: bytes | None, value: bytes, attempt: int = 1) -> None:
+        prepared = await self.prepare(key, value, attempt)
+        if prepared is None:
+            return
+        judgement = await judge_session(self.client, prepared.snapshot, prepared.signals, redact=self.redact,
+                                        k=self.settings.judge.ensemble_k)
+        await self.settle(prepared, judgement)
+
+    async def prepare(self, key: bytes | None, value: bytes, attempt: int) -> Prepared | None:
+        """The request ready to judge; None when it was dead-lettered as unreadable or is judged already."""
         try:
-            record = msgspec.json.decode(value)
-            snapshot = snapshot_from_record(record)
-            request = request_facts(record)
+            prepared = read_request(key, value, attempt)
         except _UNREADABLE as exc:
             await self.give_up(key, value, facts_in(value), attempt, GiveUp(reason="bad_request", detail=str(exc)))
-            return
-        if await self._durably("judge_lookup", partial(self._judged_already, request.session_id)):
-            log.info("verdict already stored; request skipped", session_id=request.session_id)
-            return
-        signals = (record.get("detectors") or {}).get("signals", [])
-        judgement = await judge_session(
-            self.client, snapshot, signals, redact=self.redact, k=self.settings.judge.ensemble_k
-        )
-        usage = self._account(judgement)
+            return None
+        if await self._durably("judge_lookup", partial(self.judged_already, prepared.request.session_id)):
+            log.info("verdict already stored; request skipped", session_id=prepared.request.session_id)
+            return None
+        return prepared
+
+    async def settle(self, prepared: Prepared, judgement: SessionJudgement, *, batch: bool = False) -> None:
+        """Account the paid judgement, then publish it, send the request to be tried again, or give up."""
+        request = prepared.request
+        usage = self._account(judgement, batch=batch)
         # From here on every step waits out outages by itself: the call above is paid for and never repeated.
         billed = next((r.model for r in judgement.results if not self.priced(r.model)), self.client.config.model)
         entry = UsageEntry(at_s=time.time(), model=billed, requests=len(judgement.results), usage=usage,
-                           pi=request.pi, pi_unscaled=request.pi_unscaled)
+                           pi=request.pi, pi_unscaled=request.pi_unscaled, batch=batch)
         await self._durably("judge_usage", partial(self.usage_log.record, entry))
-        decision = decide(judgement, attempt=attempt, policy=self.policy, priced=self.priced)
+        decision = decide(judgement, attempt=prepared.attempt, policy=self.policy, priced=self.priced)
+        key, value = prepared.key, prepared.value
         if isinstance(decision, Publish):
-            await self._publish(record, request, judgement, usage)
+            await self._publish(prepared.record, request, judgement, usage)
         elif isinstance(decision, TryAgain):
-            await self._try_again(key, value, request, attempt, decision)
+            await self._try_again(key, value, request, prepared.attempt, decision)
         else:
-            await self.give_up(key, value, request, attempt, decision)
+            await self.give_up(key, value, request, prepared.attempt, decision)
 
-    async def _judged_already(self, session_id: str) -> bool:
+    async def judged_already(self, session_id: str) -> bool:
         stored = await self.store.result(session_id, "judge")
         if stored is None:
             return False
@@ -213,19 +252,22 @@ class Judge:
         except msgspec.ValidationError:  # a record of another schema: judge again
             return False
 
-    def _account(self, judgement: SessionJudgement) -> Usage:
+    def _account(self, judgement: SessionJudgement, *, batch: bool = False) -> Usage:
+        """Count requests, tokens and spend (at the batch price for a batch); a batch's turnaround is not
+        a request latency and is observed by the batch mode instead."""
         total = Usage()
         for result in judgement.results:
             m = self.metrics
             model = result.model if self.priced(result.model) else UNPRICED
             m.requests.labels(model, result.outcome).inc()
-            m.duration.labels(model).observe(result.latency_s)
+            if not batch:
+                m.duration.labels(model).observe(result.latency_s)
             u = result.usage
             for kind, n in (("input", u.input_tokens), ("output", u.output_tokens),
                             ("cache_write", u.cache_creation_input_tokens), ("cache_read", u.cache_read_input_tokens)):
                 if n:
                     m.tokens.labels(model, kind).inc(n)
-            m.cost.labels(model).inc(spend_usd(result.model, u, self.prices))
+            m.cost.labels(model).inc(spend_usd(result.model, u, self.prices, batch=batch))
             total = total + u
         return total
 
@@ -386,6 +428,8 @@ def create_judge_app(
                 await stream.ack(e)
                 processed[e.message.tp] = e.message.offset
 
+    if settings.judge.mode == "batch":
+        consume = batched_consumer(app, judge, processed, JudgeBatchMetrics(registry))
     for name, agent in ((topics.judge_requests, "judge"), (topics.judge_retry, "judge-retry")):
         topic = app.topic(name, partitions=settings.kafka.partitions, value_serializer="raw")
         app.agent(topic, name=agent)(consume)
@@ -406,3 +450,36 @@ def create_judge_app(
         await store.close()
 
     return app
+
+
+def batched_consumer(
+    app: faust.App, judge: Judge, processed: dict[Any, int], metrics: JudgeBatchMetrics
+) -> Callable[[faust.StreamT], Awaitable[None]]:
+    """The agent body of ``judge.mode=batch``: messages join the open batch and are acknowledged
+    once their batch is submitted and recorded (:mod:`.batch_mode`)."""
+    from .batch_ledger import BatchLedger  # batch_mode builds on this module
+    from .batch_mode import BatchMode
+
+    settings = judge.settings
+    batches = BatchMode(judge, BatchLedger(judge.store.redis, prefix=settings.redis_key_prefix), metrics)
+    app.timer(min(1.0, settings.judge.batch_max_age_s))(tolerant("batch_submit", judge.metrics.retries)(
+        batches.submit_if_due))
+    app.timer(min(settings.judge.batch_poll_s, 5.0))(tolerant("batch_poll", judge.metrics.retries)(batches.poll))
+
+    async def consume(stream: faust.StreamT) -> None:
+        async for events in stream.noack_take(settings.judge.batch_max_messages, within=0.2):
+            for e in events:
+                message = e.message
+                headers = dict(message.headers or ())
+                await judge.until_due(headers)
+                ack = partial(stream.ack, e)
+                try:
+                    await batches.take(message.key, message.value, attempt_of(headers), ack)
+                except Exception as exc:
+                    log.exception("judge request failed on an unexpected error")
+                    await judge.give_up(message.key, message.value, facts_in(message.value), attempt_of(headers),
+                                        GiveUp(reason="processing_error", detail=repr(exc)[:1000]))
+                    await ack()
+                processed[message.tp] = message.offset
+
+    return consume

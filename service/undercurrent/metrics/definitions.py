@@ -301,3 +301,28 @@ class TrajectoryMetrics:
             "Final score of judged trajectories (unweighted): 100 minus the severity weights of their step errors.",
             ["feature"], buckets=SCORE_BUCKETS, registry=registry,
         )
+
+
+class JudgeBatchMetrics:
+    """The judge's Message Batches mode (``judge.mode=batch``)."""
+
+    def __init__(self, registry: CollectorRegistry = REGISTRY) -> None:
+        self.batches = Counter(
+            "undercurrent_judge_batches",
+            "Message Batches by event (submitted, collected, submit_failed, poll_failed).", ["event"],
+            registry=registry,
+        )
+        self.sessions = Counter(
+            "undercurrent_judge_batch_sessions", "Sampled sessions submitted in a Message Batch.", registry=registry,
+        )
+        self.open_sessions = Gauge(
+            "undercurrent_judge_batch_open_sessions", "Sampled sessions waiting in the open batch, not yet submitted.",
+            registry=registry,
+        )
+        self.pending = Gauge(
+            "undercurrent_judge_batch_pending", "Submitted Message Batches not collected yet.", registry=registry,
+        )
+        self.turnaround = Histogram(
+            "undercurrent_judge_batch_turnaround_seconds", "From submitting a Message Batch to collecting it.",
+            buckets=(10, 60, 300, 900, 1800, 3600, 7200, 14400, 43200, 86400), registry=registry,
+        )
