@@ -40,6 +40,7 @@ from .worker import Judge, Prepared, facts_in, read_request
 log = structlog.get_logger(__name__)
 Ack = Callable[[], Awaitable[Any]]
 _API_ERRORS = (anthropic.APIError, anthropic.AnthropicError)
+BATCH_EVENTS = ("submitted", "collected", "submit_failed", "poll_failed")
 
 
 @dataclass
@@ -61,6 +62,8 @@ class BatchMode:
         self._submitting = asyncio.Lock()
         self._polls: dict[str, int] = {}
         self._next_poll: dict[str, float] = {}
+        for event in BATCH_EVENTS:  # every series at zero, so increase() sees the first event
+            metrics.batches.labels(event)
 
     async def take(self, key: bytes | None, value: bytes, attempt: int, ack: Ack) -> None:
         """Add a request to the open batch; acknowledge it at once if it needs no judging."""
