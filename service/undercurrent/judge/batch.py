@@ -40,6 +40,7 @@ class BatchEntry(msgspec.Struct, frozen=True, kw_only=True):
     attempt: int
     custom_ids: tuple[str, ...]
     known_turns: tuple[int, ...]
+    steps: tuple[int, ...] = ()  # the agent steps the verdict must judge (none for a chat session)
 
 
 def custom_id(session_id: str, variant: int, k: int) -> str:
@@ -89,7 +90,9 @@ _ERRORS: Mapping[str, type[JudgeError]] = {
 }
 
 
-def result_of_line(line: Any, *, model: str, latency_s: float, known_turns: Iterable[int]) -> JudgeResult:
+def result_of_line(
+    line: Any, *, model: str, latency_s: float, known_turns: Iterable[int], steps: Iterable[int] = ()
+) -> JudgeResult:
     """One ``MessageBatchIndividualResponse`` as a judgement.
 
     An errored request the service did not process (rate limit, overload, server
@@ -98,7 +101,8 @@ def result_of_line(line: Any, *, model: str, latency_s: float, known_turns: Iter
     """
     result = line.result
     if result.type == "succeeded":
-        return result_of_message(result.message, model=model, latency_s=latency_s, known_turns=set(known_turns))
+        return result_of_message(result.message, model=model, latency_s=latency_s, known_turns=set(known_turns),
+                                 steps=tuple(steps))
     if result.type == "errored":
         error = result.error.error
         kind = _ERRORS.get(error.type, JudgeRejected)

@@ -35,6 +35,7 @@ from .batch_ledger import BatchLedger
 from .client import JudgeResult
 from .outcome import GiveUp
 from .runner import session_requests
+from .steps import agent_steps
 from .worker import Judge, Prepared, facts_in, read_request
 
 log = structlog.get_logger(__name__)
@@ -110,7 +111,8 @@ class BatchMode:
             entries = [BatchEntry(session_id=w.prepared.request.session_id, key=w.prepared.key,
                                   value=w.prepared.value, attempt=w.prepared.attempt,
                                   custom_ids=tuple(r["custom_id"] for r in w.requests),
-                                  known_turns=tuple(t.index for t in w.prepared.snapshot.turns)) for w in waiting]
+                                  known_turns=tuple(t.index for t in w.prepared.snapshot.turns),
+                                  steps=agent_steps(w.prepared.snapshot.turns)) for w in waiting]
             await self.judge._durably("judge_batch_record", partial(
                 self.ledger.record, batch_id, int(time.time() * 1000), entries))
             for w in waiting:
@@ -157,7 +159,7 @@ class BatchMode:
                     entry = by_custom_id.get(line.custom_id)
                     if entry is not None:
                         results[line.custom_id] = result_of_line(line, model=model, latency_s=turnaround_s,
-                                                                 known_turns=entry.known_turns)
+                                                                 known_turns=entry.known_turns, steps=entry.steps)
             except _API_ERRORS as exc:
                 self.metrics.batches.labels("poll_failed").inc()
                 log.error("batch results could not be read; polled again later", batch_id=batch_id, error=repr(exc))
