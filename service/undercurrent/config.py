@@ -105,6 +105,23 @@ class LabelSettings(BaseModel):
     )
 
 
+class ReleaseSettings(BaseModel):
+    """The ``release`` label (``model@prompt_version``): named releases plus ``other``; see docs/releases.md."""
+
+    allow: list[str] = Field(
+        default_factory=list, description="releases that always keep their name (series exist from start-up)"
+    )
+    top_n: int = Field(5, ge=0, le=50, description="further releases named by recent traffic; the rest are 'other'")
+    min_sessions: int = Field(20, ge=1, description="recent sessions a release needs before it takes a top-N slot")
+    baseline: str | None = Field(
+        None, description="the release UndercurrentReleaseRegression compares every other release with"
+    )
+
+    def names(self) -> list[str]:
+        """Allow-listed releases, the baseline included."""
+        return sorted({*self.allow, *([self.baseline] if self.baseline else [])})
+
+
 class DetectorSettings(BaseModel):
     enabled: bool = True
     walkaway_gap_s: float = Field(600.0, gt=0, description="quiet time after an assistant turn that counts as leaving")
@@ -187,6 +204,7 @@ class Settings(BaseSettings):
     ingest: IngestSettings = Field(default_factory=IngestSettings)
     otlp: OtlpSettings = Field(default_factory=OtlpSettings)
     labels: LabelSettings = Field(default_factory=LabelSettings)
+    releases: ReleaseSettings = Field(default_factory=ReleaseSettings)
     detectors: DetectorSettings = Field(default_factory=DetectorSettings)
     sampling: SamplingSettings = Field(default_factory=SamplingSettings)
     judge: JudgeSettings = Field(default_factory=JudgeSettings)

@@ -50,13 +50,14 @@ def test_increments(
 
 def test_increments_carry_the_session_labels() -> None:
     (increment, _any) = failure_weight_increments(
-        ["drift"], "invisible", pi=0.5, feature="search", domain="other"
+        ["drift"], "invisible", pi=0.5, feature="search", domain="other", release="m@v2"
     )
     assert increment.labels() == {
         "archetype": "drift",
         "visibility": "invisible",
         "feature": "search",
         "domain": "other",
+        "release": "m@v2",
     }
 
 

@@ -19,6 +19,10 @@ GOOD = {"session_id": "s1", "feature": "search", "domain": "legal", "sampling": 
          RequestFacts(session_id="s1", feature="search", domain="legal", pi=0.2, pi_unscaled=0.4)),
         ({**GOOD, "domain": None, "sampling": {"pi": 1}},
          RequestFacts(session_id="s1", feature="search", domain=None, pi=1.0, pi_unscaled=1.0)),
+        ({**GOOD, "release": "m@v2"},
+         RequestFacts(session_id="s1", feature="search", domain="legal", release="m@v2", pi=0.2, pi_unscaled=0.4)),
+        ({**GOOD, "release": 7},  # not a label the worker wrote: counted with the unnamed releases
+         RequestFacts(session_id="s1", feature="search", domain="legal", release="other", pi=0.2, pi_unscaled=0.4)),
         ({**GOOD, "sampling": {"pi": "often"}}, None),
         ({**GOOD, "sampling": []}, None),
         ({"session_id": "s1", "feature": "search"}, None),

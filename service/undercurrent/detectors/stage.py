@@ -66,11 +66,12 @@ class DetectorStage:
         self.risk_model = load_model(settings.detectors.risk_model)
         metrics.risk_model.info({"version": self.risk_model.version})
         # Series exist at zero before their first increment, so increase() never misses it.
-        for feature, domain in bounds.pairs():
+        releases = (*settings.releases.names(), OTHER)
+        for (feature, domain), release in product(bounds.pairs(), releases):
             for name in SIGNAL_NAMES:
-                metrics.signals.labels(name, feature, domain)
+                metrics.signals.labels(name, feature, domain, release)
             for archetype, visibility in product(ARCHETYPES, get_args(Visibility)):
-                metrics.archetypes.labels(archetype, visibility, feature, domain)
+                metrics.archetypes.labels(archetype, visibility, feature, domain, release)
         for name, language in product(SIGNAL_NAMES, languages.values()):
             metrics.signals_by_language.labels(name, language)
 
@@ -83,10 +84,11 @@ class DetectorStage:
         record.update(detectors=report, domain=report.domain, domain_source=report.domain_source)
         feature, domain = self.bounds.feature(snapshot.feature), self.bounds.domain(report.domain)
         language = self.languages.language(record.get("language", UNDETERMINED))
+        release = record.get("release", OTHER)
         for signal in report.signals:
-            self.metrics.signals.labels(signal.name, feature, domain).inc()
+            self.metrics.signals.labels(signal.name, feature, domain, release).inc()
             self.metrics.signals_by_language.labels(signal.name, language).inc()
         for flag in report.archetypes:
-            self.metrics.archetypes.labels(flag.archetype, report.visibility, feature, domain).inc()
+            self.metrics.archetypes.labels(flag.archetype, report.visibility, feature, domain, release).inc()
         self.metrics.risk.labels(feature).observe(report.risk)
         return ()

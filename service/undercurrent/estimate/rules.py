@@ -28,8 +28,13 @@ INVISIBLE = 'visibility=~"invisible|mixed"'
 
 
 class Level(NamedTuple):
+    """``between_releases`` adds the binomial term of the release's own traffic to the variance:
+    comparing releases asks about their traffic, not about the sessions that happened to close
+    (docs/releases.md)."""
+
     name: str
     strata: tuple[str, ...]
+    between_releases: bool = False
 
 
 class Measure(NamedTuple):
@@ -41,6 +46,7 @@ LEVELS = (
     Level("feature_domain_archetype", ("feature", "domain")),
     Level("feature_archetype", ("feature",)),
     Level("archetype", ()),
+    Level("release_archetype", ("release",), between_releases=True),
 )
 MEASURES = (
     Measure("undercurrent_failure_rate", ""),
@@ -61,10 +67,20 @@ def _per_session(numerator: str, level: Level, window: str) -> str:
     return f"{numerator} / on ({', '.join(level.strata)}) group_left () ({sessions} > 0)"
 
 
+def _stderr(level: Level, variance: str, rate: str, window: str) -> str:
+    sampling = _per_session(f"sqrt({variance})", level, window)
+    if not level.between_releases:
+        return sampling
+    share = f"clamp({rate}, 0, 1)"
+    traffic = _per_session(f"{share} * (1 - {share})", level, window)
+    return f"sqrt(({sampling}) ^ 2 + {traffic})"
+
+
 def _rules(level: Level, measure: Measure, window: str) -> list[dict[str, str]]:
     by = _by((*level.strata, "archetype"))
     selector = f"{{{measure.selector}}}" if measure.selector else ""
     rate, stderr = rule_name(level, measure, window), rule_name(level, measure, window, "_stderr")
+    variance = f"{by} (increase({VARIANCE}{selector}[{window}]))"
     return [
         {
             "record": rate,
@@ -72,7 +88,7 @@ def _rules(level: Level, measure: Measure, window: str) -> list[dict[str, str]]:
         },
         {
             "record": stderr,
-            "expr": _per_session(f"sqrt({by} (increase({VARIANCE}{selector}[{window}])))", level, window),
+            "expr": _stderr(level, variance, rate, window),
         },
         {
             "record": rule_name(level, measure, window, "_lower95"),

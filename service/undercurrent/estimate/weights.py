@@ -16,6 +16,7 @@ from typing import get_args
 import msgspec
 
 from ..judge.verdict import ARCHETYPES, NO_FAILURE, Visibility
+from ..metrics.labels import OTHER
 
 ANY = "any"
 VISIBILITIES: tuple[str, ...] = get_args(Visibility)
@@ -28,6 +29,7 @@ class WeightIncrement(msgspec.Struct, frozen=True, kw_only=True):
     visibility: str
     feature: str
     domain: str
+    release: str = OTHER
     weight: float
     variance: float
 
@@ -37,6 +39,7 @@ class WeightIncrement(msgspec.Struct, frozen=True, kw_only=True):
             "visibility": self.visibility,
             "feature": self.feature,
             "domain": self.domain,
+            "release": self.release,
         }
 
 
@@ -66,12 +69,12 @@ def check_probability(pi: float) -> None:
 
 
 def failure_weight_increments(
-    archetypes: Iterable[str], visibility: str, *, pi: float, feature: str, domain: str
+    archetypes: Iterable[str], visibility: str, *, pi: float, feature: str, domain: str, release: str = OTHER
 ) -> tuple[WeightIncrement, ...]:
     """Increments for one judged session; empty when the session did not fail.
 
-    ``feature`` and ``domain`` must be the session's bounded label values, the
-    ones its ``undercurrent_sessions_closed_total`` increment carried, never the
+    ``feature``, ``domain`` and ``release`` must be the session's bounded label values,
+    the ones its ``undercurrent_sessions_closed_total`` increment carried, never the
     judge's domain: numerator and denominator must count the same stratum.
     """
     check_probability(pi)
@@ -83,6 +86,7 @@ def failure_weight_increments(
             visibility=visibility,
             feature=feature,
             domain=domain,
+            release=release,
             weight=weight,
             variance=variance,
         )

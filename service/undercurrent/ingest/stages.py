@@ -1,4 +1,4 @@
-"""The close stages the worker runs, in order: language → detectors → sampling → redaction."""
+"""The close stages the worker runs, in order: release → language → detectors → sampling → redaction."""
 
 from __future__ import annotations
 
@@ -11,9 +11,10 @@ from ..config import Settings
 from ..detectors.stage import DetectorStage, LanguageStage
 from ..judge.redact import Redactor
 from ..metrics.definitions import DetectorMetrics, LanguageMetrics, SamplingMetrics
-from ..metrics.labels import LabelBounds, LanguageBounds
+from ..metrics.labels import LabelBounds, LanguageBounds, ReleaseBounds
 from ..sampling.stage import BudgetScale, SamplingStage
 from ..sessions.closer import CloseStage
+from ..sessions.model import SessionSnapshot
 from ..sessions.redaction import RedactionStage
 
 
@@ -31,11 +32,27 @@ class StageMetrics:
         return cls(language=LanguageMetrics(registry), detectors=detectors, sampling=sampling)
 
 
+class ReleaseStage:
+    """Names the session's bounded release label first, so every later count of the session carries it.
+
+    The label goes into the record: the closer counts the session with it and the judge its failures.
+    With close processes each process ranks the traffic it builds (docs/releases.md).
+    """
+
+    def __init__(self, settings: Settings) -> None:
+        r = settings.releases
+        self.bounds = ReleaseBounds(r.names(), r.top_n, min_sessions=r.min_sessions)
+
+    def __call__(self, snapshot: SessionSnapshot, record: dict[str, Any]) -> tuple[str, ...]:
+        record["release"] = self.bounds.observe(snapshot.release)
+        return ()
+
+
 def close_stages(
     settings: Settings, bounds: LabelBounds, metrics: StageMetrics, budget: BudgetScale, user_id_key: bytes
 ) -> list[CloseStage]:
     languages = LanguageBounds(settings.labels.languages)
-    stages: list[CloseStage] = [LanguageStage(metrics.language, bounds, languages)]
+    stages: list[CloseStage] = [ReleaseStage(settings), LanguageStage(metrics.language, bounds, languages)]
     if settings.detectors.enabled:
         stages.append(DetectorStage(settings, metrics.detectors, bounds, languages))
     stages.append(SamplingStage(settings, metrics.sampling, bounds, budget))

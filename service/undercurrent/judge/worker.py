@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
 from itertools import product
@@ -79,13 +79,17 @@ def judge_config(settings: Settings) -> JudgeConfig:
     )
 
 
-def preinitialise(metrics: JudgeMetrics, bounds: LabelBounds) -> None:
-    """Create every weight series at zero, so ``increase()`` sees the first judged failure."""
-    for archetype, visibility, feature, domain in product(
-        (*ARCHETYPES, ANY), FAILURE_VISIBILITIES, (*sorted(bounds.features), OTHER), (*sorted(bounds.domains), OTHER)
+def preinitialise(metrics: JudgeMetrics, bounds: LabelBounds, releases: Sequence[str] = ()) -> None:
+    """Create every weight series at zero, so ``increase()`` sees the first judged failure.
+
+    ``releases`` are the allow-listed releases; ``other`` is always created.
+    """
+    for archetype, visibility, feature, domain, release in product(
+        (*ARCHETYPES, ANY), FAILURE_VISIBILITIES, (*sorted(bounds.features), OTHER), (*sorted(bounds.domains), OTHER),
+        (*releases, OTHER),
     ):
-        metrics.failure_weight.labels(archetype, visibility, feature, domain)
-        metrics.failure_variance.labels(archetype, visibility, feature, domain)
+        metrics.failure_weight.labels(archetype, visibility, feature, domain, release)
+        metrics.failure_variance.labels(archetype, visibility, feature, domain, release)
     for archetype in ARCHETYPES:
         metrics.disagreement.labels(archetype)
         metrics.brier_variance.labels(archetype)
@@ -113,15 +117,19 @@ class RequestFacts(msgspec.Struct, frozen=True, kw_only=True):
     session_id: str
     feature: str
     domain: str | None = None
+    release: str = OTHER
     pi: float
     pi_unscaled: float
 
 
 def request_facts(record: dict[str, Any]) -> RequestFacts:
+    """The worker bounded the record's ``release`` label at close; a record without one counts as ``other``."""
     sampling = record["sampling"]
     pi = float(sampling["pi"])
+    release = record.get("release")
     return RequestFacts(
         session_id=record["session_id"], feature=record["feature"], domain=record.get("domain"),
+        release=release if isinstance(release, str) and release else OTHER,
         pi=pi, pi_unscaled=float(sampling.get("pi_unscaled", pi)),
     )
 
@@ -295,7 +303,8 @@ class Judge:
                                                      [(request.session_id.encode(), payload, ())]))
         await self._keep(request.session_id, payload)
         for inc in failure_weight_increments(
-            verdict.archetype_names, verdict.failure_visibility, pi=request.pi, feature=feature, domain=domain
+            verdict.archetype_names, verdict.failure_visibility, pi=request.pi, feature=feature, domain=domain,
+            release=request.release,
         ):
             self.metrics.failure_weight.labels(**inc.labels()).inc(inc.weight)
             self.metrics.failure_variance.labels(**inc.labels()).inc(inc.variance)
@@ -405,7 +414,7 @@ def create_judge_app(
     store = RedisSessionStore.from_url(settings.redis_url.get_secret_value(), prefix=settings.redis_key_prefix)
     judge = Judge(settings, client or JudgeClient(judge_config(settings)), store,
                   FaustProducerSink(app.producer), metrics)
-    preinitialise(metrics, judge.bounds)
+    preinitialise(metrics, judge.bounds, settings.releases.names())
     topics = settings.topics
     for name in (topics.judge_verdicts, topics.judge_dlq):
         app.topic(name, partitions=settings.kafka.partitions)

@@ -77,7 +77,7 @@ class SessionMetrics:
         )
         self.closed = Counter(
             "undercurrent_sessions_closed", "Sessions closed and published, by close reason.",
-            ["feature", "domain", "reason"], registry=registry,
+            ["feature", "domain", "reason", "release"], registry=registry,
         )
         self.close_delay = Histogram(
             "undercurrent_session_close_delay_seconds",
@@ -97,18 +97,23 @@ class SessionMetrics:
             "undercurrent_sessions_closing",
             "Sessions this worker has claimed and is closing now (at most one sweep batch).", registry=registry,
         )
+        self.release_baseline = Gauge(
+            "undercurrent_release_baseline",
+            "1 for the configured baseline release that UndercurrentReleaseRegression compares releases with.",
+            ["release"], registry=registry,
+        )
 
 
 class DetectorMetrics:
     def __init__(self, registry: CollectorRegistry = REGISTRY) -> None:
         self.signals = Counter(
             "undercurrent_signal_sessions", "Closed sessions in which a heuristic signal fired.",
-            ["signal", "feature", "domain"], registry=registry,
+            ["signal", "feature", "domain", "release"], registry=registry,
         )
         self.archetypes = Counter(
             "undercurrent_heuristic_archetype_sessions",
             "Closed sessions flagged by the heuristic archetype rules (cheap estimates, not verdicts).",
-            ["archetype", "visibility", "feature", "domain"], registry=registry,
+            ["archetype", "visibility", "feature", "domain", "release"], registry=registry,
         )
         self.risk = Histogram(
             "undercurrent_session_risk_score", "Heuristic risk score of closed sessions.",
@@ -222,12 +227,12 @@ class JudgeMetrics:
         self.failure_weight = Counter(
             "undercurrent_failure_weight",
             "Horvitz-Thompson weight 1/π of judged failures; divide its increase by sessions closed.",
-            ["archetype", "visibility", "feature", "domain"], registry=registry,
+            ["archetype", "visibility", "feature", "domain", "release"], registry=registry,
         )
         self.failure_variance = Counter(
             "undercurrent_failure_weight_variance",
             "Variance term (1-π)/π² of judged failures, for the rate's standard error.",
-            ["archetype", "visibility", "feature", "domain"], registry=registry,
+            ["archetype", "visibility", "feature", "domain", "release"], registry=registry,
         )
         self.agreement_weight = Counter(
             "undercurrent_flag_agreement_weight",

@@ -13,6 +13,7 @@ import time
 import traceback
 from collections.abc import Awaitable, Sequence
 from functools import partial
+from itertools import product
 from typing import Any, Protocol, get_args
 
 import msgspec
@@ -23,7 +24,7 @@ from ..ingest.message import value_budget
 from ..ingest.retry import is_transient, until_done
 from ..ingest.sink import RecordSink
 from ..metrics.definitions import IngestMetrics, SessionMetrics
-from ..metrics.labels import LabelBounds
+from ..metrics.labels import OTHER, LabelBounds
 from .fit import encode_within
 from .model import CloseReason, SessionSnapshot
 from .record import base_record
@@ -59,6 +60,8 @@ class ClosedRecord(msgspec.Struct, frozen=True, tag=True):
     domain: str | None
     close_reason: str | None
     late_events: int
+    release: str
+    """The release label the close stages gave the session (``ReleaseStage``), ``other`` without one."""
     wall_ms: int
 
 
@@ -102,6 +105,7 @@ def build_record(
         domain=record["domain"],
         close_reason=record["close_reason"],
         late_events=record["late_events"],
+        release=record.get("release", OTHER),
         wall_ms=session.wall_ms,
     )
 
@@ -163,9 +167,12 @@ class SessionCloser:
         self.bounds = bounds
         self.builder = builder
         self.ingest_metrics = ingest_metrics
+        releases = settings.releases
         for feature, domain in bounds.pairs():
-            for reason in get_args(CloseReason):
-                metrics.closed.labels(feature, domain, reason)
+            for reason, release in product(get_args(CloseReason), (*releases.names(), OTHER)):
+                metrics.closed.labels(feature, domain, reason, release)
+        if releases.baseline:
+            metrics.release_baseline.labels(releases.baseline).set(1)
 
     async def sweep_once(self) -> int:
         """Close what is due now; returns the number of sessions published.
@@ -246,7 +253,7 @@ class SessionCloser:
                 log.warning("session republished after lease expiry", session_id=c.session_id)
                 continue
             self.metrics.closed.labels(
-                self.bounds.feature(c.feature), self.bounds.domain(c.domain), c.close_reason
+                self.bounds.feature(c.feature), self.bounds.domain(c.domain), c.close_reason, c.release
             ).inc()
             self.metrics.close_delay.observe(max(0.0, now - c.wall_ms / 1000))
             if c.late_events:

@@ -7,12 +7,14 @@ the highest one seen so far, so producers may mix both styles.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 from typing import Literal
 
 import msgspec
 
 from ..events.model import Edit, Event, Feedback, Step, Turn, ts_millis
+from ..metrics.labels import release_name
 
 CloseReason = Literal["end", "idle", "max_duration"]
 
@@ -66,6 +68,19 @@ class SessionSnapshot(msgspec.Struct, frozen=True, kw_only=True):
 
     def turns_by(self, role: str) -> list[TranscriptTurn]:
         return [t for t in self.turns if t.role == role]
+
+    @property
+    def release(self) -> str | None:
+        """The release (``model@prompt_version``) of most assistant turns, the latest one on a tie.
+
+        None when no assistant turn names a model or prompt version.
+        """
+        names = [release_name(t.model, t.prompt_version) for t in self.turns_by("assistant")]
+        counts = Counter(n for n in names if n is not None)
+        if not counts:
+            return None
+        latest = {name: i for i, name in enumerate(names)}
+        return max(counts, key=lambda name: (counts[name], latest[name]))
 
 
 def build_snapshot(
