@@ -16,7 +16,7 @@ from typing import Any
 from grafana_foundation_sdk.builders import dashboard as db
 from grafana_foundation_sdk.cog.encoder import JSONEncoder
 
-from . import feature_slo, judge, oncall, pipeline
+from . import feature_slo, judge, oncall, pipeline, releases
 
 OUT_DIR = Path(__file__).parent / "json"
 DASHBOARDS: dict[str, Callable[[str], db.Dashboard]] = {
@@ -24,9 +24,10 @@ DASHBOARDS: dict[str, Callable[[str], db.Dashboard]] = {
     "feature_slo": feature_slo.build,
     "judge": judge.build,
     "pipeline": pipeline.build,
+    "releases": releases.build,
 }
-# How `all_panel_queries` fills multi-value variables: "All" selects every value.
-VARIABLE_VALUES = {"$feature": ".+", "$domain": ".+"}
+# How `all_panel_queries` fills variables: "All" selects every value; a release stands for every release.
+VARIABLE_VALUES = {"$feature": ".+", "$domain": ".+", "${baseline:regex}": ".+", "${candidate:regex}": ".+"}
 
 
 def uid_for(name: str) -> str:
@@ -45,7 +46,7 @@ def to_text(board: dict[str, Any]) -> str:
 
 
 def substitute_variables(expr: str) -> str:
-    return re.sub(r"\$(feature|domain)\b", lambda m: VARIABLE_VALUES[m.group(0)], expr)
+    return re.sub(r"\$(feature|domain)\b|\$\{(baseline|candidate):regex\}", lambda m: VARIABLE_VALUES[m.group(0)], expr)
 
 
 def all_panel_queries() -> list[tuple[str, str, str]]:

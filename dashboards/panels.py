@@ -69,13 +69,15 @@ def table_panel(
     return panel.data_links(list(links)) if links else panel
 
 
-def matrix_panel(title: str, expr: str, rows: str, columns: str, unit: str) -> table.Panel:
+def matrix_panel(
+    title: str, expr: str, rows: str, columns: str, unit: str, links: Sequence[db.DashboardLink] = (), width: int = 24
+) -> table.Panel:
     """A rows x columns heat table: one instant value per label pair, cells coloured by value."""
     to_matrix = dm.DataTransformerConfig(
         id_val="groupingToMatrix", options={"rowField": rows, "columnField": columns, "valueField": "Value"}
     )
     return (
-        table_panel(title, expr, unit, transformations=[to_matrix], width=24)
+        table_panel(title, expr, unit, links, transformations=[to_matrix], width=width)
         .color_scheme(db.FieldColor().mode(dm.FieldColorModeId.CONTINUOUS_YL_RD))
         .override_by_field_type(
             "number", [dm.DynamicConfigValue(id_val="custom.cellOptions", value={"type": "color-background"})]
@@ -106,7 +108,21 @@ def variables() -> list:
     ]
 
 
-def dashboard(uid: str, title: str, rows: Sequence[tuple[str, Sequence[object]]]) -> db.Dashboard:
+def release_variable(name: str, label: str) -> db.QueryVariable:
+    """One release, chosen from the values of the release label."""
+    return (
+        db.QueryVariable(name)
+        .label(label)
+        .query("label_values(undercurrent_sessions_closed_total, release)")
+        .datasource(DATASOURCE)
+        .refresh(dm.VariableRefresh.ON_TIME_RANGE_CHANGED)
+        .sort(dm.VariableSort.ALPHABETICAL_ASC)
+    )
+
+
+def dashboard(
+    uid: str, title: str, rows: Sequence[tuple[str, Sequence[object]]], extra_variables: Sequence[object] = ()
+) -> db.Dashboard:
     board = (
         db.Dashboard(title)
         .uid(uid)
@@ -116,7 +132,7 @@ def dashboard(uid: str, title: str, rows: Sequence[tuple[str, Sequence[object]]]
         .timezone("utc")
         .editable()
     )
-    for variable in variables():
+    for variable in (*variables(), *extra_variables):
         board = board.with_variable(variable)
     for row_title, row_panels in rows:
         board = board.with_row(db.Row(row_title))

@@ -112,6 +112,28 @@ def judge_latency(quantile: float) -> str:
     )
 
 
+# Releases: `${baseline:regex}` and `${candidate:regex}` are single-value variables, regex-escaped.
+RELEASE_RATE = "release_archetype:undercurrent_failure_rate:ratio_rate"
+RELEASES = 'release=~"${baseline:regex}|${candidate:regex}"'
+
+
+def release_signature(variable: str, window: str = "6h") -> str:
+    """One release's failure rate per archetype with its 95% bounds, tagged ``bound``, for a matrix panel."""
+    selector = f'{{release=~"${{{variable}:regex}}"}}'
+    bounds = {
+        "lower 95%": f"{RELEASE_RATE}{window}_lower95{selector}",
+        "estimate": f"{RELEASE_RATE}{window}{selector}",
+        "upper 95%": f"{RELEASE_RATE}{window}_upper95{selector}",
+    }
+    parts = [f'label_replace({expr}, "bound", "{value}", "", "")' for value, expr in bounds.items()]
+    return "sum by (archetype, bound) (\n  " + "\n  or ".join(parts) + "\n)"
+
+
+release_any_rate = f'{RELEASE_RATE}1h{{{RELEASES}, archetype="any"}}'
+release_any_lower = f'{RELEASE_RATE}1h_lower95{{{RELEASES}, archetype="any"}}'
+release_any_upper = f'{RELEASE_RATE}1h_upper95{{{RELEASES}, archetype="any"}}'
+release_sessions = f"sum by (release) (increase(undercurrent_sessions_closed_total{{{SCOPE}, {RELEASES}}}[1h]))"
+
 # Pipeline
 events_per_second = "sum by (topic, outcome) (rate(undercurrent_events_total[5m]))"
 consumer_lag = "sum by (topic, partition) (undercurrent_consumer_lag)"

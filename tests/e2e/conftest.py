@@ -1,5 +1,11 @@
 """Two monitored deployments fed the same replayed traffic, one of them with a Drift spike.
 
+Each run replays its traffic as two releases of model ``m``: ``m@v1`` (the baseline) gets the
+base conversations, ``m@v2`` the same conversations again, plus the Drift scenarios in the
+spike run. So the spike run has both a Drift spike and a release that regressed on Drift,
+and the calm run two releases that answer alike. Each release replays half as many base
+conversations as a run had before releases existed, so the runs judge no more sessions.
+
 Each run has its own topics, ingest worker, judge worker (judging every session,
 π = 1, through the local Messages API stand-in, which confirms what the detectors
 flagged, Drift included) and Prometheus; both Prometheus servers send alerts to one Alertmanager, whose
@@ -15,6 +21,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,7 +45,7 @@ from .monitoring import (
     wait_until,
 )
 
-BASE_CONVERSATIONS = 100
+BASE_CONVERSATIONS = 50  # per release
 DRIFT_COPIES = 3  # x 10 Drift scenarios = 30 spike sessions
 SETTLE_TIMEOUT_S = 150
 ENSEMBLE_K = 3  # every session judged three times, so the self-disagreement panel has ensembles to count
@@ -53,6 +60,8 @@ SPLIT_VOTE = {
     "failure_origin": "interactional",
     "summary": "The user gave up.",
 }
+MODEL = "m"
+BASELINE, CANDIDATE = "v1", "v2"  # prompt versions: releases m@v1 and m@v2
 
 
 @dataclass
@@ -97,7 +106,10 @@ def runs(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[dict[str, Run]]:
     base = list(read_sharegpt(limit=BASE_CONVERSATIONS))
-    corpora = {"calm": base, "spike": base + drift_conversations(drift_scenarios(), DRIFT_COPIES)}
+    corpora = {
+        "calm": {BASELINE: base, CANDIDATE: base},
+        "spike": {BASELINE: base, CANDIDATE: base + drift_conversations(drift_scenarios(), DRIFT_COPIES)},
+    }
     with ExitStack() as cleanup:
         judges = {name: cleanup.enter_context(judge_stand_in()) for name in corpora}
         # One malformed judge answer and one broken event give the error and dead-letter panels data.
@@ -109,11 +121,15 @@ def runs(
         for name, run in started.items():
             wait_until(lambda run=run: value(run.prometheus.url, 'sum(up{job="undercurrent"})') == 2,
                        timeout_s=120, what=f"Prometheus scraping both workers of the {name} run")
+        replays = []
         for name, run in started.items():
-            source = run.deployment.log_dir / "conversations.jsonl"
-            source.write_text(jsonl(corpora[name]))
-            _replay(run.deployment, source, name)
-            run.sessions = len(corpora[name])
+            for version, corpus in corpora[name].items():
+                source = run.deployment.log_dir / f"conversations-{version}.jsonl"
+                source.write_text(jsonl(corpus))
+                replays.append((run.deployment, source, f"{name}-{version}", version))
+            run.sessions = sum(len(corpus) for corpus in corpora[name].values())
+        with ThreadPoolExecutor(len(replays)) as pool:  # four CLI start-ups overlap instead of queueing
+            list(pool.map(lambda args: _replay(*args), replays))
         _produce_broken_event(started["spike"].deployment)
         for run in started.values():
             wait_until(lambda run=run: _all_judged(run), timeout_s=SETTLE_TIMEOUT_S,
@@ -146,6 +162,8 @@ def _start_run(
         "UNDERCURRENT_JUDGE__MAX_RETRIES": "0",
         "UNDERCURRENT_JUDGE__ENSEMBLE_K": str(ENSEMBLE_K),
         "UNDERCURRENT_SESSIONS__WATERMARK_QUIET_S": "2",
+        "UNDERCURRENT_RELEASES__BASELINE": f"{MODEL}@{BASELINE}",
+        "UNDERCURRENT_RELEASES__ALLOW": json.dumps([f"{MODEL}@{CANDIDATE}"]),
         "ANTHROPIC_BASE_URL": judge.base_url,
         "ANTHROPIC_API_KEY": "test-key",
     })
@@ -159,9 +177,10 @@ def _start_run(
     return Run(name, deployment, prometheus, sessions=0)
 
 
-def _replay(deployment: Deployment, source: Path, name: str) -> None:
+def _replay(deployment: Deployment, source: Path, prefix: str, prompt_version: str) -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "undercurrent.cli", "replay", "--source", str(source), "--session-prefix", name],
+        [sys.executable, "-m", "undercurrent.cli", "replay", "--source", str(source), "--session-prefix", prefix,
+         "--model", MODEL, "--prompt-version", prompt_version],
         env={**deployment.env(), "COLUMNS": "120"}, cwd=ROOT, capture_output=True, text=True, timeout=120,
     )
     assert result.returncode == 0, result.stdout + result.stderr

@@ -95,6 +95,14 @@ def test_assistant_turns_carry_model_latency_and_token_estimates():
     assert second["input_tokens"] > first["input_tokens"] > 0
 
 
+@pytest.mark.parametrize(("prompt_version", "expected"), [("v2", "v2"), (None, "absent")])
+def test_assistant_turns_carry_the_replayed_prompt_version(prompt_version: str | None, expected: str) -> None:
+    events = events_of(conversation(pairs=2), model="m", prompt_version=prompt_version)
+    assistant = [e for e in events if e["type"] == "turn" and e["role"] == "assistant"]
+    assert {e.get("prompt_version", "absent") for e in assistant} == {expected}
+    assert all("prompt_version" not in e for e in events if e["type"] == "turn" and e["role"] == "user")
+
+
 def test_stopped_answers_are_cut_and_follow_a_stop_event():
     events = events_of(conversation(pairs=2), rates=BehaviourRates(stop_generation=1.0))
     for position, event in enumerate(events):

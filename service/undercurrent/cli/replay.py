@@ -70,6 +70,10 @@ def replay_command(
             f"the trace's own, else {_UNKNOWN_MODEL})",
         ),
     ] = None,
+    prompt_version: Annotated[
+        str | None,
+        typer.Option(show_default=False, help="prompt version on assistant turns; with the model, names the release"),
+    ] = None,
     compression: Annotated[str | None, typer.Option(help="gzip, snappy, lz4 or zstd")] = None,
     bootstrap: Annotated[str | None, typer.Option(help="default: UNDERCURRENT_KAFKA__BOOTSTRAP")] = None,
 ) -> None:
@@ -106,6 +110,7 @@ def replay_command(
         features=[name.strip() for name in features.split(",") if name.strip()] or ["chat"],
         session_prefix=session_prefix or f"replay{seed}",
         model=model or (_UNKNOWN_MODEL if agent else _CHAT_MODEL),
+        prompt_version=prompt_version,
     )
     console = Console(stderr=True)
     try:

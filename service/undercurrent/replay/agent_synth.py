@@ -19,7 +19,16 @@ import math
 import random
 from typing import Any
 
-from .synth import Draft, SynthOptions, finalise, first_token_s, reading_s, session_base, thinking_s
+from .synth import (
+    Draft,
+    SynthOptions,
+    finalise,
+    first_token_s,
+    reading_s,
+    release_fields,
+    session_base,
+    thinking_s,
+)
 from .trace import AgentTrace, TraceMessage
 
 _MAX_ERROR_CHARS = 500
@@ -40,7 +49,7 @@ class _AgentSession:
         self.trace = trace
         self.rng = rng
         self.timing = options.timing
-        self.model = trace.model or options.model
+        self.release = release_fields(trace.model or options.model, options)
         self.base = session_base(trace.id, options, trace.feature, trace.domain, trace.user_id)
         self.typing_cps = self.timing.typing_cps * rng.lognormvariate(0.0, 0.3)
         self.drafts: list[Draft] = []
@@ -100,7 +109,7 @@ class _AgentSession:
         fields: dict[str, Any] = {
             "role": "assistant",
             "text": text,
-            "model": self.model,
+            **self.release,
             "latency_ms": round(latency * 1000, 1),
             "input_tokens": math.ceil(self.context_chars / timing.chars_per_token),
             "output_tokens": output_tokens,

@@ -30,6 +30,12 @@ class SynthOptions:
     features: Sequence[str] = ("chat",)
     session_prefix: str = "replay"
     model: str = "gpt-3.5-turbo"
+    prompt_version: str | None = None  # with the model, names the release the replay stands for
+
+
+def release_fields(model: str, options: SynthOptions) -> dict[str, str]:
+    """The contract fields that name an assistant turn's release."""
+    return {"model": model, **({"prompt_version": options.prompt_version} if options.prompt_version else {})}
 
 
 def conversation_rng(seed: int, conversation_id: str) -> random.Random:
@@ -91,7 +97,7 @@ class _Session:
         self.rng = rng
         self.rates = options.rates
         self.timing = options.timing
-        self.model = options.model
+        self.release = release_fields(options.model, options)
         self.base = session_base(
             conversation.id, options, conversation.feature, conversation.domain, conversation.user_id
         )
@@ -140,7 +146,7 @@ class _Session:
             "turn": index,
             "role": "assistant",
             "text": text,
-            "model": self.model,
+            **self.release,
             "latency_ms": round(latency * 1000, 1),
             "input_tokens": math.ceil(self.context_chars / timing.chars_per_token),
             "output_tokens": output_tokens,

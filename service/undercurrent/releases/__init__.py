@@ -1,0 +1,1 @@
+"""Releases: failure signatures per release and their comparison (docs/releases.md)."""
