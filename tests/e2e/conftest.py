@@ -21,7 +21,6 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
@@ -121,15 +120,12 @@ def runs(
         for name, run in started.items():
             wait_until(lambda run=run: value(run.prometheus.url, 'sum(up{job="undercurrent"})') == 2,
                        timeout_s=120, what=f"Prometheus scraping both workers of the {name} run")
-        replays = []
         for name, run in started.items():
             for version, corpus in corpora[name].items():
                 source = run.deployment.log_dir / f"conversations-{version}.jsonl"
                 source.write_text(jsonl(corpus))
-                replays.append((run.deployment, source, f"{name}-{version}", version))
+                _replay(run.deployment, source, f"{name}-{version}", version)
             run.sessions = sum(len(corpus) for corpus in corpora[name].values())
-        with ThreadPoolExecutor(len(replays)) as pool:  # four CLI start-ups overlap instead of queueing
-            list(pool.map(lambda args: _replay(*args), replays))
         _produce_broken_event(started["spike"].deployment)
         for run in started.values():
             wait_until(lambda run=run: _all_judged(run), timeout_s=SETTLE_TIMEOUT_S,
