@@ -61,6 +61,9 @@ SPLIT_VOTE = {
 }
 MODEL = "m"
 BASELINE, CANDIDATE = "v1", "v2"  # prompt versions: releases m@v1 and m@v2
+# Minutes ago each release's sessions start (from, over): the second replay's events come after the
+# first's in event time, so the partition watermark does not close its sessions as they arrive.
+WINDOWS = {BASELINE: (300, 120), CANDIDATE: (170, 110)}
 
 
 @dataclass
@@ -124,7 +127,7 @@ def runs(
             for version, corpus in corpora[name].items():
                 source = run.deployment.log_dir / f"conversations-{version}.jsonl"
                 source.write_text(jsonl(corpus))
-                _replay(run.deployment, source, f"{name}-{version}", version)
+                _replay(run.deployment, source, f"{name}-{version}", version, WINDOWS[version])
             run.sessions = sum(len(corpus) for corpus in corpora[name].values())
         _produce_broken_event(started["spike"].deployment)
         for run in started.values():
@@ -173,10 +176,14 @@ def _start_run(
     return Run(name, deployment, prometheus, sessions=0)
 
 
-def _replay(deployment: Deployment, source: Path, prefix: str, prompt_version: str) -> None:
+def _replay(
+    deployment: Deployment, source: Path, prefix: str, prompt_version: str, window: tuple[int, int]
+) -> None:
+    start_ago, length = window
     result = subprocess.run(
         [sys.executable, "-m", "undercurrent.cli", "replay", "--source", str(source), "--session-prefix", prefix,
-         "--model", MODEL, "--prompt-version", prompt_version],
+         "--model", MODEL, "--prompt-version", prompt_version,
+         "--window-start-ago-min", str(start_ago), "--window-min", str(length)],
         env={**deployment.env(), "COLUMNS": "120"}, cwd=ROOT, capture_output=True, text=True, timeout=120,
     )
     assert result.returncode == 0, result.stdout + result.stderr
