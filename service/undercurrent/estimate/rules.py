@@ -68,12 +68,13 @@ def _per_session(numerator: str, level: Level, window: str) -> str:
 
 
 def _stderr(level: Level, variance: str, rate: str, window: str) -> str:
-    sampling = _per_session(f"sqrt({variance})", level, window)
+    """``sqrt(V) / N``; between releases ``sqrt(V + N r(1−r)) / N``, i.e. ``sqrt(V/N² + r(1−r)/N)``."""
     if not level.between_releases:
-        return sampling
+        return _per_session(f"sqrt({variance})", level, window)
     share = f"clamp({rate}, 0, 1)"
-    traffic = _per_session(f"{share} * (1 - {share})", level, window)
-    return f"sqrt(({sampling}) ^ 2 + {traffic})"
+    sessions = f"{_by(level.strata)} (increase({SESSIONS}[{window}]))"
+    on = f"on ({', '.join(level.strata)}) group_left ()"
+    return _per_session(f"sqrt({variance} + {share} * (1 - {share}) * {on} {sessions})", level, window)
 
 
 def _rules(level: Level, measure: Measure, window: str) -> list[dict[str, str]]:
