@@ -75,7 +75,7 @@ async def test_sampled_sessions_are_judged_weighted_and_never_leak_pii(
 ) -> None:
     judging(deployment, fake)
     fake.then(Reply.malformed_json())
-    deployment.start_worker()
+    ingest = deployment.start_worker()
     judge = deployment.start_worker("judge-worker")
     await produce(deployment.bootstrap, traffic(deployment, 8))
 
@@ -95,6 +95,18 @@ async def test_sampled_sessions_are_judged_weighted_and_never_leak_pii(
     failing = [v for v in failing if v["verdict"]["failure_visibility"] != "none"]
     assert judge.sample("undercurrent_failure_weight_total", archetype="any") == len(failing)
     assert judge.sample("undercurrent_judge_requests_total", outcome="ok") == 7
+
+    # Model-assisted counters: f as each record carried it, added once per closed and once per judged session.
+    predicted = {json.loads(m.value)["session_id"]: json.loads(m.value)["predictions"]["failure"].get("any", 0.0)
+                 for m in sessions}
+    judged_ids = [json.loads(m.value)["session_id"] for m in verdicts]
+    cell = {"archetype": "any", "measure": "failure"}
+    assert ingest.sample("undercurrent_inclusion_weight_total") == 8
+    assert ingest.sample("undercurrent_predicted_failures_total", **cell) == pytest.approx(sum(predicted.values()))
+    assert sum(predicted.values()) > 0
+    assert judge.sample("undercurrent_judged_prediction_weight_total", **cell) == pytest.approx(
+        sum(predicted[sid] for sid in judged_ids))
+    assert judge.sample("undercurrent_judged_failure_weight_total", **cell) == len(failing)
     assert judge.sample("undercurrent_judge_requests_total", outcome="invalid_output") == 1
 
     store = RedisSessionStore.from_url(redis_url, prefix=deployment.name)

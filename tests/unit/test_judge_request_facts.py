@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 
+import msgspec
 import pytest
 
-from undercurrent.judge.worker import RequestFacts, attempt_of, facts_in
+from undercurrent.estimate.predictions import NO_PREDICTIONS, FailurePredictions
+from undercurrent.judge.worker import RequestFacts, attempt_of, facts_in, request_facts
 
 GOOD = {"session_id": "s1", "feature": "search", "domain": "legal", "sampling": {"pi": 0.2, "pi_unscaled": 0.4}}
 
@@ -41,3 +43,22 @@ def test_facts_in_bytes_that_are_not_json() -> None:
 @pytest.mark.parametrize(("headers", "attempt"), [({}, 1), ({"undercurrent-attempt": b"3"}, 3)])
 def test_attempt_of(headers: dict[str, bytes], attempt: int) -> None:
     assert attempt_of(headers) == attempt
+
+
+
+def test_the_facts_carry_the_predictions_made_at_close() -> None:
+    predictions = {"version": "heuristic-flags-v1", "failure": {"walkaway": 0.6, "any": 0.4}}
+    facts = request_facts({**GOOD, "predictions": predictions})
+    assert facts.predictions == FailurePredictions(version="heuristic-flags-v1", failure={"walkaway": 0.6, "any": 0.4})
+    assert request_facts(GOOD).predictions == FailurePredictions(version=NO_PREDICTIONS)
+
+
+@pytest.mark.parametrize("predictions", [{"version": "v", "failure": {"walkaway": 1.5}},
+                                         {"version": "v", "failure": {"nonsense": 0.1}}, {"failure": {}}, [0.5]])
+def test_unreadable_predictions_refuse_the_request_but_keep_its_stratum(predictions: object) -> None:
+    record = {**GOOD, "predictions": predictions}
+    with pytest.raises((msgspec.ValidationError, ValueError)):
+        request_facts(record)
+    assert facts_in(json.dumps(record).encode()) == RequestFacts(
+        session_id="s1", feature="search", domain="legal", pi=0.2, pi_unscaled=0.4
+    )

@@ -33,6 +33,8 @@ MEASURES: tuple[Measure, ...] = get_args(Measure)
 INVISIBLE_VISIBILITIES = frozenset({"invisible", "mixed"})
 CELLS: tuple[tuple[str, Measure], ...] = tuple((a, m) for a in (*ARCHETYPES, ANY) for m in MEASURES)
 HEURISTIC_FLAGS = "heuristic-flags-v1"
+# f = 0 everywhere: detectors off, or a record from before predictions travelled with it.
+NO_PREDICTIONS = "none"
 
 
 class FailurePredictions(msgspec.Struct, frozen=True, kw_only=True):

@@ -22,9 +22,10 @@ import structlog
 from prometheus_client import REGISTRY, CollectorRegistry
 
 from ..config import Settings
+from ..estimate.stage import PredictionCounter
 from ..events.decode import TopicKind
 from ..health import WorkerHealth
-from ..metrics.definitions import IngestMetrics, SamplingMetrics, SessionMetrics
+from ..metrics.definitions import IngestMetrics, PredictionMetrics, SamplingMetrics, SessionMetrics
 from ..metrics.labels import LabelBounds
 from ..runtime import watch_health
 from ..sampling.stage import BudgetView
@@ -70,7 +71,8 @@ def create_app(
     stages = close_stages(settings, bounds, stage_metrics, budget, pseudonym_key)
     builder: RecordBuilder = (ClosePool(settings, stage_metrics, budget, pseudonym_key)
                               if settings.sessions.close_workers else InlineBuilder(settings, stages))
-    closer = SessionCloser(settings, store, sink, session_metrics, ingest_metrics, bounds, builder)
+    predictions = PredictionCounter(PredictionMetrics(registry), bounds)
+    closer = SessionCloser(settings, store, sink, session_metrics, ingest_metrics, bounds, builder, predictions)
     processed: dict[Any, int] = {}
 
     topics = settings.topics

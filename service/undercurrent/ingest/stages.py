@@ -1,4 +1,4 @@
-"""The close stages the worker runs, in order: release → language → detectors → sampling → redaction."""
+"""The close stages the worker runs, in order: release → language → detectors → predictions → sampling → redaction."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from prometheus_client import CollectorRegistry
 
 from ..config import Settings
 from ..detectors.stage import DetectorStage, LanguageStage
+from ..estimate.stage import PredictionStage
 from ..judge.redact import Redactor
 from ..metrics.definitions import DetectorMetrics, LanguageMetrics, SamplingMetrics
 from ..metrics.labels import LabelBounds, LanguageBounds, ReleaseBounds
@@ -55,6 +56,7 @@ def close_stages(
     stages: list[CloseStage] = [ReleaseStage(settings), LanguageStage(metrics.language, bounds, languages)]
     if settings.detectors.enabled:
         stages.append(DetectorStage(settings, metrics.detectors, bounds, languages))
+    stages.append(PredictionStage())
     stages.append(SamplingStage(settings, metrics.sampling, bounds, budget))
     redaction = settings.redaction
     stages.append(RedactionStage(Redactor(extra_patterns=redaction.extra_patterns), user_id_key))

@@ -36,6 +36,8 @@ import structlog
 from prometheus_client import REGISTRY, CollectorRegistry
 
 from ..config import Settings
+from ..estimate.predictions import NO_PREDICTIONS, FailurePredictions
+from ..estimate.residuals import ResidualCounter
 from ..estimate.trajectories import TRAJECTORY_OUTCOMES, trajectory_increment
 from ..estimate.weights import ANY, failing_archetypes, failure_weight_increments
 from ..health import WorkerHealth
@@ -43,7 +45,7 @@ from ..ingest.kafka import faust_app, partition_progress
 from ..ingest.message import Headers
 from ..ingest.retry import tolerant, until_done
 from ..ingest.sink import FaustProducerSink, RecordSink, send_all
-from ..metrics.definitions import JudgeBatchMetrics, JudgeMetrics
+from ..metrics.definitions import JudgeBatchMetrics, JudgeMetrics, ResidualMetrics
 from ..metrics.labels import OTHER, UNKNOWN_DOMAIN, LabelBounds
 from ..runtime import watch_health
 from ..sampling.usage_log import UsageEntry, UsageLog
@@ -111,6 +113,10 @@ def preinitialise(metrics: JudgeMetrics, bounds: LabelBounds, releases: Sequence
                 counter.labels(branch, category, severity, feature)
 
 
+def _no_predictions() -> FailurePredictions:
+    return FailurePredictions(version=NO_PREDICTIONS)
+
+
 class RequestFacts(msgspec.Struct, frozen=True, kw_only=True):
     """What the worker needs of a judge request besides the session itself."""
 
@@ -120,6 +126,8 @@ class RequestFacts(msgspec.Struct, frozen=True, kw_only=True):
     release: str = OTHER
     pi: float
     pi_unscaled: float
+    # f as predicted at close; a record without them (published before they travelled with it) added f = 0.
+    predictions: FailurePredictions = msgspec.field(default_factory=_no_predictions)
 
 
 def request_facts(record: dict[str, Any]) -> RequestFacts:
@@ -127,10 +135,12 @@ def request_facts(record: dict[str, Any]) -> RequestFacts:
     sampling = record["sampling"]
     pi = float(sampling["pi"])
     release = record.get("release")
+    predictions = record.get("predictions")
     return RequestFacts(
         session_id=record["session_id"], feature=record["feature"], domain=record.get("domain"),
         release=release if isinstance(release, str) and release else OTHER,
         pi=pi, pi_unscaled=float(sampling.get("pi_unscaled", pi)),
+        predictions=_no_predictions() if predictions is None else msgspec.convert(predictions, FailurePredictions),
     )
 
 
@@ -164,7 +174,8 @@ def facts_in(value: bytes) -> RequestFacts | None:
     """The facts of a request that cannot be judged, when they can be read: its dead letter then
     still names its stratum and π, and the evidence view its failure."""
     try:
-        return request_facts(msgspec.json.decode(value))
+        record = msgspec.json.decode(value)
+        return request_facts({**record, "predictions": None})  # unreadable predictions still name the stratum
     except _UNREADABLE:
         return None
 
@@ -184,6 +195,7 @@ class Judge:
         store: RedisSessionStore,
         sink: RecordSink,
         metrics: JudgeMetrics,
+        residual_metrics: ResidualMetrics,
     ) -> None:
         self.settings = settings
         self.client = client
@@ -191,6 +203,7 @@ class Judge:
         self.sink = sink
         self.metrics = metrics
         self.bounds = LabelBounds(settings.labels.features, settings.labels.domains)
+        self.residuals = ResidualCounter(residual_metrics, self.bounds)
         self.redact = Redactor(extra_patterns=settings.redaction.extra_patterns)
         self.prices = price_table(settings.judge.price_overrides)
         self.usage_log = UsageLog(store.redis, key=f"{settings.redis_key_prefix}:judge:usage")
@@ -308,6 +321,7 @@ class Judge:
         ):
             self.metrics.failure_weight.labels(**inc.labels()).inc(inc.weight)
             self.metrics.failure_variance.labels(**inc.labels()).inc(inc.variance)
+        self.residuals.judged(verdict, request.predictions, pi=request.pi, feature=feature, domain=domain)
         if ensemble.votes > 1:
             self.metrics.ensembles.inc()
             for archetype, split in ensemble.disagreement.items():
@@ -413,7 +427,7 @@ def create_judge_app(
     metrics = JudgeMetrics(registry)
     store = RedisSessionStore.from_url(settings.redis_url.get_secret_value(), prefix=settings.redis_key_prefix)
     judge = Judge(settings, client or JudgeClient(judge_config(settings)), store,
-                  FaustProducerSink(app.producer), metrics)
+                  FaustProducerSink(app.producer), metrics, ResidualMetrics(registry))
     preinitialise(metrics, judge.bounds, settings.releases.names())
     topics = settings.topics
     for name in (topics.judge_verdicts, topics.judge_dlq):

@@ -331,3 +331,54 @@ class JudgeBatchMetrics:
             "undercurrent_judge_batch_turnaround_seconds", "From submitting a Message Batch to collecting it.",
             buckets=(10, 60, 300, 900, 1800, 3600, 7200, 14400, 43200, 86400), registry=registry,
         )
+
+
+class PredictionMetrics:
+    """Ingest side of the model-assisted estimator (docs/estimation.md §7): every closed session, once."""
+
+    def __init__(self, registry: CollectorRegistry = REGISTRY) -> None:
+        cell = ["archetype", "measure", "feature", "domain"]
+        self.predicted = Counter(
+            "undercurrent_predicted_failures",
+            "Sum of the predicted failure probability f of closed sessions, by archetype and measure.",
+            cell, registry=registry,
+        )
+        self.predicted_sq = Counter(
+            "undercurrent_predicted_failures_sq", "Sum of f² over closed sessions.", cell, registry=registry,
+        )
+        self.predicted_sq_weight = Counter(
+            "undercurrent_predicted_failures_sq_weight", "Sum of f²/π over closed sessions.", cell,
+            registry=registry,
+        )
+        self.inclusion_weight = Counter(
+            "undercurrent_inclusion_weight",
+            "Sum of the inverse inclusion probability 1/π of closed sessions, sampled or not.",
+            ["feature", "domain"], registry=registry,
+        )
+
+
+class ResidualMetrics:
+    """Judge side of the model-assisted estimator (docs/estimation.md §7): every judged session, once.
+
+    The residual Σ (y − f)/π is ``failure_weight − prediction_weight``; both parts only grow.
+    """
+
+    def __init__(self, registry: CollectorRegistry = REGISTRY) -> None:
+        cell = ["archetype", "measure", "feature", "domain"]
+        self.failure_weight = Counter(
+            "undercurrent_judged_failure_weight", "Sum of y/π over judged sessions (y = 1 for a judged failure).",
+            cell, registry=registry,
+        )
+        self.failure_weight_sq = Counter(
+            "undercurrent_judged_failure_weight_sq", "Sum of y/π² over judged sessions.", cell, registry=registry,
+        )
+        self.prediction_weight = Counter(
+            "undercurrent_judged_prediction_weight",
+            "Sum of f/π over judged sessions, f as predicted when the session closed.", cell, registry=registry,
+        )
+        self.hit_weight = Counter(
+            "undercurrent_judged_hit_weight", "Sum of y·f/π over judged sessions.", cell, registry=registry,
+        )
+        self.hit_weight_sq = Counter(
+            "undercurrent_judged_hit_weight_sq", "Sum of y·f/π² over judged sessions.", cell, registry=registry,
+        )

@@ -20,6 +20,8 @@ import msgspec
 import structlog
 
 from ..config import Settings
+from ..estimate.assisted import ClosedIncrements, closed_increments
+from ..estimate.stage import PredictionCounter
 from ..ingest.message import value_budget
 from ..ingest.retry import is_transient, until_done
 from ..ingest.sink import RecordSink
@@ -63,6 +65,8 @@ class ClosedRecord(msgspec.Struct, frozen=True, tag=True):
     release: str
     """The release label the close stages gave the session (``ReleaseStage``), ``other`` without one."""
     wall_ms: int
+    predicted: ClosedIncrements | None = None
+    """What the session adds to the model-assisted estimator's closed-session sums (f, f², f²/π, 1/π)."""
 
 
 class BuildFailure(msgspec.Struct, frozen=True, tag=True):
@@ -107,6 +111,9 @@ def build_record(
         late_events=record["late_events"],
         release=record.get("release", OTHER),
         wall_ms=session.wall_ms,
+        predicted=(
+            closed_increments(record["predictions"], pi=record["sampling"].pi) if "predictions" in record else None
+        ),
     )
 
 
@@ -159,6 +166,7 @@ class SessionCloser:
         ingest_metrics: IngestMetrics,
         bounds: LabelBounds,
         builder: RecordBuilder,
+        predictions: PredictionCounter | None = None,
     ) -> None:
         self.settings = settings
         self.store = store
@@ -166,6 +174,7 @@ class SessionCloser:
         self.metrics = metrics
         self.bounds = bounds
         self.builder = builder
+        self.predictions = predictions
         self.ingest_metrics = ingest_metrics
         releases = settings.releases
         for feature, domain in bounds.pairs():
@@ -255,6 +264,8 @@ class SessionCloser:
             self.metrics.closed.labels(
                 self.bounds.feature(c.feature), self.bounds.domain(c.domain), c.close_reason, c.release
             ).inc()
+            if self.predictions is not None and c.predicted is not None:
+                self.predictions.count(c.predicted, c.feature, c.domain)
             self.metrics.close_delay.observe(max(0.0, now - c.wall_ms / 1000))
             if c.late_events:
                 self.metrics.late_in_record.inc(c.late_events)
