@@ -18,7 +18,7 @@ def build(uid: str) -> db.Dashboard:
                 "Objective",
                 [
                     timeseries_panel(
-                        "SLI: failure rate against the objective",
+                        "SLI: failure rate against the objective (Horvitz–Thompson estimate)",
                         [
                             (q.slo_sli_1h, "{{slo}} 1h"),
                             (q.slo_sli_1d, "{{slo}} 1d"),

@@ -19,11 +19,11 @@ def build(uid: str) -> db.Dashboard:
                 "Invisible failures",
                 [
                     timeseries_panel(
-                        "Invisible-failure rate, last hour, with 95% band",
+                        "Invisible-failure rate, last hour, with 95% band (model-assisted estimate)",
                         [
-                            (q.invisible_rate, "{{feature}} / {{domain}}"),
-                            (q.invisible_rate_lower, "{{feature}} / {{domain}} lower 95%"),
-                            (q.invisible_rate_upper, "{{feature}} / {{domain}} upper 95%"),
+                            (q.invisible_rate_assisted, "{{feature}} / {{domain}}"),
+                            (q.invisible_rate_assisted_lower, "{{feature}} / {{domain}} lower 95%"),
+                            (q.invisible_rate_assisted_upper, "{{feature}} / {{domain}} upper 95%"),
                         ],
                         "percentunit",
                         [invisible],
@@ -36,17 +36,33 @@ def build(uid: str) -> db.Dashboard:
                 "Where",
                 [
                     matrix_panel(
-                        "Failure rate by archetype and domain, last day",
+                        "Failure rate by archetype and domain, last day (Horvitz–Thompson estimate)",
                         q.archetype_domain_matrix,
                         rows="archetype",
                         columns="domain",
                         unit="percentunit",
                     ),
                     table_panel(
-                        "Top movers: last hour's lower 95% bound minus the trailing day's rate",
+                        "Top movers: last hour's lower 95% bound minus the trailing day's rate (model-assisted)",
                         q.top_movers,
                         "percentunit",
                         [by_archetype],
+                        width=24,
+                    ),
+                ],
+            ),
+            (
+                "Plain Horvitz–Thompson",
+                [
+                    timeseries_panel(
+                        "Invisible-failure rate, last hour, with 95% band (plain Horvitz–Thompson estimate)",
+                        [
+                            (q.invisible_rate, "{{feature}} / {{domain}}"),
+                            (q.invisible_rate_lower, "{{feature}} / {{domain}} lower 95%"),
+                            (q.invisible_rate_upper, "{{feature}} / {{domain}} upper 95%"),
+                        ],
+                        "percentunit",
+                        [invisible],
                         width=24,
                     ),
                 ],

@@ -8,6 +8,8 @@ from __future__ import annotations
 SCOPE = 'feature=~"$feature", domain=~"$domain"'
 FAILURE_RATE = "feature_domain_archetype:undercurrent_failure_rate:ratio_rate"
 INVISIBLE_RATE = "feature_domain_archetype:undercurrent_invisible_failure_rate:ratio_rate"
+# The model-assisted estimate (docs/estimation.md §7-§10); ``measure`` selects all or invisible failures.
+ASSISTED_RATE = "feature_domain_archetype_measure:undercurrent_failure_rate_assisted:ratio_rate"
 
 
 def estimate(window: str, matchers: str, suffix: str = "", rate: str = FAILURE_RATE) -> str:
@@ -26,7 +28,12 @@ ANY = 'archetype="any"'
 invisible_rate = estimate("1h", ANY, rate=INVISIBLE_RATE)
 invisible_rate_lower = estimate("1h", ANY, "_lower95", INVISIBLE_RATE)
 invisible_rate_upper = estimate("1h", ANY, "_upper95", INVISIBLE_RATE)
+INVISIBLE_ANY = f'{ANY}, measure="invisible_failure"'
+invisible_rate_assisted = estimate("1h", INVISIBLE_ANY, rate=ASSISTED_RATE)
+invisible_rate_assisted_lower = estimate("1h", INVISIBLE_ANY, "_lower95", ASSISTED_RATE)
+invisible_rate_assisted_upper = estimate("1h", INVISIBLE_ANY, "_upper95", ASSISTED_RATE)
 NAMED_ARCHETYPES = 'archetype!="any"'
+NAMED_FAILURES = f'{NAMED_ARCHETYPES}, measure="failure"'
 archetype_domain_matrix = (
     "sum by (archetype, domain) (increase(undercurrent_failure_weight_total"
     f"{{{SCOPE}, {NAMED_ARCHETYPES}}}[1d]))\n"
@@ -38,8 +45,8 @@ firing_alerts = (
     '(ALERTS{alertstate="firing", alertname=~"Undercurrent.*"})'
 )
 top_movers = (
-    f"topk(10, {estimate('1h', NAMED_ARCHETYPES, '_lower95')}\n"
-    f"- {estimate('1d', NAMED_ARCHETYPES)})"
+    f"topk(10, {estimate('1h', NAMED_FAILURES, '_lower95', ASSISTED_RATE)}\n"
+    f"- {estimate('1d', NAMED_FAILURES, rate=ASSISTED_RATE)})"
 )
 
 # Feature SLO

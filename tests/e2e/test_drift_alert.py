@@ -1,6 +1,6 @@
 """A Drift spike pages through a real Prometheus and Alertmanager; the same traffic without it does not.
 
-What this proves is the wiring (worker metrics → estimation recording rules →
+What this proves is the wiring (worker metrics → model-assisted recording rules →
 UndercurrentDriftSpike → Alertmanager → webhook) and that the rule tells a spike
 from ordinary traffic. The rule copies run with `for: 2s` and 1 s group intervals
 (tests/e2e/configs.py); range windows, thresholds and the baseline logic are as
@@ -25,9 +25,9 @@ ALERT = "UndercurrentDriftSpike"
 FLOOR = 0.05
 # Rule evaluation (1 s) + for (2 s) + Alertmanager group_wait (1 s), with a wide margin.
 OBSERVE_S = 30.0
-DRIFT_RATE = (
-    "feature_domain_archetype:undercurrent_failure_rate:ratio_rate1h_lower95"
-    f'{{feature="{FEATURE}", domain="{DOMAIN}", archetype="drift"}}'
+DRIFT_RATE = (  # the model-assisted bound the alert reads
+    "feature_domain_archetype_measure:undercurrent_failure_rate_assisted:ratio_rate1h_lower95"
+    f'{{feature="{FEATURE}", domain="{DOMAIN}", archetype="drift", measure="failure"}}'
 )
 EXTERNAL = yaml.safe_load((PROMETHEUS_DIR / "prometheus.yml").read_text())["global"]["external_labels"]
 

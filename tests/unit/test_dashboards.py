@@ -94,3 +94,21 @@ def test_every_panel_query_parses(tmp_path: Path) -> None:
     result = subprocess.run([promtool, "check", "rules", str(path)], capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
     assert {name for name, _, _ in queries} == set(DASHBOARDS)
+
+
+# A failure-rate query reads one estimator's series; its panel title must say which.
+ESTIMATOR_SERIES = {
+    "model-assisted": ("undercurrent_failure_rate_assisted:",),
+    "Horvitz–Thompson": ("undercurrent_failure_rate:", "undercurrent_invisible_failure_rate:",
+                         "undercurrent_failure_weight_total"),
+}
+
+
+def test_every_failure_rate_panel_names_its_estimator() -> None:
+    shown = set()
+    for board, title, expr in all_panel_queries():
+        for estimator, series in ESTIMATOR_SERIES.items():
+            if any(s in expr for s in series):
+                assert estimator in title, f"{board}: {title!r} shows the {estimator} estimate without saying so"
+                shown.add(estimator)
+    assert shown == set(ESTIMATOR_SERIES)

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 import yaml
 
@@ -48,3 +50,22 @@ def test_judge_sums_are_reweighted_by_the_response_ratio_of_their_stratum() -> N
 def test_rates_guard_against_levels_without_sessions() -> None:
     for level in rules.LEVELS:
         assert "> 0)" in _records()[rules.cell_sum(level, "closed", "1h")]
+
+
+RULES_DIR = Path(__file__).resolve().parents[2] / "deploy/prometheus/rules"
+
+
+def test_committed_rules_match_the_generator() -> None:
+    assert (RULES_DIR / "assisted.yml").read_text() == rules.render(), (
+        "regenerate: python -m undercurrent.estimate.assisted_rules > deploy/prometheus/rules/assisted.yml"
+        " && make chart-rules"
+    )
+
+
+def test_no_other_shipped_rule_file_records_the_same_series() -> None:
+    others = {
+        r["record"]
+        for path in RULES_DIR.glob("*.yml") if path.name != "assisted.yml"
+        for g in yaml.safe_load(path.read_text())["groups"] for r in g["rules"] if "record" in r
+    }
+    assert others and set(_records()).isdisjoint(others)

@@ -111,7 +111,7 @@ def _stage1(window: str) -> list[dict[str, str]]:
             "expr": f"(clamp_max({_increase(JUDGED, STRATUM, window)} / {_increase(SAMPLED, STRATUM, window)}, 1)"
             f" > 0) or {_on(STRATUM)} ({closed} * 0 + 1)",
         },
-        {"record": stratum_sum("sessions_closed", window), "expr": closed},
+        {"record": stratum_sum("assisted_sessions_closed", window), "expr": closed},
         {
             "record": stratum_sum("inclusion_weight_adjusted", window),
             "expr": f"{_increase(INCLUSION_WEIGHT, STRATUM, window)} / {ratio}",
@@ -144,7 +144,7 @@ def _stage2(level: Level, window: str) -> list[dict[str, str]]:
             for name in (*JUDGED_SUMS, "predicted", "prediction_variance")
         ]
     base = f"{cell_sum(level, 'failure_weight', window)} * 0 + {_on(level.strata)} group_left ()"
-    closed = f"{_by(level.strata)} ({stratum_sum('sessions_closed', window)})"
+    closed = f"{_by(level.strata)} ({stratum_sum('assisted_sessions_closed', window)})"
     weight = f"{_by(level.strata)} ({stratum_sum('inclusion_weight_adjusted', window)})"
     return rules + [
         {"record": cell_sum(level, "closed", window), "expr": f"{base} ({closed} > 0)"},

@@ -28,7 +28,7 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
 from itertools import product
-from typing import Any, TypeVar
+from typing import Any, TypeVar, get_args
 
 import faust
 import msgspec
@@ -62,7 +62,7 @@ from .record import Judged, JudgeFailed, JudgeRecord
 from .redact import Redactor
 from .runner import SessionJudgement, judge_session
 from .steps import BRANCH_OF, SEVERITIES, Trajectory, final_score, first_error_position
-from .verdict import ARCHETYPES, Verdict
+from .verdict import ARCHETYPES, Quality, Verdict
 
 log = structlog.get_logger(__name__)
 T = TypeVar("T")
@@ -101,6 +101,9 @@ def preinitialise(metrics: JudgeMetrics, bounds: LabelBounds, releases: Sequence
             counter.labels(kind, flag, feature, outcome)
     for reason, (feature, domain) in product(FAILURE_REASONS, bounds.pairs()):
         metrics.dead.labels(reason, feature, domain)
+    # The response ratio judged ÷ sampled of the model-assisted rules reads this counter per stratum.
+    for quality, (feature, domain) in product(get_args(Quality), bounds.pairs()):
+        metrics.judged.labels(feature, domain, quality)
     for reason in RETRYABLE:
         metrics.retried.labels(reason)
     t = metrics.trajectories

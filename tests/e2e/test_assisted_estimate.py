@@ -1,0 +1,145 @@
+"""The model-assisted estimate Prometheus records from the workers' counters is the estimator's, on the same records.
+
+The spike run of conftest.py (real broker, Redis, ingest and judge workers, Prometheus with the
+shipped rules) is read back: its published session records (predictions f, π) and verdicts
+give the counters through the pure functions (``closed_increments``, ``judged_increments``),
+which must equal what the workers export at /metrics; the numpy restatement of the rules
+(tests/simulation/promql_mirror.py) then gives the estimate Prometheus must have recorded.
+
+Prometheus' ``increase()`` extrapolates each target's counters from its last scrape to the
+evaluation time (up to one 3 s scrape interval over a few minutes of data, i.e. ≤ ~2%), and
+the ingest and judge workers are scraped at different moments; the residual Σ (y − f)/π and the
+response ratio judged ÷ sampled mix the two, so each value may be off by 3% of itself plus 3% of
+the residual's parts (Σ y/π + Σ f/π) ÷ N. A judge that weighed another f than the ingest side
+added (or none) would be off by Σ f / N.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections import defaultdict
+
+import msgspec
+import numpy as np
+import pytest
+
+from tests.integration.harness import collect
+from tests.simulation.promql_mirror import Counters, estimates
+from undercurrent.estimate.assisted import closed_increments, judged_increments
+from undercurrent.estimate.predictions import CELLS, FailurePredictions
+from undercurrent.judge.record import Judged
+
+from .conftest import Run
+from .corpus import DOMAIN, FEATURE
+from .monitoring import query, wait_until
+
+pytestmark = [pytest.mark.integration, pytest.mark.timeout(480)]  # includes starting both runs
+
+LEVEL = "feature_domain_archetype_measure"
+JUDGE_SIDE = ("failure_weight", "failure_weight_sq", "prediction_weight", "hit_weight", "hit_weight_sq")
+
+
+def _settled(run: Run) -> float | None:
+    """Verdicts the judge worker has counted, once every sampled session has its verdict or dead letter."""
+    ingest, judge = run.deployment.workers
+    judged = judge.sample("undercurrent_judged_sessions_total")
+    settled = judged + judge.sample("undercurrent_judge_dead_letters_total")
+    return judged if settled >= ingest.sample("undercurrent_judge_sampled_sessions_total") else None
+
+
+def _records(run: Run, judged: float) -> tuple[list[dict], list[Judged]]:
+    """The run's session records in its one stratum (each once) and their verdicts."""
+    d = run.deployment
+    sessions = asyncio.run(collect(d.bootstrap, d.topic("sessions"), until=run.sessions, settle_s=1))
+    first: dict[str, dict] = {}
+    for message in sessions:  # a record published again after a lease expired counts once
+        record = json.loads(message.value)
+        if (record["feature"], record["domain"]) == (FEATURE, DOMAIN):
+            first.setdefault(record["session_id"], record)
+    verdicts = asyncio.run(collect(d.bootstrap, d.topic("judge.verdicts"), until=int(judged), settle_s=1))
+    found: dict[str, Judged] = {}
+    for message in verdicts:
+        verdict = msgspec.json.decode(message.value, type=Judged)
+        if verdict.session_id in first:
+            found.setdefault(verdict.session_id, verdict)
+    return list(first.values()), list(found.values())
+
+
+def _sums(records: list[dict], verdicts: list[Judged]) -> dict[str, np.ndarray]:
+    """Every counter's total in the run's one stratum, from the records alone."""
+    cell = {c: i for i, c in enumerate(CELLS)}
+    sums: dict[str, np.ndarray] = defaultdict(lambda: np.zeros(len(CELLS)))
+    strata = dict.fromkeys(("closed", "sampled", "judged", "inclusion_weight"), 0.0)
+    predictions = {}
+    for record in records:
+        predictions[record["session_id"]] = msgspec.convert(record["predictions"], FailurePredictions)
+        at_close = closed_increments(predictions[record["session_id"]], pi=record["sampling"]["pi"])
+        strata["closed"] += 1
+        strata["sampled"] += record["sampling"]["sampled"]
+        strata["inclusion_weight"] += at_close.inclusion_weight
+        for inc in at_close.cells:
+            i = cell[(inc.archetype, inc.measure)]
+            for name in ("predicted", "predicted_sq", "predicted_sq_weight"):
+                sums[name][i] += getattr(inc, name)
+    for verdict in verdicts:
+        strata["judged"] += 1
+        v = verdict.verdict
+        for inc in judged_increments(v.archetype_names, v.failure_visibility, predictions[verdict.session_id],
+                                     pi=verdict.pi):
+            for name in JUDGE_SIDE:
+                sums[name][cell[(inc.archetype, inc.measure)]] += getattr(inc, name)
+    return {**{k: np.array([v]) for k, v in strata.items()}, **{k: v[None, :] for k, v in sums.items()}}
+
+
+def _exported(run: Run, metric: str, name: str) -> np.ndarray:
+    ingest, judge = run.deployment.workers
+    worker = judge if name in JUDGE_SIDE else ingest
+    return np.array([[worker.sample(metric, archetype=a, measure=m, feature=FEATURE, domain=DOMAIN)
+                      for a, m in CELLS]])
+
+
+def _recorded(url: str, suffix: str) -> np.ndarray:
+    result = query(url, f'{LEVEL}:undercurrent_failure_rate_assisted:ratio_rate1h{suffix}'
+                        f'{{feature="{FEATURE}", domain="{DOMAIN}"}}')
+    by_cell = {(r["metric"]["archetype"], r["metric"]["measure"]): float(r["value"][1]) for r in result}
+    assert set(by_cell) == set(CELLS), f"cells without a recorded estimate: {set(CELLS) - set(by_cell)}"
+    return np.array([by_cell[c] for c in CELLS])
+
+
+def test_prometheus_records_the_model_assisted_estimate_of_the_published_records(runs: dict[str, Run]) -> None:
+    run = runs["spike"]
+    judged = wait_until(lambda: _settled(run), timeout_s=60, what="a verdict or dead letter for every sample")
+    records, verdicts = _records(run, judged)
+    assert len(records) > run.sessions / 2 and verdicts
+    sums = _sums(records, verdicts)
+
+    metrics = {
+        "predicted": "undercurrent_predicted_failures_total",
+        "predicted_sq": "undercurrent_predicted_failures_sq_total",
+        "predicted_sq_weight": "undercurrent_predicted_failures_sq_weight_total",
+        **{name: f"undercurrent_judged_{name}_total" for name in JUDGE_SIDE},
+    }
+    for name, metric in metrics.items():
+        np.testing.assert_allclose(_exported(run, metric, name), sums[name], rtol=1e-9, atol=1e-9, err_msg=metric)
+    ingest = run.deployment.workers[0]
+    assert ingest.sample("undercurrent_inclusion_weight_total", feature=FEATURE, domain=DOMAIN) == pytest.approx(
+        sums["inclusion_weight"][0])
+    assert sums["predicted"].sum() > 0 and sums["failure_weight"].sum() > 0
+
+    expected = estimates(Counters(**sums), np.ones((1, 1))).assisted
+    url = run.prometheus.url
+    # Rules are evaluated every second: wait until they have seen the last judge-side increments.
+    failures = sums["failure_weight"][0, CELLS.index(("any", "failure"))]
+    wait_until(lambda: query(url, f'{LEVEL}:undercurrent_assisted_failure_weight:increase1h'
+                                  f'{{feature="{FEATURE}", domain="{DOMAIN}", archetype="any", measure="failure"}}'
+                                  f' >= {failures * 0.999}'),
+               timeout_s=30, what="the judged failures in the recorded sums")
+    residual_parts = (sums["failure_weight"][0] + sums["prediction_weight"][0]) / sums["closed"][0]
+    for suffix, want in (("", expected.rate), ("_lower95", expected.lower), ("_upper95", expected.upper)):
+        got = _recorded(url, suffix)
+        off = np.abs(got - want[0])
+        tolerance = 0.03 * (np.abs(want[0]) + residual_parts) + 1e-6
+        assert (off <= tolerance).all(), {CELLS[i]: (got[i], want[0][i]) for i in np.flatnonzero(off > tolerance)}
+    drift = CELLS.index(("drift", "failure"))
+    assert expected.rate[0, drift] > 0.05  # the spike is in the compared cells
