@@ -17,9 +17,9 @@ def build(uid: str) -> db.Dashboard:
             (
                 "Failure signatures, last 6 hours (rate per archetype with its 95% interval)",
                 [
-                    matrix_panel("Baseline: $baseline", q.release_signature("baseline"), "archetype", "bound",
+                    matrix_panel("Baseline: $baseline (Horvitz–Thompson)", q.release_signature("baseline"), "archetype", "bound",
                                  "percentunit", [by_archetype], width=12),
-                    matrix_panel("Candidate: $candidate", q.release_signature("candidate"), "archetype", "bound",
+                    matrix_panel("Candidate: $candidate (Horvitz–Thompson)", q.release_signature("candidate"), "archetype", "bound",
                                  "percentunit", [by_archetype], width=12),
                 ],
             ),
@@ -27,7 +27,7 @@ def build(uid: str) -> db.Dashboard:
                 "Over time",
                 [
                     timeseries_panel(
-                        "Failure rate (any archetype), last hour, with 95% band",
+                        "Failure rate (any archetype, Horvitz–Thompson), last hour, with 95% band",
                         [
                             (q.release_any_rate, "{{release}}"),
                             (q.release_any_lower, "{{release}} lower 95%"),
