@@ -17,10 +17,10 @@ def build(uid: str) -> db.Dashboard:
             (
                 "Failure signatures, last 6 hours (rate per archetype with its 95% interval)",
                 [
-                    matrix_panel("Baseline: $baseline (Horvitz–Thompson)", q.release_signature("baseline"), "archetype", "bound",
-                                 "percentunit", [by_archetype], width=12),
-                    matrix_panel("Candidate: $candidate (Horvitz–Thompson)", q.release_signature("candidate"), "archetype", "bound",
-                                 "percentunit", [by_archetype], width=12),
+                    matrix_panel("Baseline: $baseline (Horvitz–Thompson)", q.release_signature("baseline"),
+                                 "archetype", "bound", "percentunit", [by_archetype], width=12),
+                    matrix_panel("Candidate: $candidate (Horvitz–Thompson)", q.release_signature("candidate"),
+                                 "archetype", "bound", "percentunit", [by_archetype], width=12),
                 ],
             ),
             (
