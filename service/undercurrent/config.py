@@ -92,6 +92,19 @@ class OtlpSettings(BaseModel):
     )
 
 
+class EvaluationExportSettings(BaseModel):
+    """Verdicts sent out as OpenTelemetry ``gen_ai.evaluation.result`` events (OTLP/HTTP protobuf logs)."""
+
+    endpoint: str | None = Field(
+        None, description="OTLP/HTTP logs URL, e.g. http://otel-collector:4318/v1/logs; unset: nothing is exported"
+    )
+    headers: dict[str, SecretStr] = Field(default_factory=dict, description="sent with every export (auth)")
+    timeout_s: float = Field(10.0, gt=0, description="per export request, retries included")
+    max_queue_size: int = Field(2048, ge=1, description="events waiting for export; beyond it new ones are dropped")
+    max_export_batch_size: int = Field(512, ge=1)
+    schedule_delay_s: float = Field(1.0, gt=0, description="longest wait before a partial batch is exported")
+
+
 class LabelSettings(BaseModel):
     """Allow-lists that keep metric label cardinality bounded; anything else is ``other``."""
 
@@ -208,6 +221,7 @@ class Settings(BaseSettings):
     detectors: DetectorSettings = Field(default_factory=DetectorSettings)
     sampling: SamplingSettings = Field(default_factory=SamplingSettings)
     judge: JudgeSettings = Field(default_factory=JudgeSettings)
+    evaluation_export: EvaluationExportSettings = Field(default_factory=EvaluationExportSettings)
     redaction: RedactionSettings = Field(default_factory=RedactionSettings)
     metrics_host: str = "127.0.0.1"
     metrics_port: int = 9464

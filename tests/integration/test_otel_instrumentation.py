@@ -1,10 +1,12 @@
-"""A product traced by a real GenAI instrumentation, its spans through the broker, judged.
+"""A product traced by a real GenAI instrumentation, its spans through the broker, judged, and the
+verdict back beside the trace.
 
 OpenLLMetry's Anthropic instrumentation wraps real ``anthropic`` SDK calls against the local
 Messages API stand-in; the SDK's batch processor hands the spans to an exporter that writes
 OTLP protobuf to the OTLP topic as the Collector's Kafka exporter would. The worker must turn
-them into one closed session with the agent's steps and signals, and the judge worker (served
-by the same stand-in, whose verdicts follow a fixed rule) must judge it.
+them into one closed session with the agent's steps and signals, the judge worker (served by the
+same stand-in, with a scripted verdict) must judge it, and the verdict must reach a real OTLP/HTTP
+receiver as ``gen_ai.evaluation.result`` events parented to the evaluated LLM spans.
 """
 
 from __future__ import annotations
@@ -22,8 +24,11 @@ from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor
 
+from tests.faults.harness import wait_until
 from tests.support.fake_anthropic import FakeAnthropic, Reply
 from tests.support.kafka_span_exporter import RETRY_S, KafkaOtlpExporter
+from tests.support.otlp_receiver import OtlpLogReceiver
+from undercurrent.otlp.mapping import attribute_values
 from undercurrent.otlp.wire import parse_request
 
 from .harness import Deployment, collect, encode, produce
@@ -34,11 +39,30 @@ pytestmark = pytest.mark.integration
 MODEL = "claude-sonnet-4-5"
 TOOLS = [{"name": "book_table", "description": "Book a restaurant table.",
           "input_schema": {"type": "object", "properties": {"city": {"type": "string"}}}}]
+EXPORT_TOKEN = "Bearer evaluation-export-secret-0042"
+VERDICT = {  # turns: 0 system, 1 user, 2 tool call, 3 tool result, 4 "booked Bergen", 5 correction, 6 apology
+    "quality": "poor",
+    "failure_visibility": "visible",
+    "archetypes": [
+        {"archetype": "silent_mismatch", "evidence_turns": [2, 4],
+         "rationale": "Booked Bergen although jane.doe@example.com asked for Oslo."},
+        {"archetype": "partial_recovery", "evidence_turns": [5, 6], "rationale": "Rebooked Oslo once corrected."},
+    ],
+    "domain": "general_knowledge",
+    "failure_origin": "capability",
+    "summary": "The wrong city was booked, then fixed after the user's correction.",
+}
 
 
 @pytest.fixture
 async def fake() -> AsyncIterator[FakeAnthropic]:
     async with FakeAnthropic() as server:
+        yield server
+
+
+@pytest.fixture
+async def receiver() -> AsyncIterator[OtlpLogReceiver]:
+    async with OtlpLogReceiver() as server:
         yield server
 
 
@@ -74,18 +98,24 @@ def concierge(base_url: str, exporter: KafkaOtlpExporter, conversation_id: str) 
         provider.shutdown()
 
 
-async def test_instrumented_anthropic_calls_become_a_judged_agent_session(
-    deployment: Deployment, fake: FakeAnthropic
+async def test_instrumented_anthropic_calls_become_a_judged_agent_session_whose_verdict_returns_beside_the_trace(
+    deployment: Deployment, fake: FakeAnthropic, receiver: OtlpLogReceiver
 ) -> None:
     judging(deployment, fake)
-    deployment.extra_env["UNDERCURRENT_TOPICS__OTLP"] = deployment.topic("otlp")
+    deployment.extra_env.update({
+        "UNDERCURRENT_TOPICS__OTLP": deployment.topic("otlp"),
+        "UNDERCURRENT_EVALUATION_EXPORT__ENDPOINT": receiver.endpoint,
+        "UNDERCURRENT_EVALUATION_EXPORT__HEADERS": json.dumps({"authorization": EXPORT_TOKEN}),
+        "UNDERCURRENT_EVALUATION_EXPORT__SCHEDULE_DELAY_S": "0.2",
+    })
     fake.then(
         Reply.tool_call("book_table", {"city": "Bergen"}),
         Reply.answer("I booked a table for two in Bergen at 19:00."),
         Reply.answer("Sorry about that. I booked a table for two in Oslo at 19:00 instead."),
+        Reply.ok(VERDICT),
     )
     deployment.start_worker()
-    deployment.start_worker("judge-worker")
+    judge = deployment.start_worker("judge-worker")
     exporter = KafkaOtlpExporter(deployment.bootstrap, deployment.topic("otlp"))
     await asyncio.to_thread(concierge, fake.base_url, exporter, "conv-42")
     end = {"event_id": "conv-42:end", "session_id": "conv-42", "type": "session_end", "ts": int(time.time() * 1000)}
@@ -108,6 +138,25 @@ async def test_instrumented_anthropic_calls_become_a_judged_agent_session(
 
     verdicts = await collect(deployment.bootstrap, deployment.topic("judge.verdicts"), until=1)
     assert [json.loads(m.value)["session_id"] for m in verdicts] == ["conv-42"]
-    llm_spans = [s for b in exporter.batches for r in parse_request(b, "otlp_proto").resource_spans
-                 for ss in r.scope_spans for s in ss.spans if s.name != "invoke_agent concierge"]
+    llm_spans = sorted((s for b in exporter.batches for r in parse_request(b, "otlp_proto").resource_spans
+                        for ss in r.scope_spans for s in ss.spans if s.name != "invoke_agent concierge"),
+                       key=lambda s: s.start_time_unix_nano)
     assert len(llm_spans) == 3
+
+    # One event per archetype, on the span of the last answer among its evidence turns.
+    events = {e.attributes["gen_ai.evaluation.name"]: e for e in await receiver.wait_for(2)}
+    assert sorted(events) == ["partial_recovery", "silent_mismatch"]
+    for name, call in (("silent_mismatch", llm_spans[1]), ("partial_recovery", llm_spans[2])):
+        event = events[name]
+        assert event.record.event_name == "gen_ai.evaluation.result"
+        assert (event.record.trace_id, event.record.span_id) == (call.trace_id, call.span_id)
+        assert event.attributes["gen_ai.response.id"] == attribute_values(call.attributes)["gen_ai.response.id"]
+        assert (event.attributes["gen_ai.evaluation.score.value"], event.attributes["gen_ai.evaluation.score.label"],
+                event.attributes["gen_ai.conversation.id"]) == (1.0, "visible", "conv-42")
+        assert event.headers["authorization"] == EXPORT_TOKEN
+    assert events["silent_mismatch"].attributes["gen_ai.evaluation.explanation"] == (
+        "Booked Bergen although [EMAIL] asked for Oslo.")
+    await wait_until(lambda: judge.sample("undercurrent_evaluation_events_total", outcome="exported") == 2,
+                     timeout_s=30, what="both events counted as exported")
+    assert judge.sample("undercurrent_evaluation_events_total") == 2
+    assert EXPORT_TOKEN.split()[1] not in judge.log_path.read_text(errors="replace")

@@ -113,6 +113,7 @@ def test_output_turns_keep_model_response_id_usage_and_latency() -> None:
     assert (answer.model, answer.ts, answer.latency_ms) == ("claude-x-1", 1_800, 800.0)
     assert (answer.input_tokens, answer.output_tokens) == (10, 3)
     assert answer.attrs["gen_ai.response.id"] == "msg-1"
+    assert "gen_ai.response.id" not in user.attrs and user.attrs["span_id"] == answer.attrs["span_id"]
 
 
 def test_tool_calls_become_agent_steps_with_status() -> None:

@@ -47,10 +47,13 @@ from ..ingest.retry import tolerant, until_done
 from ..ingest.sink import FaustProducerSink, RecordSink, send_all
 from ..metrics.definitions import JudgeBatchMetrics, JudgeMetrics, ResidualMetrics
 from ..metrics.labels import OTHER, UNKNOWN_DOMAIN, LabelBounds
+from ..otlp.evaluations import evaluation_events
+from ..otlp.export import OUTCOMES as EXPORT_OUTCOMES
+from ..otlp.export import EvaluationExporter
 from ..runtime import watch_health
 from ..sampling.usage_log import UsageEntry, UsageLog
 from ..sessions.from_record import snapshot_from_record
-from ..sessions.model import SessionSnapshot
+from ..sessions.model import SessionSnapshot, TranscriptTurn
 from ..sessions.store import RedisSessionStore
 from .agreement import FLAGS, OUTCOMES, agreement_increments
 from .client import JudgeClient, JudgeConfig
@@ -114,6 +117,8 @@ def preinitialise(metrics: JudgeMetrics, bounds: LabelBounds, releases: Sequence
         for (category, branch), severity in product(BRANCH_OF.items(), SEVERITIES):
             for counter in (t.step_error_weight, t.step_error_variance, t.step_error_cross):
                 counter.labels(branch, category, severity, feature)
+    for outcome in EXPORT_OUTCOMES:
+        metrics.evaluation_events.labels(outcome)
 
 
 def _no_predictions() -> FailurePredictions:
@@ -199,8 +204,10 @@ class Judge:
         sink: RecordSink,
         metrics: JudgeMetrics,
         residual_metrics: ResidualMetrics,
+        evaluations: EvaluationExporter | None = None,
     ) -> None:
         self.settings = settings
+        self.evaluations = evaluations
         self.client = client
         self.store = store
         self.sink = sink
@@ -261,7 +268,7 @@ class Judge:
         decision = decide(judgement, attempt=prepared.attempt, policy=self.policy, priced=self.priced)
         key, value = prepared.key, prepared.value
         if isinstance(decision, Publish):
-            await self._publish(prepared.record, request, judgement, usage)
+            await self._publish(prepared.record, prepared.snapshot.turns, request, judgement, usage)
         elif isinstance(decision, TryAgain):
             await self._try_again(key, value, request, prepared.attempt, decision)
         else:
@@ -296,12 +303,14 @@ class Judge:
         return total
 
     async def _publish(
-        self, record: dict[str, Any], request: RequestFacts, judgement: SessionJudgement, usage: Usage
+        self, record: dict[str, Any], turns: tuple[TranscriptTurn, ...], request: RequestFacts,
+        judgement: SessionJudgement, usage: Usage,
     ) -> None:
         ensemble = judgement.ensemble
         assert ensemble is not None
         verdict = ensemble.verdict
         feature, domain = self.bounds.feature(request.feature), self.bounds.domain(request.domain)
+        judged_at_ms = int(time.time() * 1000)
         payload = msgspec.json.encode(Judged(
             session_id=request.session_id,
             feature=request.feature,
@@ -312,12 +321,15 @@ class Judge:
             votes=ensemble.votes,
             disagreement=ensemble.disagreement,
             usage=usage,
-            judged_at_ms=int(time.time() * 1000),
+            judged_at_ms=judged_at_ms,
         ))
         topic = self.settings.topics.judge_verdicts
         await self._durably("judge_publish", partial(send_all, self.sink, topic,
                                                      [(request.session_id.encode(), payload, ())]))
         await self._keep(request.session_id, payload)
+        if self.evaluations is not None:
+            self.evaluations.emit(evaluation_events(verdict, turns, session_id=request.session_id,
+                                                    judged_at_ms=judged_at_ms, redact=self.redact))
         for inc in failure_weight_increments(
             verdict.archetype_names, verdict.failure_visibility, pi=request.pi, feature=feature, domain=domain,
             release=request.release,
@@ -429,8 +441,11 @@ def create_judge_app(
     app = faust_app(f"{settings.app_id}-judge", settings, stream_wait_empty=False)
     metrics = JudgeMetrics(registry)
     store = RedisSessionStore.from_url(settings.redis_url.get_secret_value(), prefix=settings.redis_key_prefix)
+    evaluations = (EvaluationExporter(settings.evaluation_export, metrics.evaluation_events,
+                                      service_name=f"{settings.app_id}-judge")
+                   if settings.evaluation_export.endpoint else None)
     judge = Judge(settings, client or JudgeClient(judge_config(settings)), store,
-                  FaustProducerSink(app.producer), metrics, ResidualMetrics(registry))
+                  FaustProducerSink(app.producer), metrics, ResidualMetrics(registry), evaluations)
     preinitialise(metrics, judge.bounds, settings.releases.names())
     topics = settings.topics
     for name in (topics.judge_verdicts, topics.judge_dlq):
@@ -474,6 +489,8 @@ def create_judge_app(
     @app.on_before_shutdown.connect  # type: ignore[misc]
     async def close(sender: faust.App, **_: Any) -> None:
         await store.close()
+        if evaluations is not None:  # exports what is queued, within its timeout, off the event loop
+            await asyncio.to_thread(evaluations.shutdown)
 
     return app
 

@@ -258,6 +258,11 @@ class JudgeMetrics:
             "undercurrent_judge_retries", "Judge requests re-handled after Redis or the broker failed.",
             ["stage"], registry=registry,
         )
+        self.evaluation_events = Counter(
+            "undercurrent_evaluation_events",
+            "gen_ai.evaluation.result events sent to the OTLP endpoint, by outcome (exported, failed, dropped).",
+            ["outcome"], registry=registry,
+        )
         self.trajectories = TrajectoryMetrics(registry)
 
 

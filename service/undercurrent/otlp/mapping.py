@@ -15,7 +15,8 @@
   differs at the same position (a regenerated answer) is a different turn.
 - **Times**: input turns carry the span's start, output turns its end; output turns carry the
   response model (else the request model), the latency (span duration) and, on the first, the
-  token usage. ``gen_ai.response.id``, the trace and span ids stay in ``attrs``.
+  token usage. The trace and span ids stay in ``attrs`` of every turn, ``gen_ai.response.id`` in
+  those of the output turns (the response it names).
 - Spans with no ``gen_ai.*`` (or OpenInference ``llm.*``) attribute or ``gen_ai.*`` event are
   ``skipped``; GenAI spans without messages (content capture off, embeddings) are ``empty``.
 """
@@ -93,7 +94,7 @@ def map_request(request: ExportTraceServiceRequest) -> Mapped:
 def span_turns(ref: SpanRef, session_id: str) -> list[Turn]:
     """The turns of one GenAI span, validated against the contract."""
     span, attrs = ref.span, ref.attributes
-    messages = span_messages(attrs, [SpanEvent(e.name, _attributes(e.attributes)) for e in span.events])
+    messages = span_messages(attrs, [SpanEvent(e.name, attribute_values(e.attributes)) for e in span.events])
     start_ms, end_ms = span.start_time_unix_nano // 1_000_000, span.end_time_unix_nano // 1_000_000
     common: dict[str, Any] = {"session_id": session_id}
     if feature := ref.resource.get("service.name"):
@@ -101,8 +102,6 @@ def span_turns(ref: SpanRef, session_id: str) -> list[Turn]:
     if user_id := _first(attrs, _USER_KEYS):
         common["user_id"] = user_id
     trace = {"trace_id": span.trace_id.hex(), "span_id": span.span_id.hex()}
-    if response_id := attrs.get("gen_ai.response.id"):
-        trace["gen_ai.response.id"] = str(response_id)
     output = {
         "ts": end_ms,
         "latency_ms": float(max(0, end_ms - start_ms)),
@@ -113,12 +112,14 @@ def span_turns(ref: SpanRef, session_id: str) -> list[Turn]:
     finish = _finish(attrs)
     bodies: list[dict[str, Any]] = [{"ts": start_ms, **b} for b in _expand(messages.inputs)]
     outputs = [{**output, **b} for b in _expand(messages.outputs, default_finish=finish)]
+    answered = trace | ({"gen_ai.response.id": str(r)} if (r := attrs.get("gen_ai.response.id")) else {})
     if outputs:
         outputs[0].update(usage)
+    first_output = len(bodies)
     bodies += outputs
     turns = []
     for index, body in enumerate(bodies):
-        body.update(common, type="turn", turn=index, attrs=trace)
+        body.update(common, type="turn", turn=index, attrs=answered if index >= first_output else trace)
         body["event_id"] = _turn_id(session_id, index, body)
         turns.append(msgspec.convert(body, ChatEvent))
     return turns
@@ -171,13 +172,14 @@ def _is_genai(ref: SpanRef) -> bool:
 
 def _spans(request: ExportTraceServiceRequest) -> Iterator[SpanRef]:
     for resource_spans in request.resource_spans:
-        resource = _attributes(resource_spans.resource.attributes)
+        resource = attribute_values(resource_spans.resource.attributes)
         for scope_spans in resource_spans.scope_spans:
             for span in scope_spans.spans:
-                yield SpanRef(span, _attributes(span.attributes), resource)
+                yield SpanRef(span, attribute_values(span.attributes), resource)
 
 
-def _attributes(values: Any) -> dict[str, Any]:
+def attribute_values(values: Any) -> dict[str, Any]:
+    """OTLP ``KeyValue`` attributes as plain Python values (bytes as hex)."""
     return {kv.key: _value(kv.value) for kv in values if isinstance(kv, KeyValue)}
 
 
@@ -186,7 +188,7 @@ def _value(value: AnyValue) -> Any:
     if kind == "array_value":
         return [_value(v) for v in value.array_value.values]
     if kind == "kvlist_value":
-        return _attributes(value.kvlist_value.values)
+        return attribute_values(value.kvlist_value.values)
     if kind == "bytes_value":
         return value.bytes_value.hex()
     return getattr(value, kind) if kind else None

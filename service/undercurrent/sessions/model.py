@@ -7,9 +7,10 @@ the highest one seen so far, so producers may mix both styles.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
-from collections.abc import Iterable
-from typing import Literal
+from collections.abc import Iterable, Mapping
+from typing import Any, Literal
 
 import msgspec
 
@@ -17,6 +18,39 @@ from ..events.model import Edit, Event, Feedback, Step, Turn, ts_millis
 from ..metrics.labels import release_name
 
 CloseReason = Literal["end", "idle", "max_duration"]
+_TRACE_ID = re.compile(r"(?!0+$)[0-9a-f]{32}")
+_SPAN_ID = re.compile(r"(?!0+$)[0-9a-f]{16}")
+_MAX_RESPONSE_ID = 256
+
+
+class TraceLink(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True):
+    """Where a turn was traced: the OpenTelemetry span of the LLM call and the provider's response id.
+
+    Kept so that verdicts can be sent back beside the trace (``gen_ai.evaluation.result``)."""
+
+    trace_id: str | None = None
+    span_id: str | None = None
+    response_id: str | None = None
+
+
+def trace_link(attrs: Mapping[str, Any] | None) -> TraceLink | None:
+    """The link in a turn's ``attrs`` (``trace_id``/``span_id`` in hex, ``gen_ai.response.id``), if any.
+
+    Trace and span id count only together and well-formed (W3C: lowercase hex, not all zero);
+    anything else a producer put there is ignored."""
+    if not attrs:
+        return None
+    trace_id, span_id, response_id = attrs.get("trace_id"), attrs.get("span_id"), attrs.get("gen_ai.response.id")
+    spanned = _well_formed(_TRACE_ID, trace_id) and _well_formed(_SPAN_ID, span_id)
+    response = response_id[:_MAX_RESPONSE_ID] if isinstance(response_id, str) and response_id else None
+    if not spanned and response is None:
+        return None
+    return TraceLink(trace_id=trace_id if spanned else None, span_id=span_id if spanned else None,
+                     response_id=response)
+
+
+def _well_formed(pattern: re.Pattern[str], value: object) -> bool:
+    return isinstance(value, str) and pattern.fullmatch(value) is not None
 
 
 class TranscriptTurn(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True):
@@ -32,6 +66,7 @@ class TranscriptTurn(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=Tr
     input_tokens: int | None = None
     output_tokens: int | None = None
     step: Step | None = None
+    trace: TraceLink | None = None
     late: bool = False
 
 
@@ -142,6 +177,7 @@ def _transcript_turn(event: Turn, index: int, ts: int, late: bool) -> Transcript
         input_tokens=event.input_tokens,
         output_tokens=event.output_tokens,
         step=event.step,
+        trace=trace_link(event.attrs),
         late=late,
     )
 
