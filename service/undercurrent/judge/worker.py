@@ -125,6 +125,14 @@ def _no_predictions() -> FailurePredictions:
     return FailurePredictions(version=NO_PREDICTIONS)
 
 
+def evaluation_exporter(settings: Settings, metrics: JudgeMetrics) -> EvaluationExporter | None:
+    """Where verdicts go as ``gen_ai.evaluation.result`` events: nowhere unless an endpoint is configured."""
+    if settings.evaluation_export.endpoint is None:
+        return None
+    return EvaluationExporter(settings.evaluation_export, metrics.evaluation_events,
+                              service_name=f"{settings.app_id}-judge")
+
+
 class RequestFacts(msgspec.Struct, frozen=True, kw_only=True):
     """What the worker needs of a judge request besides the session itself."""
 
@@ -441,9 +449,7 @@ def create_judge_app(
     app = faust_app(f"{settings.app_id}-judge", settings, stream_wait_empty=False)
     metrics = JudgeMetrics(registry)
     store = RedisSessionStore.from_url(settings.redis_url.get_secret_value(), prefix=settings.redis_key_prefix)
-    evaluations = (EvaluationExporter(settings.evaluation_export, metrics.evaluation_events,
-                                      service_name=f"{settings.app_id}-judge")
-                   if settings.evaluation_export.endpoint else None)
+    evaluations = evaluation_exporter(settings, metrics)
     judge = Judge(settings, client or JudgeClient(judge_config(settings)), store,
                   FaustProducerSink(app.producer), metrics, ResidualMetrics(registry), evaluations)
     preinitialise(metrics, judge.bounds, settings.releases.names())
