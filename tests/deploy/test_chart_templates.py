@@ -172,6 +172,21 @@ def test_pod_options_from_values(helm: Path) -> None:
                                      "app.kubernetes.io/component": "judge"}}}
 
 
+def test_evaluation_export_is_off_by_default_and_its_headers_come_from_a_secret(helm: Path) -> None:
+    def judge_env(rendered: Manifests) -> dict[str, dict]:
+        return {e["name"]: e for e in pod_spec(rendered, "uc-undercurrent-judge")["containers"][0].get("env", [])}
+
+    off = render(helm, DEFAULT, values=ON)
+    assert not any(k.startswith("UNDERCURRENT_EVALUATION_EXPORT") for k in
+                   [*off.get("ConfigMap", "uc-undercurrent")["data"], *judge_env(off)])
+    export = {"endpoint": "http://otel-collector:4318/v1/logs", "headers": {"existingSecret": "otlp-auth"}}
+    on = render(helm, DEFAULT, values={**ON, "judge": {**ON["judge"], "evaluationExport": export}})
+    config = on.get("ConfigMap", "uc-undercurrent")["data"]
+    assert config["UNDERCURRENT_EVALUATION_EXPORT__ENDPOINT"] == export["endpoint"]
+    assert judge_env(on)["UNDERCURRENT_EVALUATION_EXPORT__HEADERS"]["valueFrom"] == {
+        "secretKeyRef": {"name": "otlp-auth", "key": "otlp-headers"}}
+
+
 def test_a_changed_config_rolls_the_pods(helm: Path) -> None:
     def checksum(features: list[str]) -> str:
         rendered = render(helm, DEFAULT, values={"config": {"features": features}})
