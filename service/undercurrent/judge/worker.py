@@ -18,6 +18,10 @@ acknowledged once its verdict, retry copy or dead letter is on the broker: a
 worker stopped mid-request leaves it to be read again. Each step after the paid
 API call waits out Redis and broker outages on its own, so an outage never
 repeats a paid call; a request whose verdict is already stored is not sent again.
+
+With an OTLP endpoint configured, each published verdict also leaves as
+``gen_ai.evaluation.result`` events (:mod:`..otlp.evaluations`), handed to a bounded
+queue that the OpenTelemetry SDK exports from its own thread (:mod:`..otlp.export`).
 """
 
 from __future__ import annotations
