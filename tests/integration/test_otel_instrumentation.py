@@ -51,6 +51,14 @@ VERDICT = {  # turns: 0 system, 1 user, 2 tool call, 3 tool result, 4 "booked Be
     "domain": "general_knowledge",
     "failure_origin": "capability",
     "summary": "The wrong city was booked, then fixed after the user's correction.",
+    "trajectory": {  # an agent session: the tool schema asks for a verdict on each step (tool turns, answers)
+        "steps": [
+            {"turn": 2, "correct": False, "category": "wrong_arguments", "severity": "major",
+             "rationale": "Booked Bergen although the user asked for Oslo."},
+            {"turn": 3, "correct": True}, {"turn": 4, "correct": True}, {"turn": 6, "correct": True},
+        ],
+        "first_error_turn": 2,
+    },
 }
 
 
