@@ -21,7 +21,7 @@ from .language import conversation_language
 from .language_check import LanguageCheck, runtime_accuracy, summarise
 from .population import conversations_by_id, read_population, sibling_parts
 from .render import render
-from .tau_bench import split_tasks, trajectory_shape
+from .tau_bench import split_tasks, trajectory_shape, trial_group_signatures
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help=__doc__)
 
@@ -230,6 +230,37 @@ def tau_shape(traces: Annotated[Path, typer.Option(help="the τ-bench traces fil
     deciles = Counter(min(9, int(p * 10 - 1e-9)) for p in positions)
     typer.echo(f"first failed tool result, share of the trajectory: {quantiles(positions)}")
     typer.echo("  by decile: " + " ".join(f"{d * 10}-{d * 10 + 10}%:{deciles[d]}" for d in range(10)))
+
+
+@app.command("tau-releases")
+def tau_releases(
+    traces: Annotated[Path, typer.Option(help="the τ-bench traces file")] = files.TAU_TRACES,
+    split_file: Annotated[Path, typer.Option(help="the task split (both splits are read)")] = files.TAU_SPLIT,
+) -> None:
+    """Compare trials 0–1 with trials 2–3 of the real τ-bench runs as two releases (an A/A comparison).
+
+    Both halves are the same model and prompt, so nothing should differ: the comparison's
+    Bonferroni intervals should all contain zero. Task failure is the benchmark's own grade,
+    read here for evaluation only; the signals are the detectors' on the replayed runs.
+    """
+    from undercurrent.detectors.agent_runs import load_agent_runs
+    from undercurrent.releases.compare import compare
+    from undercurrent.replay.tau_bench import run_id
+
+    trial_of = {run_id(r["task_id"], r["trial"]): r["trial"] for r in json.loads(traces.read_bytes())}
+    runs = [run for split in ("dev", "test") for run in load_agent_runs(traces, split_file, split)]
+    baseline, candidate = trial_group_signatures(runs, trial_of, frozenset({0, 1}))
+    for group, name in ((baseline, "trials 0 and 1"), (candidate, "trials 2 and above")):
+        if not group.sessions:
+            typer.echo(f"no runs in {name}: nothing to compare", err=True)
+            raise typer.Exit(2)
+    result = compare(baseline, candidate)
+    typer.echo(f"{baseline.release}: {baseline.sessions:.0f} runs; {candidate.release}: {candidate.sessions:.0f} runs; "
+               f"{result.tests} components compared, Bonferroni z = {result.z:.2f}")
+    for d in result.differences:
+        verdict = "differs" if d.differs else "no difference"
+        typer.echo(f"{d.component.kind} {d.component.name}: {d.baseline.rate:.2f} vs {d.candidate.rate:.2f}, "
+                   f"difference {d.difference:+.2f} [{d.lower:+.2f}, {d.upper:+.2f}] {verdict}")
 
 
 if __name__ == "__main__":

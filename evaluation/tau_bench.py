@@ -3,14 +3,19 @@ and the shape of their trajectories as the judge sees them."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Iterable, Mapping
 
 import msgspec
 
+from undercurrent.detectors.evaluate_agent import AgentRun
 from undercurrent.judge.steps import agent_steps
+from undercurrent.releases.compare import Component, RateSums, Signature
 from undercurrent.sessions.model import SessionSnapshot
 
 from .draw import hash_key
+
+TASK_FAILED = Component("task", "failed (reward < 1)")
 
 
 class TaskSplit(msgspec.Struct, frozen=True, kw_only=True):
@@ -54,3 +59,28 @@ def trajectory_shape(snapshot: SessionSnapshot) -> TrajectoryShape:
         failed_results=len(failed),
         first_failed_position=(failed[0] + 1) / len(steps) if failed else None,
     )
+
+
+def trial_group_signatures(
+    runs: Iterable[AgentRun], trial_of: Mapping[str, int], baseline_trials: frozenset[int]
+) -> tuple[Signature, Signature]:
+    """Two signatures of the same model and prompt, split by trial: an A/A comparison.
+
+    Every run is observed (π = 1), so each component's HT weight is its count and its
+    variance term is zero; components are the benchmark's own task failure and each
+    heuristic signal that fired.
+    """
+    groups: dict[bool, list[AgentRun]] = {True: [], False: []}
+    for run in runs:
+        groups[trial_of[run.id] in baseline_trials].append(run)
+
+    def signature(name: str, members: list[AgentRun]) -> Signature:
+        counts: Counter[Component] = Counter()
+        for run in members:
+            if run.failed:
+                counts[TASK_FAILED] += 1
+            counts.update(Component("signal", s) for s in run.signals)
+        return Signature(name, float(len(members)), {c: RateSums(float(n), 0.0) for c, n in counts.items()})
+
+    baseline = "trials " + ",".join(map(str, sorted(baseline_trials)))
+    return signature(baseline, groups[True]), signature("other trials", groups[False])
