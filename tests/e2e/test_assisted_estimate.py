@@ -9,9 +9,10 @@ which must equal what the workers export at /metrics; the numpy restatement of t
 Prometheus' ``increase()`` extrapolates each target's counters from its last scrape to the
 evaluation time (up to one 3 s scrape interval over a few minutes of data, i.e. ≤ ~2%), and
 the ingest and judge workers are scraped at different moments; the residual Σ (y − f)/π and the
-response ratio judged ÷ sampled mix the two, so each value may be off by 3% of itself plus 3% of
-the residual's parts (Σ y/π + Σ f/π) ÷ N. A judge that weighed another f than the ingest side
-added (or none) would be off by Σ f / N.
+response ratio judged ÷ sampled mix the two, and parts extrapolated in opposite directions add
+their errors, so each value may be off by 5% of itself plus 5% of the residual's parts
+(Σ y/π + Σ f/π) ÷ N (seen: 3.4% of the parts where the estimate is 0). A judge that weighed
+another f than the ingest side added (or none) would be off by Σ f / N.
 """
 
 from __future__ import annotations
@@ -139,7 +140,7 @@ def test_prometheus_records_the_model_assisted_estimate_of_the_published_records
     for suffix, want in (("", expected.rate), ("_lower95", expected.lower), ("_upper95", expected.upper)):
         got = _recorded(url, suffix)
         off = np.abs(got - want[0])
-        tolerance = 0.03 * (np.abs(want[0]) + residual_parts) + 1e-6
+        tolerance = 0.05 * (np.abs(want[0]) + residual_parts) + 1e-6
         assert (off <= tolerance).all(), {CELLS[i]: (got[i], want[0][i]) for i in np.flatnonzero(off > tolerance)}
     drift = CELLS.index(("drift", "failure"))
     assert expected.rate[0, drift] > 0.05  # the spike is in the compared cells
