@@ -20,7 +20,6 @@ from __future__ import annotations
 import asyncio
 import json
 import re
-import socket
 import time
 from collections import deque
 from collections.abc import Callable
@@ -28,12 +27,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
+from tests.support.loopback_server import LoopbackServer
 from undercurrent.judge.instructions import TOOL_NAME
 from undercurrent.judge.verdict import ARCHETYPES
 from undercurrent.metrics.labels import VERTICALS
@@ -130,28 +129,20 @@ class FakeAnthropic:
 
     @property
     def base_url(self) -> str:
-        return f"http://127.0.0.1:{self._port}"
+        return f"http://127.0.0.1:{self._http.port}"
 
     async def __aenter__(self) -> FakeAnthropic:
-        sock = socket.socket()
-        sock.bind(("127.0.0.1", 0))
-        self._port = sock.getsockname()[1]
-        app = Starlette(routes=[
+        self._http = LoopbackServer(Starlette(routes=[
             Route("/v1/messages", self._messages, methods=["POST"]),
             Route("/v1/messages/batches", self._create_batch, methods=["POST"]),
             Route("/v1/messages/batches/{batch_id}", self._retrieve_batch, methods=["GET"]),
             Route("/v1/messages/batches/{batch_id}/results", self._batch_results, methods=["GET"]),
-        ])
-        config = uvicorn.Config(app, log_level="warning", lifespan="off", timeout_graceful_shutdown=1)
-        self._server = uvicorn.Server(config)
-        self._task = asyncio.create_task(self._server.serve(sockets=[sock]))
-        while not self._server.started:
-            await asyncio.sleep(0.01)
+        ]))
+        await self._http.start()
         return self
 
     async def __aexit__(self, *exc: object) -> None:
-        self._server.should_exit = True
-        await self._task
+        await self._http.stop()
 
     async def _messages(self, request: Request) -> Response:
         body = await request.json()

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import gzip
-import socket
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-import uvicorn
 from opentelemetry.proto.collector.logs.v1.logs_service_pb2 import (
     ExportLogsServiceRequest,
     ExportLogsServiceResponse,
@@ -20,6 +18,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from tests.support.loopback_server import LoopbackServer
 from undercurrent.otlp.mapping import attribute_values
 
 
@@ -38,7 +37,7 @@ class OtlpLogReceiver:
 
     @property
     def endpoint(self) -> str:
-        return f"http://127.0.0.1:{self._port}/v1/logs"
+        return f"http://127.0.0.1:{self._http.port}/v1/logs"
 
     async def wait_for(self, count: int, timeout_s: float = 60.0) -> list[ReceivedRecord]:
         async with self._arrived:
@@ -46,20 +45,12 @@ class OtlpLogReceiver:
         return list(self.records)
 
     async def __aenter__(self) -> OtlpLogReceiver:
-        sock = socket.socket()
-        sock.bind(("127.0.0.1", 0))
-        self._port = sock.getsockname()[1]
-        app = Starlette(routes=[Route("/v1/logs", self._logs, methods=["POST"])])
-        self._server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off",
-                                                     timeout_graceful_shutdown=1))
-        self._task = asyncio.create_task(self._server.serve(sockets=[sock]))
-        while not self._server.started:
-            await asyncio.sleep(0.01)
+        self._http = LoopbackServer(Starlette(routes=[Route("/v1/logs", self._logs, methods=["POST"])]))
+        await self._http.start()
         return self
 
     async def __aexit__(self, *exc: object) -> None:
-        self._server.should_exit = True
-        await self._task
+        await self._http.stop()
 
     async def _logs(self, request: Request) -> Response:
         body = await request.body()
