@@ -53,6 +53,19 @@ def _correction_turns(answer: str, reply: str) -> list[int]:
         "the sed command you wrote does not remove the colon",
         "Stop. Use the table before this.",
         "that's... what I just said",
+        "The page still shows the old header after the change.",
+        "the build is still failing",
+        "it won't compile",
+        "The button does not show up on the page",
+        "I keep getting an error when I open the app",
+        "You didn't include the shipping costs.",
+        "As I said before, only five items.",
+        "You're still using a for loop.",
+        "You misspelled the name of the town.",
+        "Nice try, but they weigh the same.",
+        "Actually the meeting was on Tuesday.",
+        "Really?",
+        "I don't think that's correct.",
         # Spanish, Italian, Portuguese, French, German
         "no funciona",
         "sigue sin aparecer el texto",
@@ -65,6 +78,9 @@ def _correction_turns(answer: str, reply: str) -> list[int]:
         "Das funktioniert immer noch nicht.",
         "Nein, ich meinte die andere Datei.",
         "Das stimmt nicht.",
+        "Ich sehe keinen Export-Button.",
+        "Te dije que en Python.",
+        "Je ne vois pas le bouton.",
         # Korean, Chinese, Japanese
         "아니요, 그게 아니라 다음 페이지를 만들어 줘",
         "이건 아까랑 똑같은데요",
@@ -75,6 +91,10 @@ def _correction_turns(answer: str, reply: str) -> list[int]:
         "違います、Pythonで書いてください",
         "まだ動かないです",
         "本当ですか？",
+        "找不到这个选项",
+        "我说的是录屏软件",
+        "표시가 안 보여요",
+        "ボタンが表示されません",
     ],
 )
 def test_corrections_are_found_after_an_answer(reply: str) -> None:
@@ -87,6 +107,10 @@ def test_corrections_are_found_after_an_answer(reply: str) -> None:
         "Traceback (most recent call last):\n  File \"app.py\", line 3\nKeyError: 'name'",
         "TypeError: foundElements.getRange is not a function",
         "bash: ./build: No such file or directory",
+        "this is returning an error",
+        "오류가 나요",
+        "报错了：找不到模块",
+        "Es kommt eine Fehlermeldung.",
     ],
 )
 def test_an_error_pasted_after_code_is_a_correction(reply: str) -> None:
@@ -111,6 +135,31 @@ def test_an_error_pasted_after_code_is_a_correction(reply: str) -> None:
 )
 def test_other_replies_are_not_corrections(reply: str) -> None:
     assert _correction_turns(PROSE_ANSWER, reply) == []
+
+
+@pytest.mark.parametrize(
+    ("question", "reply", "turns"),
+    [
+        ("Do you have any dietary restrictions?", "No, I can eat everything.", []),
+        ("Did you contact support already?", "No. I didn't reach support.", []),
+        ("Do you want me to go ahead with the refund to your card?", "No, wait, I'd rather have store credit.", [2]),
+        ("The capital of Australia is Sydney.", "No, it's Canberra.", [2]),
+    ],
+)
+def test_a_leading_no_answers_a_question_but_corrects_an_answer(question: str, reply: str, turns: list[int]) -> None:
+    assert _correction_turns(question, reply) == turns
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "Can you add error handling to this script?",
+        "Is it better to log an error message and return null?",
+        "Do not translate the code comments, please.",
+    ],
+)
+def test_mentioning_errors_after_code_is_not_a_correction(reply: str) -> None:
+    assert _correction_turns(CODE_ANSWER, reply) == []
 
 
 def test_an_error_message_without_code_before_it_is_not_a_correction() -> None:

@@ -26,63 +26,92 @@ NOT_A_CORRECTION = _rx(
     r"^\W*no\W+(?:problem|worries|thanks|thank you|need|rush|that's (?:all|it|everything|fine|great))\b",
     r"^\W*nope\W+(?:that's (?:all|it|everything))",
 )
+BARE_NO = _rx(
+    r"^\W*(?:no|nope|n[ãa]o)\b\s*[,.!;:-]",
+    r"^\W*no\W+(?:it|that|this|you|the|sir|man|mate|i)\b",
+)
+"""A reply opening with "no": a correction after an answer, but just an answer after a question to the user."""
 CORRECTION = _rx(
-    r"^\W*(?:no|nope|wrong|incorrect)\b\s*[,.!;:-]",
-    r"^\W*no\W+(?:it|that|this|you|the|sir|man|mate)\b",
-    r"\bthat(?:'s| is| was)\s+(?:not\s+(?:right|correct|true|accurate)|wrong|incorrect|false)\b",
-    r"\bthis\s+is\s+(?:wrong|incorrect|not\s+(?:right|correct))\b",
-    r"\byou(?:'re| are| were)\s+(?:wrong|mistaken|incorrect)\b",
-    r"\bthat(?:'s| is)\s+not\s+what\s+i\s+(?:asked|meant|said|wanted)\b",
-    r"\byou\s+(?:misunderstood|misread|forgot|ignored|missed|left\s+out|omitted|skipped)\b",
-    r"\byou\s+made\s+(?:a|an)\s+(?:mistake|error)\b",
-    r"\b(?:there(?:'s| is)|you have)\s+(?:a|an)\s+(?:mistake|error|typo|bug)\s+in\s+your\b",
-    r"\bi\s+(?:meant|said)\s+\w+,?\s+not\b",
-    r"^\W*actually,?\s+(?:it|that|the|this)\s*(?:'s|is|was|should|has)\b",
-    r"\bit\s+should\s+(?:be|say|return)\b.{0,60}\bnot\b",
+    r"^\W*(?:wrong|incorrect)\b\s*[,.!;:-]",
+    r"(?<!\bif\s)(?<!\bwhether\s)\b(?:that|this|it)(?:'s|\s+is|\s+was)\s+(?:(?:still|also|just)\s+)?(?:not\s+(?:quite\s+)?(?:right|correct|true|accurate)|wrong|incorrect|false|inaccurate)\b",
+    r"\b(?:that|this|it)\s+(?:isn'?t|wasn'?t)\s+(?:quite\s+)?(?:right|correct|true|accurate)\b",
+    r"\byou(?:'re|\s+are|\s+were)\s+(?:wrong|mistaken|incorrect)\b",
+    r"\byou\s+(?:misunderstood|misread|made\s+(?:a|an)\s+(?:mistake|error|typo))\b",
+    r"\b(?:there(?:'s|\s+is)|you\s+have)\s+(?:a|an)\s+(?:mistake|error|typo|bug)\s+in\s+(?:your|the|this|that)\b",
+    r"\bi\s+(?:meant|said|asked\s+for)\s+\w+(?:\s+\w+)?,?\s+not\b",
+    r"^\W*actually,?\s+(?:it|that|this|there|the\s+\w+)\s*(?:'s|is|was|were|are|should|has|had)\b",
+    r"^\W*(?:nice|good)\s+try\b|^\W*(?:close|almost),?\s+but\b",
 )
+"""Explicit: the user says the previous answer is wrong."""
 IMPLICIT_CORRECTION = _each(
-    r"\b(?:doesn'?t|does\s+not|didn'?t|did\s+not|won'?t|will\s+not|isn'?t|is\s+not|never|nothing)\s+"
-    r"(?:seem\s+to\s+)?(?:really\s+)?work(?:s|ing|ed)?\b(?!\s+out)|\bnot\s+working\b(?!\s+(?:on|with|for|at|as|in)\s+(?:my|our|a|the)\s+\w+\s+(?:project|team|company))",
+    # it did not work: a negated verb of functioning, about the answer's result
+    r"\b(?:doesn'?t|does\s+not|didn'?t|did\s+not|won'?t|will\s+not|isn'?t|is\s+not|aren'?t|are\s+not|can'?t|cannot|"
+    r"never|nothing|still\s+not)\s+(?:seem\s+to\s+|really\s+|even\s+)?(?:work(?:s|ing|ed)?|compil\w+|"
+    r"run(?:s|ning)?|load(?:s|ing)?|render\w*|display\w*|appear\w*|show(?:s|ing)?\s+up|exist|change\w*|updat\w+|"
+    r"make\s+(?:any\s+)?sense)\b(?!\s+(?:out|on\s+(?:my|our|a)))",
+    r"\bnot\s+(?:working|compiling|loading|rendering|displaying|appearing|showing\s+up)\b"
+    r"(?!\s+(?:on|with|for|at|as|in)\s+(?:my|our|a|the)\s+\w+\s+(?:project|team|company))",
     r"^\W*it\s+(?:doe?nt|dosent|doesnt|dont)\b",
-    r"\b(?:are|r)\s+(?:you|u)\s+sure\b|^\W*(?:you|u)\s+sure\b",
-    r"\bis\s+(?:that|this|it)\s+(?:really\s+)?(?:right|correct|true|accurate)\s*\?",
-    r"^\W*shouldn'?t\s+(?:we|it|this|that|you|the|there)\b",
-    r"^\W*(?:there(?:'s|\s+is)|there\s+still)\s+(?:still\s+)?no\b",
-    r"\b(?:there\s+(?:is|are)\s+no|there'?s\s+no|i\s+(?:can'?t|cannot|don'?t|do\s+not)\s+(?:see|find))\s+"
-    r"(?:any\s+|the\s+|a\s+)?(?:\w+\s+)?(?:option|menu|button|tab|setting|link|field|image|section)s?\b",
-    r"\b(?:doesn'?t|does\s+not|don'?t|do\s+not)\s+exist\b|\bno\s+such\s+(?:option|menu|button|file|command|method|function|module|attribute|field|column|table|thing)\b",
-    r"\bstill\s+(?:no|not|doesn'?t|isn'?t|the\s+same|wrong|broken|empty|nothing|an?\s+error|error|same)\b(?!\s+(?:sure|clear))",
-    r"\bstill\s+(?:getting|get|see|seeing|have|having|shows?|showing|gives?|giving)\s+(?:the\s+|an?\s+|same\s+|this\s+)*"
-    r"(?:error|issue|problem|exception|blank|nothing|empty)",
-    r"\b(?:gives?|giving|got|getting|throws?|throwing|returns?|returned|shows?|showing)\s+(?:me\s+)?(?:an?|the|this|that|following|same)\s+(?:following\s+)?error\b",
-    r"\b(?:the\s+)?(?:code|command|query|script|function|link|formula|solution|fix|regex|example)\s+you\s+"
-    r"(?:wrote|gave|provided|suggested|sent|shared)\s+(?:me\s+)?(?:does\s*n[o']t|did\s*n[o']t|is|gives|has|returns|throws|fails)\b",
-    r"\b(?:this|that|it)\s+(?:won'?t|will\s+not|wouldn'?t|can'?t|cannot)\s+work\b",
-    r"\b(?:that'?s|that\s+is|it\s*'?\s*s|it\s+is|this\s+is)[\s.…]+(?:not\s+)?what\s+i\s+(?:just\s+)?(?:said|meant|asked)\b",
+    r"\b(?:the\s+)?(?:code|command|query|script|function|link|formula|solution|fix|regex|example|answer|steps?)\s+you\s+"
+    r"(?:wrote|gave|provided|suggested|sent|shared)\s+(?:me\s+)?(?:does\s*n[o']t|did\s*n[o']t|is\s*n[o']t|is\s+not|gives|has|"
+    r"returns|throws|fails|won'?t|can'?t)\b",
+    r"\b(?:this|that|it)\s+(?:won'?t|will\s+not|wouldn'?t|can'?t|cannot)\s+(?:work|be\s+(?:right|correct|true))\b",
+    # the same failure persists
+    r"(?<!\bcan\si\s)(?<!\bcould\si\s)(?<!\bwill\si\s)\bstill\s+(?:no|not|doesn'?t|don'?t|didn'?t|isn'?t|aren'?t|can'?t|won'?t|the\s+same|wrong|broken|empty|"
+    r"nothing|blank|an?\s+error|error|same|getting|get|gets|see|seeing|shows?|showing|gives?|giving|returns?|"
+    r"returning|has|have|having|fails?|failing|crash\w*|happening|there|missing)\b(?!\s+(?:sure|clear|learning|new))",
+    r"\b(?:same|identical)\s+(?:error|result|problem|issue|output|answer|thing|mistake|response)\b",
+    r"\b(?:gives?|giving|got|getting|throws?|throwing|returns?|returned|shows?|showing|raises?)\s+(?:me\s+)?"
+    r"(?:an?|the|this|that|following|same|another)\s+(?:following\s+|new\s+|same\s+)?(?:error|exception)\b",
+    r"\bi\s+(?:get|got|am\s+getting|'m\s+getting|keep\s+getting|receive[d]?|see)\s+(?:an?\s+|the\s+|this\s+|following\s+)*"
+    r"(?:error|exception)\b",
+    # what the answer names is not there
+    r"\b(?:there\s+(?:is|are)\s+no|there'?s\s+no|there\s+isn'?t\s+(?:a|an|any)|i\s+(?:can'?t|cannot|couldn'?t|don'?t|"
+    r"do\s+not|didn'?t)\s+(?:see|find))\s+(?:any\s+|the\s+|a\s+|an\s+|such\s+)?(?:\w+\s+){0,2}(?:option|menu|button|"
+    r"tab|setting|link|field|image|section|file|folder|command|method|function|module|attribute|column|table|page|"
+    r"property|key|tool|feature|icon|entry|package|library|class|parameter|argument)s?\b",
+    r"\b(?:doesn'?t|does\s+not|don'?t|do\s+not)\s+exist\b|\bno\s+such\s+\w+\b",
+    # the answer did not do what was asked: a restated request or constraint
+    r"\b(?:that'?s|that\s+is|it\s*'?\s*s|it\s+is|this\s+is|this\s+isn'?t|that\s+isn'?t|it\s+isn'?t)[\s.…]+(?:not\s+)?"
+    r"(?:exactly\s+)?what\s+i\s+(?:just\s+)?(?:said|meant|asked|wanted|need(?:ed)?)\b|\bnot\s+what\s+i\s+(?:asked|meant|said)\b",
     r"^\W*(?:what\s+)?i\s+meant\b|\bwhat\s+i\s+meant\s+(?:was|is)\b|^\W*i\s+mean\s*,",
-    r"\bi\s+(?:didn'?t|did\s+not)\s+(?:ask|say|want|mean)\b|\bi\s+(?:don'?t|do\s+not)\s+want\s+(?:a|an|the|you\s+to|it\s+to)\b",
-    r"\byou(?:'ve|\s+have)?\s+(?:just\s+|still\s+|completely\s+)?(?:ignored|forgot|forgotten|missed|skipped|left\s+out|omitted|repeated|"
-    r"changed|removed|dropped)\b",
-    r"\byou(?:'re|\s+are)\s+still\s+\w+ing\b|\byou\s+(?:went|switched|changed)\s+from\b",
-    r"^\W*(?:do\s+not|don'?t)\s+(?:repeat|change|use|add|include|make\s+up|invent)\b",
-    r"^\W*stop\s*[.!,]",
-    r"^\W*(?:that'?s|is\s+that)\s+it\s*\?",
-    r"\b(?:same|identical)\s+(?:error|result|problem|issue|output|code|answer|thing)\b",
-    r"^\W*(?:not|isn'?t|wasn'?t)\s+(?:quite\s+)?(?:right|correct)\b",
-    r"(?<!\bif\s)\b(?:it|this|that|answer|result|output|code)(?:'s|\s+is|\s+was)\s+(?:still\s+)?not\s+(?:quite\s+)?"
-    r"(?:right|correct|accurate)\b",
+    r"\bi\s+(?:didn'?t|did\s+not)\s+(?:ask|say|want|mean|tell)\b|\bi\s+(?:don'?t|do\s+not)\s+want\s+(?:a|an|the|you\s+to|it\s+to)\b",
+    r"\b(?:as\s+|like\s+)?i\s+(?:said|asked|told\s+you|mentioned|specified|explained)\s*(?:before|earlier|above|already|previously|,)",
+    r"\bi\s+(?:already\s+)?(?:said|asked\s+for|told\s+you|specified|wanted)\s+(?:that\s+)?(?:only|just|exactly|\d+)\b",
+    r"^\W*but\s+i\s+(?:want|need|asked|said|meant|wanted|told)\b|\bbut\s+(?:please\s+)?(?:revise|fix|correct)\b",
     r"\b(?:must|should|shall|has\s+to|needs?\s+to)\s+not\s+(?:contain|include|be|have|use|mention)\b|^\W*let'?s\s+not\b",
-    r"^\W*but\s+i\s+(?:want|need|asked|said|meant|wanted)\b|\bbut\s+(?:please\s+)?(?:revise|fix|correct)\b",
+    r"^\W*(?:do\s+not|don'?t)\s+(?:repeat|change|use|add|include|make\s+up|invent|remove)\b",
+    # the answer dropped or changed something
+    r"\byou(?:'ve|\s+have)?\s+(?:just\s+|still\s+|completely\s+|again\s+)?(?:ignored|forgot|forgotten|missed|skipped|"
+    r"left\s+out|omitted|repeated|changed|removed|dropped|misspelled|mixed\s+up)\b",
+    r"\byou\s+(?:didn'?t|did\s+not|haven'?t|have\s+not|never)\s+(?:include|mention|answer|use|add|follow|change|fix|"
+    r"read|understand|address|consider|take|respond|update|explain)\w*\b",
+    r"\byou(?:'re|\s+are)\s+still\s+\w+ing\b|\byou\s+keep\s+\w+ing\b|\byou\s+(?:went|switched|changed)\s+(?:from|to|back)\b",
+    # doubt about a specific claim
+    r"\b(?:are|r)\s+(?:you|u)\s+(?:really\s+)?sure\b|^\W*(?:you|u)\s+sure\b",
+    r"\bis\s+(?:that|this|it)\s+(?:really\s+)?(?:right|correct|true|accurate)\s*\?|^\W*really\s*\?",
+    r"\bi\s+(?:don'?t|do\s+not)\s+think\s+(?:so|that(?:'s|\s+is)\s+(?:right|correct|true))\b|\bthat\s+can'?t\s+be\s+(?:right|true)\b",
+    # the right value, supplied
+    r"^\W*shouldn'?t\s+(?:we|it|this|that|you|the|there)\b",
+    r"\b(?:it|this|that|there|the\s+\w+)\s+should\s+(?:be|say|return|read)\b.{0,60}\b(?:not|instead)\b",
+    r"^\W*(?:not|isn'?t|wasn'?t)\s+(?:quite\s+)?(?:right|correct)\b",
+    r"^\W*(?:stop|wait)\s*[.!,]",
+    r"^\W*(?:that'?s|is\s+that)\s+(?:all|it)\s*\?",
 )
+"""Implicit, in general forms rather than phrases: it did not work, the failure persists, what the answer
+names is not there, a restated request or constraint, something dropped or changed, doubt, the right value."""
 ERROR_TEXT = _rx(
     r"\btraceback\s+\(most\s+recent\s+call\s+last\)",
     r"\b\w*(?:Error|Exception)\b\s*(?::|\sat\s)",
     r"^\W*(?:error|exception|warning|fatal)\b\s*:?",
-    r"\blevel=error\b|\bsyntax\s*error\b|\bis\s+not\s+defined\b|\bunexpected\s+token\b",
-    r"\b(?:cannot|can'?t)\s+(?:find|resolve|read|load)\s+(?:module|symbol|property|package|file)\b",
-    r"\bundefined\s+(?:is\s+not|reference|method|variable|index)\b|\bnull\s*pointer\b",
-    r"\bcommand\s+not\s+found\b|\bno\s+such\s+file\s+or\s+directory\b|\bpermission\s+denied\b",
+    r"\blevel=error\b|\bsyntax\s*error\b|\bis\s+not\s+defined\b|\bunexpected\s+token\b|\bnot\s+a\s+function\b",
+    r"\b(?:cannot|can'?t|could\s+not|unable\s+to)\s+(?:find|resolve|read|load|open|import|convert)\s+(?:module|symbol|property|package|file|name|type)\b",
+    r"\bundefined\s+(?:is\s+not|reference|method|variable|index)\b|\bnull\s*pointer\b|\bsegmentation\s+fault\b",
+    r"\bcommand\s+not\s+found\b|\bno\s+such\s+file\s+or\s+directory\b|\bpermission\s+denied\b|\bexit\s+(?:code|status)\s+[1-9]",
+    r"\berrors?\s*:|\b(?:get|gets|got|getting|gives?|giving|throws?|throwing|returns?|returning|shows?|showing|raises?|"
+    r"see|seeing|receiv\w+|there\s+(?:is|are|was))\s+(?:\w+\s+){0,2}(?:errors?|exception)\b",
 )
+"""Error output; counts as a correction only after an answer that had code."""
 FRUSTRATION = _rx(
     r"\b(?:wtf|ffs|fuck\w*|shit\w*|damn\s+it|dammit|crap)\b",
     r"\b(?:you(?:'re|\s+are)?|this|that|it|your\s+\w+)\s+(?:is\s+|are\s+|was\s+)?(?:so\s+|"

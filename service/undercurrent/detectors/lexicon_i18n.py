@@ -14,79 +14,105 @@ from .cue import AnyCue, Cue
 
 CORRECTION: dict[str, tuple[str, ...]] = {
     "es": (
-        r"^\W*no\s*[,.!;:]",
         r"^\W*no\s+(?:es|era|quiero|quise|te\s+ped[ií]|me\s+refer[ií]a|pero)\b",
-        r"\bno\s+(?:funciona|funcion[oó]|sirve|sirvi[oó]|anda|existe|aparece|sale|es\s+(?:correcto|as[ií]|lo\s+que))\b",
-        r"\b(?:sigue|contin[uú]a)\s+sin\b",
-        r"\btampoco\s+(?:existe|funciona|aparece|sale|est[aá])\b",
-        r"\b(?:est[aá]\s+(?:mal|equivocad[oa])|incorrecto|te\s+equivocas(?:te)?)\b",
-        r"\bme\s+refer[ií]a\s+a\b",
+        r"\bno\s+(?:me\s+|lo\s+|la\s+|se\s+)?(?:funciona|funcion[oó]|sirve|sirvi[oó]|anda|existe|aparece|sale|compila|"
+        r"carga|cambia|cambi[oó]|muestra|hace\s+nada|es\s+(?:correcto|cierto|verdad|as[ií]|eso|lo\s+que))\b",
+        r"\b(?:sigue|contin[uú]a|todav[ií]a|a[uú]n)\s+(?:sin|no|igual|sale|da(?:ndo)?|aparece|con\s+el\s+(?:mismo\s+)?error)\b",
+        r"\b(?:tampoco|nada)\s+(?:existe|funciona|aparece|sale|est[aá]|cambia|cambi[oó])\b",
+        r"\b(?:est[aá]\s+(?:mal|equivocad[oa])|incorrect[oa]|te\s+equivocas(?:te)?|es\s+falso)\b",
+        r"\b(?:me\s+refer[ií]a|te\s+(?:dije|ped[ií])|(?:ya\s+)?(?:dije|ped[ií])\s+que|lo\s+que\s+(?:ped[ií]|quer[ií]a)\s+(?:es|era))\b",
+        r"\bno\s+hay\s+(?:ning[uú]n|ninguna|la\s+opci[oó]n|el\s+bot[oó]n|tal)\b|\bno\s+(?:veo|encuentro)\b",
+        r"\b(?:(?:el\s+)?mismo\s+error|da\s+(?:un\s+|el\s+)?error|me\s+sale\s+(?:un\s+|el\s+)?error)\b",
+        r"\bolvidaste\b|\bno\s+(?:incluiste|pusiste|tuviste\s+en\s+cuenta)\b",
         r"^\W*correg(?:ir|ime|ilo|ila)\b|\bcorregir\s+(?:el|la|los|las)\b",
     ),
     "it": (
-        r"^\W*no\s*[,.!;:]",
         r"^\W*no\s+(?:ma|non|volevo|intendevo)\b",
-        r"\bnon\s+(?:funziona|ha\s+funzionato|esiste|[eè]\s+(?:corretto|giusto|quello))\b",
-        r"\b(?:sbagliato|errato|intendevo)\b",
+        r"\bnon\s+(?:funziona|ha\s+funzionato|esiste|compila|cambia|appare|[eè]\s+(?:corretto|giusto|vero|quello))\b",
+        r"\b(?:sbagliato|errato|intendevo|ti\s+ho\s+(?:chiesto|detto)|ancora\s+non|stesso\s+errore)\b",
+        r"\bsei\s+sicur[oa]\b",
     ),
     "pt": (
-        r"\bn[ãa]o\s+(?:funciona|funcionou|existe|[ée]\s+(?:isso|correto))\b",
-        r"\b(?:est[áa]\s+errado|incorreto)\b",
+        r"\bn[ãa]o\s+(?:funciona|funcionou|existe|aparece|compila|mudou|[ée]\s+(?:isso|correto|verdade))\b",
+        r"\b(?:est[áa]\s+errado|incorreto|eu\s+(?:disse|pedi)|continua\s+(?:sem|n[ãa]o|dando)|mesmo\s+erro)\b",
     ),
     "fr": (
-        r"^\W*non\s*[,.!;:]",
-        r"\b(?:ne|n')\s*(?:marche|fonctionne|existe)\s+(?:toujours\s+)?pas\b",
-        r"\b(?:c'est|ce\s+n'est)\s+pas\s+(?:[çc]a|correct|juste|ce\s+que)\b",
-        r"\bc'est\s+faux\b",
-        r"\btoujours\s+pas\b",
-        r"\bje\s+voulais\s+dire\b",
+        r"\b(?:ne|n')\s*(?:le\s+|la\s+|les\s+)?(?:marche|fonctionne|existe|compile|change|s'affiche|appara[iî]t|"
+        r"trouve|vois|correspond)\s+(?:toujours\s+|plus\s+|m[êe]me\s+)?pas\b",
+        r"\b(?:c'est|ce\s+n'est|ça\s+n'est)\s+pas\s+(?:[çc]a|correct|juste|vrai|ce\s+que|la\s+bonne)\b",
+        r"\bc'est\s+(?:faux|incorrect|inexact)\b",
+        r"\btoujours\s+(?:pas|la\s+m[êe]me|le\s+m[êe]me|une\s+erreur|rien)\b",
+        r"\bje\s+(?:voulais\s+dire|t'ai\s+demand[ée]|vous\s+ai\s+demand[ée]|(?:t'|vous\s+)?ai\s+dit)\b",
         r"\b(?:tu\s+t'es|vous\s+vous\s+[êe]tes)\s+tromp[ée]",
-        r"\b(?:tu\s+as|vous\s+avez)\s+oubli[ée]",
+        r"\b(?:tu\s+as|vous\s+avez)\s+(?:oubli[ée]|ignor[ée]|mal\s+compris)",
+        r"\bil\s+n'y\s+a\s+pas\s+(?:de|d')\s*(?:option|bouton|menu|onglet|fichier|lien)\b|\bm[êe]me\s+erreur\b",
     ),
     "de": (
-        r"^\W*nein\b",
-        r"\b(?:funktioniert|klappt|geht)\s+(?:(?:immer\s+)?noch\s+)?nicht\b",
-        r"\b(?:das\s+)?stimmt\s+(?:so\s+)?nicht\b",
-        r"\b(?:das\s+ist|ist)\s+(?:falsch|nicht\s+(?:richtig|korrekt))\b",
-        r"\bich\s+meinte\b",
-        r"\bgibt\s+es\s+nicht\b",
-        r"\bimmer\s+noch\s+(?:nicht|falsch|der\s+gleiche|dasselbe|derselbe)\b",
-        r"\bdu\s+hast\s+\w*\s*(?:vergessen|ignoriert|übersehen)\b",
+        r"\b(?:funktioniert|klappt|geht|l[äa]uft|kompiliert|passt)\s+(?:(?:immer|leider|so|auch)\s+)*(?:noch\s+)?"
+        r"(?:immer\s+)?nicht\b",
+        r"\b(?:das\s+)?stimmt\s+(?:so\s+|leider\s+)?nicht\b",
+        r"\b(?:das\s+ist|ist)\s+(?:leider\s+)?(?:falsch|nicht\s+(?:richtig|korrekt|das,?\s+was))\b",
+        r"\bich\s+(?:meinte|sagte|habe\s+(?:doch\s+)?(?:gesagt|geschrieben|gefragt)|wollte\s+(?:doch|eigentlich))\b",
+        r"\bgibt\s+es\s+(?:nicht|kein\w*)\b|\bich\s+(?:sehe|finde)\s+(?:kein\w*|\w+\s+nicht)\b",
+        r"\b(?:immer\s+noch|noch\s+immer)\s+(?:nicht|falsch|der\s+gleiche|dasselbe|derselbe|die\s+gleiche|kein\w*|fehler)\b",
+        r"\bdu\s+hast\s+(?:\w+\s+){0,3}(?:vergessen|ignoriert|übersehen|weggelassen)\b|\bgleiche[rn]?\s+fehler\b",
     ),
     "ko": (
-        r"^\W*아니(?:요|야|에요|오|라|고)?(?:[\s,.!]|$)",
-        r"(?:그게|이게|그건|이건|그런\s?게|그런\s?뜻이)\s?아니",
-        r"(?:작동|동작|실행)(?:이|을|하지|되지)?\s?(?:안|않|못)",
-        r"안\s?(?:돼|되네|되요|되는데|됩니다|나와|나오)",
-        r"(?:틀렸|틀린\s?(?:답|내용)|잘못\s?(?:됐|되었|했|하셨|이해))",
-        r"(?:똑같|아까랑\s?같|그대로(?:잖아|인데|네))",
-        r"(?:말고|라고\s?했|라니까)",
+        r"(?:그게|이게|그건|이건|그런\s?게|그런\s?뜻이|제\s?말은|내\s?말은)\s?아니",
+        r"(?:작동|동작|실행|적용)(?:이|을|하지|되지)?\s?(?:안|않|못)",
+        r"안\s?(?:돼|되네|되요|되는데|됩니다|나와|나오|보여|보이)",
+        r"(?:틀렸|틀린\s?(?:답|내용)|잘못\s?(?:됐|되었|했|하셨|이해|나왔)|오류가\s?(?:나|발생|있)|에러가\s?(?:나|발생|떠))",
+        r"(?:똑같|아까랑\s?같|그대로(?:잖아|인데|네)|여전히|아직도)",
+        r"(?:말고|라고\s?했|라니까|말했잖|했잖아|없는데요?|없어요|없습니다)",
     ),
     "zh": (
-        r"(?:不对|不對|错了|錯了|不正确|不正確|有误|有誤|搞错|搞錯)",
-        r"(?:不是(?:这样|這樣|这个|這個|我要|我想|我说|我說))",
-        r"(?:不行|没用|沒用|不能用|无法(?:运行|使用)|無法(?:運行|使用)|运行不了|運行不了|报错|報錯|出错|出錯)",
-        r"(?:还是|還是|依然|仍然)(?:不|没|沒|一样|一樣|报错|報錯)",
-        r"(?:我是说|我是說|我的意思是)",
+        r"(?:不对|不對|错了|錯了|不正确|不正確|有误|有誤|搞错|搞錯|不准确|不準確)",
+        r"(?:不是(?:这样|這樣|这个|這個|我要|我想|我说|我說|我问|我問))",
+        r"(?:不行|没用|沒用|不能用|无法(?:运行|使用)|無法(?:運行|使用)|运行不了|運行不了|报错|報錯|出错|出錯|没有(?:效果|反应|變化|变化))",
+        r"(?:还是|還是|依然|仍然|仍旧|仍舊)(?:不|没|沒|一样|一樣|报错|報錯|有|是)",
+        r"(?:我是说|我是說|我的意思是|我说的是|我說的是|我要的是|我问的是|我問的是)",
+        r"(?:找不到|看不到|没有这个|沒有這個|不存在)",
     ),
     "ja": (
-        r"(?:違います|違う|ちがう|ちがいます|間違(?:い|って|えて)|誤りです)",
-        r"(?:ではなく|じゃなくて)",
-        r"(?:動きません|動かない|うまくいきません|うまくいかない|機能しません|エラーが(?:出|発生))",
-        r"(?:まだ|やはり|やっぱり)(?:動|エラー|同じ)",
+        r"(?:違います|違う|ちがう|ちがいます|間違(?:い|って|えて)|誤りです|正しくない|正しくありません)",
+        r"(?:ではなく|じゃなくて|ではありません(?:。|$))",
+        r"(?:動きません|動かない|うまくいきません|うまくいかない|機能しません|エラーが(?:出|発生)|表示されません|見つかりません|存在しません)",
+        r"(?:まだ|やはり|やっぱり|相変わらず)(?:動|エラー|同じ|表示され)",
+        r"(?:と言(?:いました|った)|と書(?:きました|いた)|と頼(?:みました|んだ))",
     ),
 }
 
+BARE_NO: dict[str, tuple[str, ...]] = {
+    "fr": (r"^\W*non\s*[,.!;:]",),
+    "de": (r"^\W*nein\b",),
+    "ko": (r"^\W*아니(?:요|야|에요|오|라|고)?(?:[\s,.!]|$)",),
+    "zh": (r"^\W*(?:不是|不)(?:[\s,，.。!！]|$)",),
+    "ja": (r"^\W*いいえ",),
+}
+"""A reply opening with "no" (Spanish, Italian and Portuguese "no"/"não" as in ``lexicon.BARE_NO``): gated like it."""
+
 ARE_YOU_SURE: dict[str, tuple[str, ...]] = {
-    "es": (r"\b(?:est[aá]s|est[aá])\s+segur[oa]\b", r"\bseguro\s+que\b[^?]{0,80}\?"),
+    "es": (
+        r"\b(?:est[aá]s|est[aá])\s+segur[oa]\b",
+        r"\bseguro\s+que\b[^?]{0,80}\?",
+        r"\b¿?es\s+(?:eso\s+)?(?:correcto|cierto|verdad)\?",
+    ),
     "it": (r"\bsei\s+sicur[oa]\b",),
     "pt": (r"\b(?:tem|voc[êe]\s+tem)\s+certeza\b",),
-    "fr": (r"\b(?:tu\s+es|vous\s+[êe]tes|es-tu|[êe]tes-vous)\s+s[ûu]re?\b",),
-    "de": (r"\b(?:bist\s+du|sind\s+sie)\s+(?:dir\s+|sich\s+)?sicher\b",),
-    "ko": (r"(?:확실해|확실합니까|확실한가요|확실하니|정말(?:요|이야|이에요)?\s?\?|맞아\?|맞나요\?|맞습니까\?)",),
-    "zh": (r"(?:你确定|你確定|确定吗|確定嗎|真的吗|真的嗎|对吗\?|對嗎\?|对吗？|對嗎？)",),
-    "ja": (r"(?:本当ですか|本当に\?|確かですか|正しいですか)",),
+    "fr": (r"\b(?:tu\s+es|vous\s+[êe]tes|es-tu|[êe]tes-vous)\s+s[ûu]re?\b", r"\bc'est\s+(?:vrai|correct|s[ûu]r)\s*\?"),
+    "de": (
+        r"\b(?:bist\s+du|sind\s+sie)\s+(?:dir\s+|sich\s+)?sicher\b",
+        r"\b(?:stimmt|ist)\s+das\s+(?:wirklich|so)\s*\?",
+    ),
+    "ko": (
+        r"(?:확실해|확실합니까|확실한가요|확실하니|정말(?:요|이야|이에요)?\s?\?|맞아\?|맞나요\?|맞습니까\?|맞아요\?)",
+    ),
+    "zh": (r"(?:你确定|你確定|确定吗|確定嗎|真的吗|真的嗎|对吗\?|對嗎\?|对吗？|對嗎？|是真的吗|是真的嗎)",),
+    "ja": (r"(?:本当ですか|本当に\?|確かですか|正しいですか|本当？|合っていますか|合ってますか)",),
 }
+
+ERROR_WORDS = r"(?:오류|에러|错误|錯誤|报错|報錯|エラー|\bfehler(?:meldung)?\b|\berreur\b|\berrore\b|\berro\b)"
+"""Error output named in the six languages (English in ``lexicon.ERROR_TEXT``); read only after an answer with code."""
 
 REFUSAL: dict[str, tuple[str, ...]] = {
     "es": (
@@ -168,9 +194,11 @@ def merged(lexicon: dict[str, tuple[str, ...]]) -> AnyCue:
 
 
 CORRECTION_CUES = merged(CORRECTION)
+BARE_NO_CUES = merged(BARE_NO)
 ARE_YOU_SURE_CUES = merged(ARE_YOU_SURE)
 REFUSAL_CUES = merged(REFUSAL)
 APPROVAL_CUES = merged(APPROVAL)
 APPROVAL_VETO_CUES = Cue(re.compile(APPROVAL_VETO, re.IGNORECASE))
 DISSATISFACTION_CUES = merged(DISSATISFACTION)
 ADMITS_ERROR_CUES = merged(ADMITS_ERROR)
+ERROR_CUES = Cue(re.compile(ERROR_WORDS, re.IGNORECASE))

@@ -10,13 +10,13 @@ from . import agent, agent_policy, ai_side, behaviour, dynamics, malfunction, us
 from .model import Detector
 
 DETECTORS: tuple[Detector, ...] = (
-    Detector("user_corrects_ai", "2", "turn", user_reactions.corrects_ai),
+    Detector("user_corrects_ai", "3", "turn", user_reactions.corrects_ai),
     Detector("user_expresses_frustration", "1", "turn", user_reactions.expresses_frustration),
     Detector("user_expresses_dissatisfaction", "1", "turn", user_reactions.expresses_dissatisfaction),
     Detector("user_asks_clarification", "3", "turn", user_reactions.asks_clarification),
     Detector("user_repeats_request", "2", "turn", user_reactions.repeats_request),
     Detector("user_positive_feedback", "1", "turn", user_reactions.positive_feedback),
-    Detector("user_abandons_thread", "3", "turn", user_reactions.abandons_thread),
+    Detector("user_abandons_thread", "4", "turn", user_reactions.abandons_thread),
     Detector("accept_then_undo", "1", "turn", behaviour.accept_then_undo),
     Detector("large_edit", "1", "turn", behaviour.large_edit),
     Detector("regenerate", "1", "turn", behaviour.regenerate),
@@ -33,7 +33,7 @@ DETECTORS: tuple[Detector, ...] = (
     Detector("overconfidence_unhedged", "2", "turn", ai_side.overconfidence),
     Detector("ai_asked_clarifying_question", "2", "turn", ai_side.asked_clarifying_question),
     Detector("generate_without_clarifying", "2", "turn", ai_side.generate_without_clarifying),
-    Detector("repetition", "3", "turn", dynamics.repetition),
+    Detector("repetition", "4", "turn", dynamics.repetition),
     Detector("off_topic_drift", "3", "turn", dynamics.off_topic_drift),
     Detector("ai_self_contradiction", "2", "session", dynamics.self_contradiction),
     Detector("tool_error", "1", "turn", agent.tool_error),

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from rapidfuzz import fuzz, process
 
 from ..sessions.model import TranscriptTurn
+from . import agent_lexicon as agent_lx
 from . import lexicon as lx
 from . import lexicon_i18n as i18n
 from .model import Context, Hit
@@ -15,6 +16,7 @@ from .text import STOPWORDS, cap, content_tokens, excerpt, first_sentence, has_c
 from .turns import chat_turns, replies
 
 _HEAD = 600
+_OPENING = 300
 
 
 def _cue(match_text: str) -> str:
@@ -28,12 +30,31 @@ def corrects_ai(ctx: Context) -> Iterator[Hit]:
         head = cap(r.user.text, _HEAD)
         if lx.NOT_A_CORRECTION.search(head):
             continue
-        if m := lx.CORRECTION.search(head) or i18n.CORRECTION_CUES.search(head):
+        if m := _explicit_correction(head, r.answered.text):
             yield Hit(r.user.index, 0.8, _cue(m.group(0)))
-        elif m := _implicit_correction(head):
+        elif m := _implicit_correction(cap(head, _OPENING)):
             yield Hit(r.user.index, 0.7, _cue(m.group(0)))
-        elif has_code(ctx.config.answer(r.answered.text)) and (m := lx.ERROR_TEXT.search(head)):
+        elif has_code(ctx.config.answer(r.answered.text)) and (m := _error_text(head)):
             yield Hit(r.user.index, 0.7, f"error after code: {_cue(m.group(0))}")
+
+
+def _explicit_correction(head: str, answer: str | None) -> re.Match[str] | None:
+    """A leading "no" corrects an answer or turns down a proposed action, but merely answers any other
+    question the assistant ended on ("Any allergies?" "No, I eat everything")."""
+    if (m := lx.BARE_NO.search(head) or i18n.BARE_NO_CUES.search(head)) and not (
+        answer is not None and _asks_user(answer)
+    ):
+        return m
+    return lx.CORRECTION.search(head) or i18n.CORRECTION_CUES.search(head)
+
+
+def _asks_user(answer: str) -> bool:
+    tail = answer.rstrip()[-_ENDING:]
+    return tail.endswith("?") and not agent_lx.CONFIRMATION_REQUEST.search(tail)
+
+
+def _error_text(head: str) -> re.Match[str] | None:
+    return lx.ERROR_TEXT.search(head) or i18n.ERROR_CUES.search(head)
 
 
 def _implicit_correction(head: str) -> re.Match[str] | None:
@@ -154,10 +175,7 @@ def positive_feedback(ctx: Context) -> Iterator[Hit]:
 def is_negative_reaction(text: str) -> bool:
     head = cap(text, _HEAD)
     return bool(
-        (
-            (lx.CORRECTION.search(head) or i18n.CORRECTION_CUES.search(head) or _implicit_correction(head))
-            and not lx.NOT_A_CORRECTION.search(head)
-        )
+        ((_explicit_correction(head, None) or _implicit_correction(head)) and not lx.NOT_A_CORRECTION.search(head))
         or lx.FRUSTRATION.search(head)
         or lx.DISSATISFACTION.search(head)
         or lx.FAILURE_REPORT.search(head)
