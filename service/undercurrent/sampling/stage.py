@@ -70,6 +70,11 @@ class SamplingStage:
         self.metrics = metrics
         self.bounds = bounds
         self.budget = budget
+        # Series exist at zero before their first increment, so increase() never misses it: the
+        # response ratio judged ÷ sampled of the model-assisted rules reads the sampled counter.
+        for feature, domain in bounds.pairs():
+            metrics.sampled.labels(feature, domain)
+            metrics.floor_binding.labels(feature, domain)
 
     def __call__(self, snapshot: SessionSnapshot, record: dict[str, Any]) -> Sequence[str]:
         detectors = record.get("detectors")
