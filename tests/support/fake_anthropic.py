@@ -113,6 +113,10 @@ class FakeAnthropic:
     hold_batches: bool = False
     """While set, every batch stays ``in_progress``."""
     batches: dict[str, FakeBatch] = field(default_factory=dict)
+    refuse_batches_with: str | None = None
+    """A batch with a request whose session text contains this marker is refused with a 400."""
+    refused_batches: list[list[str]] = field(default_factory=list)
+    """The custom ids of every refused batch, in order."""
     _cached: set[str] = field(default_factory=set)
 
     def then(self, *replies: Reply) -> FakeAnthropic:
@@ -170,6 +174,10 @@ class FakeAnthropic:
 
     async def _create_batch(self, request: Request) -> Response:
         body = await request.json()
+        marker = self.refuse_batches_with
+        if marker is not None and any(marker in _text(item["params"]) for item in body["requests"]):
+            self.refused_batches.append([item["custom_id"] for item in body["requests"]])
+            return JSONResponse(_error(400), status_code=400)
         batch = FakeBatch(id=f"msgbatch_fake_{len(self.batches) + 1}", requests=body["requests"],
                           created_at=time.time())
         for item in batch.requests:

@@ -17,6 +17,7 @@ from undercurrent.judge.batch import (
     next_step,
     poll_delay_s,
     result_of_line,
+    submission_refused,
     submit_due,
 )
 from undercurrent.judge.client import JudgeResult
@@ -96,6 +97,29 @@ def test_the_open_batch_is_submitted_when_full_or_old(count: int, oldest_age_s: 
 )
 def test_a_poll_waits_until_the_batch_has_ended(status: str, expected: str) -> None:
     assert next_step(status) == expected
+
+
+@pytest.mark.parametrize(
+    ("status_code", "refused"),
+    [
+        (None, False),  # no answer (connection error, timeout on our side): try again
+        (400, True),  # invalid request: the same body is refused again
+        (401, True),
+        (403, True),
+        (404, True),
+        (408, False),  # request timeout: try again
+        (409, False),  # conflict: try again
+        (413, True),  # too large
+        (422, True),
+        (429, False),  # rate limited: wait, then try again
+        (500, False),
+        (529, False),  # overloaded
+    ],
+)
+def test_a_batch_submission_is_refused_only_by_a_4xx_that_says_the_request_is_wrong(
+    status_code: int | None, refused: bool
+) -> None:
+    assert submission_refused(status_code) is refused
 
 
 def test_an_unknown_processing_status_is_an_error() -> None:

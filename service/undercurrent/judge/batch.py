@@ -68,6 +68,16 @@ def submit_due(count: int, oldest_age_s: float, *, max_size: int, max_age_s: flo
     return count >= max_size or (count > 0 and oldest_age_s >= max_age_s)
 
 
+def submission_refused(status_code: int | None) -> bool:
+    """Whether a failed ``batches.create`` would fail the same way if sent again.
+
+    A 4xx answer refuses the request itself (invalid, too large, not permitted), except
+    408 (timeout), 409 (conflict) and 429 (rate limited), which say to try later; a 5xx,
+    an overload or no answer at all (``None``) is the service's side and worth waiting for.
+    """
+    return status_code is not None and 400 <= status_code < 500 and status_code not in (408, 409, 429)
+
+
 def next_step(processing_status: str) -> Step:
     """What a poll's ``processing_status`` asks for: wait (``in_progress``, ``canceling``) or collect (``ended``)."""
     if processing_status == "ended":

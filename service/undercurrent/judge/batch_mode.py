@@ -5,7 +5,11 @@ unacknowledged. When it holds ``judge.batch_max_sessions`` sessions or its oldes
 has waited ``judge.batch_max_age_s``, it is submitted with ``messages.batches.create``;
 the batch and its sessions are recorded in Redis (:mod:`.batch_ledger`) and only
 then are the messages acknowledged. A worker stopped before that leaves them to be
-read again; one stopped after finds the batch in Redis and polls it.
+read again; one stopped after finds the batch in Redis and polls it. A submission
+the service could not take (5xx, overload, rate limit, no answer) keeps the sessions
+for the next one; one it refuses (another 4xx: nothing was paid, and the same body
+would be refused again) is submitted again in halves until the refused session is
+alone, and that session is dead-lettered as ``rejected``, as the interactive path does.
 
 Every pending batch is polled with ``messages.batches.retrieve``, at
 ``judge.batch_poll_s`` doubling up to ``judge.batch_poll_max_s``. An ended batch is
@@ -30,7 +34,16 @@ import anthropic
 import structlog
 
 from ..metrics.definitions import JudgeBatchMetrics
-from .batch import BatchEntry, batch_requests, judgement_of, next_step, poll_delay_s, result_of_line, submit_due
+from .batch import (
+    BatchEntry,
+    batch_requests,
+    judgement_of,
+    next_step,
+    poll_delay_s,
+    result_of_line,
+    submission_refused,
+    submit_due,
+)
 from .batch_ledger import BatchLedger
 from .client import JudgeResult
 from .outcome import GiveUp
@@ -98,30 +111,50 @@ class BatchMode:
         """Submit the open batch, record it, then acknowledge its messages; on an API failure keep it open."""
         async with self._submitting:
             waiting, self._open = list(self._open.values()), {}
-            if not waiting:
-                return
-            try:
-                batch_id = await self.judge.client.submit_batch([r for w in waiting for r in w.requests])
-            except _API_ERRORS as exc:
-                self.metrics.batches.labels("submit_failed").inc()
+            if waiting:
+                await self._submit(waiting)
+            self.metrics.open_sessions.set(len(self._open))
+
+    async def _submit(self, waiting: list[_Waiting]) -> None:
+        try:
+            batch_id = await self.judge.client.submit_batch([r for w in waiting for r in w.requests])
+        except _API_ERRORS as exc:
+            self.metrics.batches.labels("submit_failed").inc()
+            if not submission_refused(getattr(exc, "status_code", None)):
                 log.error("batch submission failed; sessions kept for the next one", error=repr(exc),
                           sessions=len(waiting))
                 self._open = {w.prepared.request.session_id: w for w in waiting} | self._open
-                return
-            entries = [BatchEntry(session_id=w.prepared.request.session_id, key=w.prepared.key,
-                                  value=w.prepared.value, attempt=w.prepared.attempt,
-                                  custom_ids=tuple(r["custom_id"] for r in w.requests),
-                                  known_turns=tuple(t.index for t in w.prepared.snapshot.turns),
-                                  steps=agent_steps(w.prepared.snapshot.turns)) for w in waiting]
-            await self.judge._durably("judge_batch_record", partial(
-                self.ledger.record, batch_id, int(time.time() * 1000), entries))
-            for w in waiting:
-                for ack in w.acks:
-                    await ack()
-            self.metrics.batches.labels("submitted").inc()
-            self.metrics.sessions.inc(len(entries))
-            self.metrics.open_sessions.set(len(self._open))
-            log.info("batch submitted", batch_id=batch_id, sessions=len(entries))
+            elif len(waiting) > 1:
+                log.warning("batch submission refused; submitting it again in halves", error=repr(exc),
+                            sessions=len(waiting))
+                half = len(waiting) // 2
+                await self._submit(waiting[:half])
+                await self._submit(waiting[half:])
+            else:
+                await self._refused(waiting[0], exc)
+            return
+        entries = [BatchEntry(session_id=w.prepared.request.session_id, key=w.prepared.key,
+                              value=w.prepared.value, attempt=w.prepared.attempt,
+                              custom_ids=tuple(r["custom_id"] for r in w.requests),
+                              known_turns=tuple(t.index for t in w.prepared.snapshot.turns),
+                              steps=agent_steps(w.prepared.snapshot.turns)) for w in waiting]
+        await self.judge._durably("judge_batch_record", partial(
+            self.ledger.record, batch_id, int(time.time() * 1000), entries))
+        for w in waiting:
+            for ack in w.acks:
+                await ack()
+        self.metrics.batches.labels("submitted").inc()
+        self.metrics.sessions.inc(len(entries))
+        log.info("batch submitted", batch_id=batch_id, sessions=len(entries))
+
+    async def _refused(self, waiting: _Waiting, exc: Exception) -> None:
+        """Dead-letter the one session whose batch request the API refuses, then acknowledge it."""
+        p = waiting.prepared
+        log.error("batch request refused; session dead-lettered", session_id=p.request.session_id, error=repr(exc))
+        await self.judge.give_up(p.key, p.value, facts_in(p.value), p.attempt,
+                                 GiveUp(reason="rejected", detail=f"batch submission refused: {exc!r}"[:1000]))
+        for ack in waiting.acks:
+            await ack()
 
     async def poll(self) -> None:
         """Poll every pending batch that is due; collect the ones that have ended."""
