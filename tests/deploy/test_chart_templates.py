@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from undercurrent.config import Settings
+
 from .chart import CHART, REQUIRED, Manifests, RenderError, render
 
 DEFAULT = CHART / "ci" / "default-values.yaml"
@@ -185,6 +187,22 @@ def test_evaluation_export_is_off_by_default_and_its_headers_come_from_a_secret(
     assert config["UNDERCURRENT_EVALUATION_EXPORT__ENDPOINT"] == export["endpoint"]
     assert judge_env(on)["UNDERCURRENT_EVALUATION_EXPORT__HEADERS"]["valueFrom"] == {
         "secretKeyRef": {"name": "otlp-auth", "key": "otlp-headers"}}
+
+
+def test_the_judge_mode_and_its_batch_settings_reach_the_workers(helm: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    interactive = render(helm, DEFAULT, values=ON).get("ConfigMap", "uc-undercurrent")["data"]
+    assert interactive["UNDERCURRENT_JUDGE__MODE"] == "interactive"
+    assert not any(k.startswith("UNDERCURRENT_JUDGE__BATCH") for k in interactive)
+    batch = {"mode": "batch", "batch": {"maxSessions": 200, "maxAgeSeconds": 600}}
+    config = render(helm, DEFAULT, values={**ON, "judge": {**ON["judge"], **batch}}).get(
+        "ConfigMap", "uc-undercurrent")["data"]
+    assert (config["UNDERCURRENT_JUDGE__MODE"], config["UNDERCURRENT_JUDGE__BATCH_MAX_SESSIONS"],
+            config["UNDERCURRENT_JUDGE__BATCH_MAX_AGE_S"]) == ("batch", "200", "600")
+    for name, value in config.items():  # the names are the ones the workers read
+        if name.startswith("UNDERCURRENT_JUDGE__"):
+            monkeypatch.setenv(name, value)
+    judge = Settings(_env_file=None).judge  # type: ignore[call-arg]
+    assert (judge.mode, judge.batch_max_sessions, judge.batch_max_age_s) == ("batch", 200, 600.0)
 
 
 def test_a_changed_config_rolls_the_pods(helm: Path) -> None:
