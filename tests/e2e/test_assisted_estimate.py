@@ -8,17 +8,22 @@ which must equal what the workers export at /metrics; the numpy restatement of t
 
 Prometheus' ``increase()`` extrapolates each target's counters from its last scrape to the
 evaluation time (up to one 3 s scrape interval over a few minutes of data, i.e. ≤ ~2%), and
-the ingest and judge workers are scraped at different moments; the residual Σ (y − f)/π and the
-response ratio judged ÷ sampled mix the two, and parts extrapolated in opposite directions add
-their errors, so each value may be off by 5% of itself plus 5% of the residual's parts
-(Σ y/π + Σ f/π) ÷ N (seen: 3.4% of the parts where the estimate is 0). A judge that weighed
-another f than the ingest side added (or none) would be off by Σ f / N.
+the ingest and judge workers are scraped at different moments. The response ratio judged ÷
+sampled divides one target's counter by the other's, so it is off by up to ~2% even when
+every sampled session was judged, and at π = 1 the bounds of a cell without failures move
+with the square root of that error (its mean weight 1/(π r) − 1 sets their slope). So the
+ratio is checked on its own (within 3% of the records'), and the restatement uses the ratio
+Prometheus recorded: then only the judge side's extrapolation against the ingest side's is
+left, and each value may be off by 5% of itself plus 5% of the residual's parts
+(Σ y/π + Σ f/π) ÷ N. A judge that weighed another f than the ingest side added (or none)
+would be off by Σ f / N.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
+import time
 from collections import defaultdict
 
 import msgspec
@@ -108,8 +113,6 @@ def _recorded(url: str, suffix: str) -> np.ndarray:
     return np.array([by_cell[c] for c in CELLS])
 
 
-@pytest.mark.xfail(strict=False, reason="known defect, open in issue 11: in some runs Prometheus' model-assisted "
-                   "rate differs from the restatement of the published records by up to 2x in some cells")
 def test_prometheus_records_the_model_assisted_estimate_of_the_published_records(runs: dict[str, Run]) -> None:
     run = runs["spike"]
     judged = wait_until(lambda: _settled(run), timeout_s=60, what="a verdict or dead letter for every sample")
@@ -130,19 +133,37 @@ def test_prometheus_records_the_model_assisted_estimate_of_the_published_records
         sums["inclusion_weight"][0])
     assert sums["predicted"].sum() > 0 and sums["failure_weight"].sum() > 0
 
-    expected = estimates(Counters(**sums), np.ones((1, 1))).assisted
-    url = run.prometheus.url
-    # Rules are evaluated every second: wait until they have seen the last judge-side increments.
-    failures = sums["failure_weight"][0, CELLS.index(("any", "failure"))]
-    wait_until(lambda: query(url, f'{LEVEL}:undercurrent_assisted_failure_weight:increase1h'
-                                  f'{{feature="{FEATURE}", domain="{DOMAIN}", archetype="any", measure="failure"}}'
-                                  f' >= {failures * 0.999}'),
-               timeout_s=30, what="the judged failures in the recorded sums")
+    response = sums["judged"][0] / sums["sampled"][0]
     residual_parts = (sums["failure_weight"][0] + sums["prediction_weight"][0]) / sums["closed"][0]
-    for suffix, want in (("", expected.rate), ("_lower95", expected.lower), ("_upper95", expected.upper)):
-        got = _recorded(url, suffix)
-        off = np.abs(got - want[0])
-        tolerance = 0.05 * (np.abs(want[0]) + residual_parts) + 1e-6
-        assert (off <= tolerance).all(), {CELLS[i]: (got[i], want[0][i]) for i in np.flatnonzero(off > tolerance)}
+    url = run.prometheus.url
+
+    def disagreements() -> dict[str, dict]:
+        """What Prometheus records that the restatement does not give: empty once Prometheus agrees."""
+        [recorded] = query(url, f'feature_domain:undercurrent_judge_response:ratio_rate1h'
+                                f'{{feature="{FEATURE}", domain="{DOMAIN}"}}')
+        ratio = float(recorded["value"][1])
+        if abs(ratio - response) > 0.03 * response:
+            return {"response ratio": {"recorded": ratio, "records": response}}
+        expected = estimates(Counters(**{**sums, "judged": sums["sampled"] * ratio}), np.ones((1, 1))).assisted
+        found = {}
+        for suffix, want in (("", expected.rate), ("_lower95", expected.lower), ("_upper95", expected.upper)):
+            got = _recorded(url, suffix)
+            off = np.abs(got - want[0])
+            tolerance = 0.05 * (np.abs(want[0]) + residual_parts) + 1e-6
+            if (outside := np.flatnonzero(off > tolerance)).size:
+                found[suffix or "rate"] = {CELLS[i]: (got[i], want[0][i]) for i in outside}
+        return found
+
+    # The rule groups are evaluated every second, but on a busy machine an evaluation can take
+    # longer, and stage 1 (the response ratio) may still be one from before the last verdicts
+    # were scraped while later stages are not: the recorded estimate must settle on the
+    # restatement, and stay there.
+    deadline = time.monotonic() + 60
+    while (off := disagreements()) and time.monotonic() < deadline:
+        time.sleep(2)
+    assert not off, off
+    time.sleep(5)  # several more evaluations
+    assert not (off := disagreements()), off
+    expected = estimates(Counters(**sums), np.ones((1, 1))).assisted
     drift = CELLS.index(("drift", "failure"))
     assert expected.rate[0, drift] > 0.05  # the spike is in the compared cells
