@@ -6,11 +6,12 @@ import os
 import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from tests.support import make_snapshot
-from tests.support.fake_anthropic import FakeAnthropic, Reply
+from tests.support.fake_anthropic import FakeAnthropic, Reply, rule_verdict
 from undercurrent.judge.client import JudgeClient, JudgeConfig
 from undercurrent.judge.errors import JudgeInvalidOutput, JudgeRateLimited, JudgeTimeout, JudgeUnavailable
 from undercurrent.judge.evaluate import agreement_report, incoherence_report, load_cases, run_evaluation
@@ -206,6 +207,41 @@ async def test_eval_judge_command_prints_agreement(fake: FakeAnthropic) -> None:
     assert "0.67 (0.67–0.67)" in walkaway
     assert any("drift" in line and "0.00 (0.00–0.00)" in line for line in lines)
     assert "not the quality of a real judge" in " ".join(text.split())
+
+
+SMALL_MODEL = "claude-haiku-4-5"
+
+
+def _sees_no_failure(body: dict[str, Any]) -> dict[str, Any]:
+    """The stand-in's rule for the larger model; the small one calls every session fine (a fixture, not a judge)."""
+    verdict = rule_verdict(body)
+    if body["model"] == SMALL_MODEL:
+        verdict |= {"quality": "good", "failure_visibility": "none", "failure_origin": "none",
+                    "archetypes": [{"archetype": "none", "evidence_turns": [], "rationale": "looks fine"}]}
+    return verdict
+
+
+async def _gate(fake: FakeAnthropic) -> tuple[int, str]:
+    env = {**os.environ, "ANTHROPIC_BASE_URL": fake.base_url, "ANTHROPIC_API_KEY": "test-key", "COLUMNS": "160"}
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "undercurrent.cli", "eval-judge", str(SAMPLE), "--model", SMALL_MODEL,
+        "--compare-with", "claude-sonnet-4-6", "--max-kappa-drop", "0.05",
+        env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    out, err = await proc.communicate()
+    assert proc.returncode in (0, 1), err.decode()
+    return proc.returncode, " ".join(out.decode().split())
+
+
+async def test_the_quality_gate_refuses_a_smaller_model_that_agrees_less_with_the_labels(fake: FakeAnthropic) -> None:
+    same_code, same = await _gate(fake)  # both answer by the same rule
+    assert same_code == 0 and "quality gate passed" in same, same
+    assert {r.body["model"] for r in fake.received} == {SMALL_MODEL, "claude-sonnet-4-6"}
+
+    fake.rule = _sees_no_failure
+    worse_code, worse = await _gate(fake)
+    assert worse_code == 1 and "quality gate failed" in worse, worse
+    assert "Quality gate: claude-haiku-4-5 against claude-sonnet-4-6" in worse and "NO" in worse
 
 
 async def test_a_message_batch_through_the_sdk_goes_from_in_progress_to_ended(fake: FakeAnthropic) -> None:

@@ -1,6 +1,13 @@
 import pytest
 
-from undercurrent.judge.evaluate import Labels, agreement_report, incoherence_report
+from undercurrent.judge.evaluate import (
+    Agreement,
+    Labels,
+    agreement_report,
+    gate_passed,
+    incoherence_report,
+    quality_gate,
+)
 
 
 def labels(*archetypes: str, visibility: str = "invisible") -> Labels:
@@ -111,3 +118,27 @@ def test_incoherence_interval_is_reproducible_and_narrows_with_more_sessions() -
     large = incoherence_row([DRIFT] * 40, votes * 10)
     assert large.incoherence == pytest.approx(small.incoherence)
     assert large.ci[1] - large.ci[0] < small.ci[1] - small.ci[0]
+
+
+def _row(label: str, kappa: float | None) -> Agreement:
+    return Agreement(label=label, n=40, kappa=kappa, kappa_ci=None, raw=0.9, raw_ci=(0.8, 0.95))
+
+
+@pytest.mark.parametrize(
+    ("candidate", "baseline", "passed", "gate"),  # passed: drift, visibility
+    [
+        ({"visibility": 0.70, "drift": 0.60}, {"visibility": 0.72, "drift": 0.62}, [True, True], True),
+        ({"visibility": 0.70, "drift": 0.60}, {"visibility": 0.75, "drift": 0.65}, [True, True], True),  # at margin
+        ({"visibility": 0.64, "drift": 0.60}, {"visibility": 0.75, "drift": 0.60}, [True, False], False),
+        ({"visibility": 0.90, "drift": 0.20}, {"visibility": 0.70, "drift": 0.40}, [False, True], False),
+        ({"visibility": 0.70, "drift": None}, {"visibility": 0.70, "drift": 0.50}, [None, True], True),
+        ({"visibility": None, "drift": 0.50}, {"visibility": 0.70, "drift": 0.50}, [True, None], False),
+    ],
+)
+def test_the_quality_gate_passes_when_no_label_loses_more_than_the_margin_of_kappa(
+    candidate: dict[str, float | None], baseline: dict[str, float | None], passed: list[bool | None], gate: bool
+) -> None:
+    rows = quality_gate([_row(k, v) for k, v in candidate.items()], [_row(k, v) for k, v in baseline.items()],
+                        margin=0.05)
+    assert sorted((r.label, r.passed) for r in rows) == sorted(zip(["drift", "visibility"], passed, strict=True))
+    assert gate_passed(rows) is gate

@@ -17,7 +17,7 @@ from .extras import require_extras
 
 if TYPE_CHECKING:
     from ..judge.client import JudgeConfig
-    from ..judge.evaluate import Agreement, EvalRun, IncoherenceRow
+    from ..judge.evaluate import Agreement, EvalRun, GateRow, IncoherenceRow
 
 # The judge package loads the Anthropic SDK: imported by the command, not by every ``undercurrent`` call.
 _DEFAULTS = JudgeSettings()
@@ -33,6 +33,12 @@ def eval_judge(
         Path, typer.Argument(exists=True, dir_okay=False, help="JSONL of sessions with reference labels")
     ],
     model: Annotated[str, typer.Option(help="judge model")] = _DEFAULTS.model,
+    compare_with: Annotated[
+        str | None,
+        typer.Option(help="also judge with this model and fail (exit 1) if MODEL's κ falls more than "
+                          "--max-kappa-drop below it on any label"),
+    ] = None,
+    max_kappa_drop: Annotated[float, typer.Option(min=0.0, help="the quality gate's margin")] = 0.05,
     base_url: Annotated[
         str | None, typer.Option(help="Messages API base URL (default: ANTHROPIC_BASE_URL)")
     ] = None,
@@ -41,37 +47,59 @@ def eval_judge(
     max_tokens: Annotated[int, typer.Option(min=256)] = _DEFAULTS.max_tokens,
     temperature: Annotated[float | None, typer.Option(help="sent only when given")] = None,
 ) -> None:
-    """Run the judge on labelled sessions; print its agreement with the labels and its incoherence."""
+    """Run the judge on labelled sessions; print its agreement with the labels and its incoherence.
+
+    With --compare-with, the same sessions are judged by a second (usually larger) model, and
+    the command is a quality gate for switching to MODEL: it exits 1 when MODEL's Cohen's κ
+    against the labels is more than --max-kappa-drop below the other model's on any label.
+    """
     require_extras("eval", what="eval-judge")
     from ..judge.client import JudgeConfig
-    from ..judge.cost import UnknownModelPrice, cost_usd
-    from ..judge.evaluate import agreement_report, incoherence_report
+    from ..judge.evaluate import agreement_report, common_pairs, gate_passed, quality_gate
 
-    config = JudgeConfig(
-        model=model,
-        base_url=base_url,
-        concurrency=concurrency,
-        max_tokens=max_tokens,
-        temperature=temperature,
-    )
-    run = asyncio.run(_evaluate(config, file, k))
     console = Console()
-    console.print(_table(agreement_report(run.pairs)) if run.pairs else "No session got a valid verdict.")
-    console.print(f"judged {len(run.pairs)} sessions; failed: {run.failures or 'none'}")
-    if k < 2:
-        console.print("Incoherence needs --k 2 or more: one verdict per session shows no variance.")
-    elif run.pairs:
-        console.print(_incoherence_table(incoherence_report([r for r, _ in run.pairs], run.votes), k))
+    runs = {}
+    for name in (model, compare_with) if compare_with else (model,):
+        config = JudgeConfig(
+            model=name, base_url=base_url, concurrency=concurrency, max_tokens=max_tokens, temperature=temperature,
+        )
+        console.rule(name)
+        runs[name] = asyncio.run(_evaluate(config, file, k))
+        _report(console, runs[name], k)
     judge_url = base_url or os.environ.get("ANTHROPIC_BASE_URL")
     if judge_url and _is_local(judge_url):
         console.print(
             f"The judge answered from a local address ({judge_url}). If that is a stand-in, these figures "
             "describe the stand-in's fixed answers, not the quality of a real judge."
         )
+    if compare_with:
+        candidate, baseline = common_pairs(runs[model], runs[compare_with])
+        if not candidate:
+            console.print("quality gate failed: no session got a valid verdict from both models")
+            raise typer.Exit(1)
+        rows = quality_gate(agreement_report(candidate), agreement_report(baseline), margin=max_kappa_drop)
+        console.print(_gate_table(rows, model, compare_with, max_kappa_drop))
+        if not gate_passed(rows):
+            console.print(f"quality gate failed: {model} is not good enough to replace {compare_with}")
+            raise typer.Exit(1)
+        console.print(f"quality gate passed: {model} may replace {compare_with}")
+
+
+def _report(console: Console, run: EvalRun, k: int) -> None:
+    from ..judge.cost import UnknownModelPrice, cost_usd
+    from ..judge.evaluate import agreement_report, incoherence_report
+
+    pairs = run.pairs
+    console.print(_table(agreement_report(pairs)) if pairs else "No session got a valid verdict.")
+    console.print(f"judged {len(pairs)} sessions; failed: {run.failures or 'none'}")
+    if k < 2:
+        console.print("Incoherence needs --k 2 or more: one verdict per session shows no variance.")
+    elif pairs:
+        console.print(_incoherence_table(incoherence_report([r for r, _ in pairs], run.votes), k))
     try:
-        console.print(f"tokens {run.usage}; cost ${cost_usd(model, run.usage):.4f}")
+        console.print(f"tokens {run.usage}; cost ${cost_usd(run.model, run.usage):.4f}")
     except UnknownModelPrice:
-        console.print(f"tokens {run.usage}; no price known for {model}")
+        console.print(f"tokens {run.usage}; no price known for {run.model}")
 
 
 async def _evaluate(config: JudgeConfig, file: Path, k: int) -> EvalRun:
@@ -99,6 +127,21 @@ def _table(rows: list[Agreement]) -> Table:
             kappa,
         )
     return table
+
+
+def _gate_table(rows: list[GateRow], model: str, baseline: str, margin: float) -> Table:
+    table = Table("label", f"κ {model}", f"κ {baseline}", "difference", "within the margin",
+                  title=f"Quality gate: {model} against {baseline} (margin {margin:.2f} of κ)",
+                  caption="same sessions for both; n/a: κ undefined (one label only), not compared")
+    for r in rows:
+        diff = "" if r.passed is None else f"{r.candidate - r.baseline:+.2f}"  # type: ignore[operator]
+        verdict = "n/a" if r.passed is None else ("yes" if r.passed else "NO")
+        table.add_row(r.label, _number(r.candidate), _number(r.baseline), diff, verdict)
+    return table
+
+
+def _number(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.2f}"
 
 
 def _incoherence_table(rows: list[IncoherenceRow], k: int) -> Table:

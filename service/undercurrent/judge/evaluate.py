@@ -73,7 +73,10 @@ class IncoherenceRow(msgspec.Struct, frozen=True, kw_only=True):
 
 
 class EvalRun(msgspec.Struct, frozen=True, kw_only=True):
+    model: str
     pairs: list[tuple[Labels, Labels]]
+    judged: list[int]
+    """Per pair, the index of its case in the input, so two models' runs can be compared on the same sessions."""
     votes: list[tuple[frozenset[str], ...]]
     """Per judged session (as in ``pairs``), the archetypes each valid verdict named."""
     failures: dict[str, int]  # outcome -> sessions the judge could not label
@@ -86,16 +89,18 @@ async def run_evaluation(
     judgements = await asyncio.gather(
         *(judge_session(client, c.session, c.signals, redact=redact, k=k) for c in cases)
     )
-    pairs, votes, failures, usage = [], [], Counter[str](), Usage()
-    for case, judgement in zip(cases, judgements, strict=True):
+    pairs, judged, votes, failures, usage = [], [], [], Counter[str](), Usage()
+    for index, (case, judgement) in enumerate(zip(cases, judgements, strict=True)):
         for result in judgement.results:
             usage = usage + result.usage
         if judgement.ensemble is None:
             failures[judgement.results[0].outcome] += 1
         else:
             pairs.append((case.labels, Labels.of(judgement.ensemble.verdict)))
+            judged.append(index)
             votes.append(tuple(r.verdict.archetype_names for r in judgement.results if r.verdict is not None))
-    return EvalRun(pairs=pairs, votes=votes, failures=dict(failures), usage=usage)
+    return EvalRun(model=client.config.model, pairs=pairs, judged=judged, votes=votes, failures=dict(failures),
+                   usage=usage)
 
 
 def load_cases(path: Path) -> list[EvalCase]:
@@ -137,6 +142,42 @@ def _kappa(
     pe = (po - kappa) / (1 - kappa)
     se = math.sqrt(po * (1 - po) / (n * (1 - pe) ** 2))
     return kappa, (max(-1.0, kappa - _Z95 * se), min(1.0, kappa + _Z95 * se))
+
+
+class GateRow(msgspec.Struct, frozen=True, kw_only=True):
+    label: str
+    candidate: float | None  # Cohen's κ of the candidate model against the labels
+    baseline: float | None
+    passed: bool | None  # None: κ is not defined for one of them (one label only), so not compared
+
+
+def common_pairs(a: EvalRun, b: EvalRun) -> tuple[list[tuple[Labels, Labels]], list[tuple[Labels, Labels]]]:
+    """Each run's (reference, judge) pairs on the sessions both judged, so one's failures do not move the other's κ."""
+    both = set(a.judged) & set(b.judged)
+    return ([p for i, p in zip(a.judged, a.pairs, strict=True) if i in both],
+            [p for i, p in zip(b.judged, b.pairs, strict=True) if i in both])
+
+
+def quality_gate(candidate: Sequence[Agreement], baseline: Sequence[Agreement], *, margin: float) -> list[GateRow]:
+    """Per label, whether the candidate's κ is at most ``margin`` below the baseline's (both on the same sessions).
+
+    A label where either κ is undefined is not compared; :func:`gate_passed` needs visibility compared.
+    """
+    by_label = {row.label: row for row in baseline}
+    rows = []
+    for row in candidate:
+        base = by_label[row.label]
+        compared = row.kappa is not None and base.kappa is not None
+        # a drop of exactly the margin passes, whatever the last bit of the floating-point κ
+        passed = base.kappa - row.kappa <= margin + 1e-9 if compared else None  # type: ignore[operator]
+        rows.append(GateRow(label=row.label, candidate=row.kappa, baseline=base.kappa, passed=passed))
+    return rows
+
+
+def gate_passed(rows: Sequence[GateRow]) -> bool:
+    """No compared label fell by more than the margin, and visibility (every session has one) was compared."""
+    visibility = next(r for r in rows if r.label == "visibility")
+    return visibility.passed is not None and all(r.passed is not False for r in rows)
 
 
 OVERALL = "all archetypes"
