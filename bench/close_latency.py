@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import msgspec
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
-from undercurrent.replay.produce import Topics
+from undercurrent.producer import Topics
 from undercurrent.replay.schedule import Event, interleave
 
 

@@ -16,15 +16,14 @@ import msgspec
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 
 from undercurrent.config import KafkaSettings
+from undercurrent.producer import KafkaTransport, Message, Topics
 from undercurrent.replay.conversation import Conversation
-from undercurrent.replay.packing import Message
-from undercurrent.replay.produce import KafkaSender, ReplaySummary, Topics, replay
+from undercurrent.replay.produce import ReplaySummary, replay
 from undercurrent.replay.schedule import Event, Window, sessions
 from undercurrent.replay.sharegpt import read_sharegpt
 from undercurrent.replay.synth import SynthOptions
 
 _MAX_MESSAGE_BYTES = 1_048_576
-_KAFKA_OVERHEAD_BYTES = 16 * 1024
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,17 +68,19 @@ async def create_topics(kafka: KafkaSettings, names: list[str], partitions: int)
 
 
 async def produce(kafka: KafkaSettings, traffic: Traffic, topics: Topics, envelope_size: int) -> ReplaySummary:
-    async with KafkaSender(kafka, max_request_size=_MAX_MESSAGE_BYTES + _KAFKA_OVERHEAD_BYTES) as sender:
+    async with KafkaTransport(kafka, max_message_bytes=_MAX_MESSAGE_BYTES) as transport:
         return await replay(
-            iter(traffic.sessions), sender, topics, envelope_size=envelope_size, max_message_bytes=_MAX_MESSAGE_BYTES
+            iter(traffic.sessions), transport, topics, envelope_size=envelope_size, max_message_bytes=_MAX_MESSAGE_BYTES
         )
 
 
 async def produce_batches(kafka: KafkaSettings, topic: str, batches: list[bytes]) -> float:
     """Send pre-encoded messages to one topic; seconds taken."""
     started = time.perf_counter()
-    async with KafkaSender(kafka, max_request_size=_MAX_MESSAGE_BYTES + _KAFKA_OVERHEAD_BYTES) as sender:
+    async with KafkaTransport(kafka, max_message_bytes=_MAX_MESSAGE_BYTES) as transport:
         # Keyed by position: spread over the partitions, as the Collector's exporter does without a key.
-        sent = [await sender.send(Message(topic, None, str(i).encode(), batch, 0)) for i, batch in enumerate(batches)]
+        sent = [
+            await transport.send(Message(topic, None, str(i).encode(), batch, ())) for i, batch in enumerate(batches)
+        ]
         await asyncio.gather(*sent)
     return time.perf_counter() - started

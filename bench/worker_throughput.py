@@ -52,7 +52,7 @@ from undercurrent.devstack import start_broker, start_redis
 from undercurrent.devstack.stack import Managed
 from undercurrent.events import EventDecoder
 from undercurrent.otlp.decoder import OtlpDecoder
-from undercurrent.replay.produce import Topics
+from undercurrent.producer import Topics
 from worker_proc import (
     POOL_READY_LINE,
     Profiler,

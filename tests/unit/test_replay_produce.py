@@ -4,8 +4,8 @@ from collections import Counter
 import pytest
 
 from undercurrent.events import EventDecoder
-from undercurrent.replay.packing import Message
-from undercurrent.replay.produce import Topics, partition_of, replay
+from undercurrent.producer import Message, Topics, partition_of
+from undercurrent.replay.produce import replay
 
 TOPICS = Topics(chat="chat", client="client")
 PARTITIONS = (0, 1, 2, 3)

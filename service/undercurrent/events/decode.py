@@ -103,27 +103,28 @@ class EventDecoder:
             return out
         items = [data] if envelope.events is msgspec.UNSET else [bytes(raw) for raw in envelope.events]
         for item in items:
-            self._decode_one(item, out, not_after_ms)
+            result = self.decode_event(item, not_after_ms=not_after_ms)
+            if isinstance(result, Reject):
+                out.rejects.append(result)
+            else:
+                out.events.append(result)
         return out
 
-    def _decode_one(self, data: bytes, out: Decoded, not_after_ms: int | None) -> None:
+    def decode_event(self, data: bytes, *, not_after_ms: int | None = None) -> Event | Reject:
+        """One event (never an envelope), or why it is not one."""
         try:
             event = self._event.decode(data)
         except msgspec.ValidationError as exc:
-            out.rejects.append(self._classify(data, exc))
-            return
+            return self._classify(data, exc)
         except msgspec.DecodeError as exc:
-            out.rejects.append(Reject(data, "malformed_json", str(exc)))
-            return
+            return Reject(data, "malformed_json", str(exc))
         except RecursionError:
-            out.rejects.append(Reject(data, "schema", _TOO_DEEP))
-            return
+            return Reject(data, "schema", _TOO_DEEP)
         if event.attrs and nesting_exceeds(event.attrs, MAX_ATTRS_DEPTH):
-            out.rejects.append(Reject(data, "schema", f"attrs nest deeper than {MAX_ATTRS_DEPTH} levels"))
-        elif not_after_ms is not None and ts_millis(event.ts) > not_after_ms:
-            out.rejects.append(Reject(data, "future_timestamp", f"ts {event.ts} is after {not_after_ms} ms"))
-        else:
-            out.events.append(event)
+            return Reject(data, "schema", f"attrs nest deeper than {MAX_ATTRS_DEPTH} levels")
+        if not_after_ms is not None and ts_millis(event.ts) > not_after_ms:
+            return Reject(data, "future_timestamp", f"ts {event.ts} is after {not_after_ms} ms")
+        return event
 
     def _classify(self, data: bytes, exc: msgspec.ValidationError) -> Reject:
         try:

@@ -1,41 +1,27 @@
-"""Send synthesised sessions to Kafka, interleaved by event time.
+"""Send synthesised sessions to Kafka, interleaved by event time, through the producer helper.
 
 ``turn`` events go to the chat topic, every other type to the client topic; the
-key is the session id. Delivery goes through a :class:`Sender`, so the loop can
-be exercised without a broker; :class:`KafkaSender` is the aiokafka adapter.
+key is the session id. Delivery goes through a :class:`~undercurrent.producer.Transport`,
+so the loop can be exercised without a broker; :class:`~undercurrent.producer.KafkaTransport`
+is the aiokafka adapter.
 """
 
 from __future__ import annotations
 
-import asyncio
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from functools import lru_cache
-from typing import Any, Protocol
 
-import msgspec
-from aiokafka import AIOKafkaProducer
-from aiokafka.partitioner import DefaultPartitioner
-
-from ..config import KafkaSettings, Settings
-from ..ingest.kafka import client_options
-from .packing import Message, Packer
+from ..config import Settings
+from ..producer import InvalidEvent, KafkaTransport, Producer, ProducerOptions, Topics, Transport
 from .schedule import Event, interleave
 
 ProgressCallback = Callable[[int, int], None]
 """Called with (conversations started, events sent) so far."""
 
 _PROGRESS_EVERY = 1000
-_MAX_IN_FLIGHT = 5000
-_KAFKA_OVERHEAD_BYTES = 16 * 1024
-
-
-class Sender(Protocol):
-    async def partitions(self, topic: str) -> list[int]: ...
-
-    async def send(self, message: Message) -> asyncio.Future[Any]: ...
+_BUFFER_EVENTS = 50_000
 
 
 @dataclass(slots=True)
@@ -55,61 +41,38 @@ class ReplaySummary:
         return self.events_total / self.seconds if self.seconds > 0 else 0.0
 
 
-@dataclass(frozen=True, slots=True)
-class Topics:
-    chat: str
-    client: str
-
-    def of(self, event: Event) -> str:
-        return self.chat if event["type"] == "turn" else self.client
-
-
-@lru_cache(maxsize=65536)
-def partition_of(key: bytes, partitions: tuple[int, ...]) -> int:
-    """The partition Kafka's default (murmur2) partitioner picks for ``key``."""
-    return DefaultPartitioner()(key, list(partitions), list(partitions))
-
-
 async def replay(
     sessions: Iterable[list[Event]],
-    sender: Sender,
+    transport: Transport,
     topics: Topics,
     *,
     envelope_size: int = 1,
     max_message_bytes: int = 1_048_576,
     on_progress: ProgressCallback | None = None,
 ) -> ReplaySummary:
+    """Send every event; events over ``max_message_bytes`` are skipped and counted, any other invalid one raises.
+
+    A replay is one burst, so envelopes do not linger: each is sent when full, and the rest at the end.
+    """
     summary = ReplaySummary()
-    packer = Packer(envelope_size, max_message_bytes)
-    partitions = {}
-    if envelope_size > 1:
-        partitions = {topic: tuple(await sender.partitions(topic)) for topic in (topics.chat, topics.client)}
-    encode = msgspec.json.Encoder().encode
-    in_flight: list[asyncio.Future[Any]] = []
+    options = ProducerOptions(
+        envelope_size=envelope_size, linger_s=None, buffer_events=_BUFFER_EVENTS, max_message_bytes=max_message_bytes
+    )
+    producer = Producer(transport, topics, options)
     started = time.perf_counter()
-
-    async def send(messages: list[Message]) -> None:
-        for message in messages:
-            in_flight.append(await sender.send(message))
-            summary.messages += 1
-        if len(in_flight) >= _MAX_IN_FLIGHT:
-            await asyncio.gather(*in_flight)
-            in_flight.clear()
-
     for event in interleave(_counted(sessions, summary)):
-        topic = topics.of(event)
-        key = event["session_id"].encode()
-        item = encode(event)
-        if len(item) > max_message_bytes:
+        try:
+            await producer.send(event)
+        except InvalidEvent as exc:
+            if exc.reason != "oversized":
+                raise
             summary.oversized += 1
             continue
-        partition = partition_of(key, partitions[topic]) if partitions else None
-        await send(packer.add(topic, partition, key, item))
         summary.events[event["type"]] += 1
         if on_progress and summary.events_total % _PROGRESS_EVERY == 0:
             on_progress(summary.conversations, summary.events_total)
-    await send(packer.drain())
-    await asyncio.gather(*in_flight)
+    await producer.flush()
+    summary.messages = producer.stats.messages
     summary.seconds = time.perf_counter() - started
     if on_progress:
         on_progress(summary.conversations, summary.events_total)
@@ -127,12 +90,12 @@ async def replay_to_kafka(
     """:func:`replay` into the chat and client topics of ``settings``, with a producer sized for its limits."""
     max_bytes = settings.ingest.max_message_bytes
     topics = Topics(chat=settings.topics.chat, client=settings.topics.client)
-    async with KafkaSender(
-        settings.kafka, max_request_size=max_bytes + _KAFKA_OVERHEAD_BYTES, compression=compression
-    ) as sender:
+    async with KafkaTransport(
+        settings.kafka, max_message_bytes=max_bytes, compression=compression, client_id="undercurrent-replay"
+    ) as transport:
         return await replay(
             sessions,
-            sender,
+            transport,
             topics,
             envelope_size=envelope_size,
             max_message_bytes=max_bytes,
@@ -144,37 +107,3 @@ def _counted(sessions: Iterable[list[Event]], summary: ReplaySummary) -> Iterato
     for events in sessions:
         summary.conversations += 1
         yield events
-
-
-class KafkaSender:
-    """aiokafka producer tuned for throughput: batches linger briefly, no compression by default."""
-
-    def __init__(
-        self, kafka: KafkaSettings, *, max_request_size: int, compression: str | None = None
-    ) -> None:
-        self._producer = AIOKafkaProducer(
-            **client_options(kafka),
-            client_id="undercurrent-replay",
-            linger_ms=20,
-            max_batch_size=256 * 1024,
-            max_request_size=max_request_size,
-            compression_type=compression,
-        )
-
-    async def __aenter__(self) -> KafkaSender:
-        await self._producer.start()
-        return self
-
-    async def __aexit__(self, *exc: object) -> None:
-        await self._producer.stop()
-
-    async def partitions(self, topic: str) -> list[int]:
-        found = await self._producer.partitions_for(topic)
-        if not found:
-            raise RuntimeError(f"topic {topic!r} has no partitions; create it first")
-        return sorted(found)
-
-    async def send(self, message: Message) -> asyncio.Future[Any]:
-        return await self._producer.send(
-            message.topic, message.value, key=message.key, partition=message.partition
-        )
