@@ -95,7 +95,7 @@ class Producer:
         self._clock = clock
         self._validate = Validator(self.options.max_message_bytes)
         self._packer = Packer(self.options.envelope_size, self.options.max_message_bytes, self.options.linger_s)
-        self._space = asyncio.Semaphore(self.options.buffer_events)
+        self._room = asyncio.Event()
         self._sending = asyncio.Lock()
         self._partitions: dict[str, tuple[int, ...]] = {}
         self._in_flight: set[asyncio.Future[Any]] = set()
@@ -117,9 +117,11 @@ class Producer:
             if partitions is None:
                 partitions = self._partitions[topic] = tuple(await self._transport.partitions(topic))
             partition = partition_of(key, partitions)
-        if self._space.locked():
+        if self.pending >= self.options.buffer_events:
             await self._dispatch(self._packer.drain())
-        await self._space.acquire()
+            while self.pending >= self.options.buffer_events:
+                self._room.clear()
+                await self._room.wait()
         self.stats.events += 1
         ready = self._packer.add(topic, partition, key, valid.encoded, valid.event_id, self._clock())
         if ready:
@@ -185,8 +187,7 @@ class Producer:
             self.stats.delivered += message.events
         else:
             self.stats.failed += message.events
-        for _ in range(message.events):
-            self._space.release()
+        self._room.set()
         if self._on_delivery is not None:
             self._on_delivery(message.event_ids, error)
         elif error is not None:

@@ -41,7 +41,7 @@ class Validator:
         self._client = EventDecoder("client", max_message_bytes=max_message_bytes)
 
     def __call__(self, event: Mapping[str, Any] | msgspec.Struct) -> ValidEvent:
-        if isinstance(event, Mapping):
+        if type(event) is dict or isinstance(event, Mapping):
             chat = event.get("type") == "turn"
             event_id = event.get("event_id")
         elif isinstance(event, msgspec.Struct):
