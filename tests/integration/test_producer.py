@@ -5,13 +5,16 @@ from __future__ import annotations
 import asyncio
 import time
 import uuid
+from pathlib import Path
 from typing import Any
 
 import pytest
 from aiokafka import AIOKafkaConsumer
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from aiokafka.errors import KafkaError
 
 from undercurrent.config import Settings, TopicSettings
+from undercurrent.devstack import start_broker
 from undercurrent.devstack.stack import Managed
 from undercurrent.events import EventDecoder
 from undercurrent.producer import InvalidEvent, Producer, ProducerOptions, open_producer, partition_of
@@ -85,9 +88,11 @@ class Reports(list[tuple[tuple[str, ...], BaseException | None]]):
         self.arrived.set()
 
 
-async def open_on(topics: Topics, options: ProducerOptions, reports: Reports) -> Producer:
+async def open_on(topics: Topics, options: ProducerOptions, reports: Reports, **kafka: Any) -> Producer:
     await topics.create()
-    return await open_producer(topics.bootstrap, settings=topics.settings(), options=options, on_delivery=reports)
+    return await open_producer(
+        topics.bootstrap, settings=topics.settings(), options=options, on_delivery=reports, **kafka
+    )
 
 
 def traffic(sessions: int, turns: int) -> list[dict[str, Any]]:
@@ -158,3 +163,25 @@ async def test_send_waits_while_the_buffer_is_full_until_the_broker_has_acknowle
     await producer.close()
     assert reports[1:] == [(("s1:3",), None)]
     assert [len(decode(m)) for m in await topics.read(4)] == [3, 1]
+
+
+async def test_when_the_broker_is_gone_every_accepted_event_is_reported_failed_and_close_returns(
+    tmp_path: Path,
+) -> None:
+    broker = start_broker(tmp_path)
+    try:
+        topics, reports = Topics(broker.url), Reports()
+        producer = await open_on(topics, ProducerOptions(envelope_size=10, buffer_events=4), reports,
+                                 request_timeout_s=1)
+        await producer.send(event("s1", 0, 0))
+        await producer.flush()
+        broker.stop()
+        for n in range(1, 7):
+            await producer.send(event("s1", n, n))
+        await asyncio.wait_for(producer.close(), 60)
+    finally:
+        broker.stop()
+    assert reports[0] == (("s1:0",), None)
+    assert sorted(i for ids, _ in reports[1:] for i in ids) == [f"s1:{n}" for n in range(1, 7)]
+    assert all(isinstance(error, KafkaError) for _, error in reports[1:]), reports
+    assert (producer.stats.delivered, producer.stats.failed, producer.pending) == (1, 6, 0)

@@ -26,6 +26,7 @@ class KafkaTransport:
         max_message_bytes: int,
         compression: str | None = None,
         client_id: str = "undercurrent-producer",
+        request_timeout_s: float = 40.0,
     ) -> None:
         self._producer = AIOKafkaProducer(
             **client_options(kafka),
@@ -35,6 +36,7 @@ class KafkaTransport:
             max_batch_size=256 * 1024,
             max_request_size=max_message_bytes + KAFKA_OVERHEAD_BYTES,
             compression_type=compression,
+            request_timeout_ms=int(request_timeout_s * 1000),
         )
 
     async def start(self) -> None:
@@ -67,16 +69,21 @@ async def open_producer(
     options: ProducerOptions | None = None,
     on_delivery: DeliveryCallback | None = None,
     compression: str | None = None,
+    request_timeout_s: float = 40.0,
 ) -> Producer:
     """A started producer for the chat and client topics; ``close()`` it to send what is left and stop.
 
     Connection, security and topic names come from ``settings`` (default: the
-    ``UNDERCURRENT_*`` environment); ``bootstrap`` overrides the broker address.
+    ``UNDERCURRENT_*`` environment); ``bootstrap`` overrides the broker address. A message the
+    broker has not acknowledged within ``request_timeout_s`` is reported as failed.
     """
     settings = settings or Settings()
     kafka = settings.kafka if bootstrap is None else settings.kafka.model_copy(update={"bootstrap": bootstrap})
     options = options or ProducerOptions(max_message_bytes=settings.ingest.max_message_bytes)
-    transport = KafkaTransport(kafka, max_message_bytes=options.max_message_bytes, compression=compression)
-    await transport.start()
+    transport = KafkaTransport(
+        kafka, max_message_bytes=options.max_message_bytes, compression=compression, request_timeout_s=request_timeout_s
+    )
     topics = Topics(chat=settings.topics.chat, client=settings.topics.client)
-    return Producer(transport, topics, options, on_delivery=on_delivery)
+    producer = Producer(transport, topics, options, on_delivery=on_delivery)
+    await transport.start()
+    return producer
