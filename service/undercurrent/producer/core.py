@@ -108,6 +108,7 @@ class Producer:
         return self.stats.events - self.stats.delivered - self.stats.failed
 
     async def send(self, event: Mapping[str, Any] | msgspec.Struct) -> None:
+        """Accept one event for sending; raises :class:`InvalidEvent` at once, waits while the buffer is full."""
         valid = self._validate(event)
         topic = self._topics.chat if valid.kind == "chat" else self._topics.client
         key = valid.session_id.encode()
