@@ -13,11 +13,17 @@ from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from undercurrent.devstack.stack import Managed, start_broker, start_redis
 from undercurrent.sessions.store import RedisSessionStore
 
 ROOT = Path(__file__).resolve().parents[1]
+
+# No test asserts how long something takes: Hypothesis' per-example deadline would fail
+# property tests for the machine's load, not for a wrong answer.
+settings.register_profile("undercurrent", deadline=None)
+settings.load_profile("undercurrent")
 CACHES = frozenset({"__pycache__", ".pytest_cache", ".hypothesis", ".ruff_cache", ".venv"})
 
 

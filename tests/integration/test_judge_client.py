@@ -5,6 +5,7 @@ import json
 import os
 import sys
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -185,35 +186,12 @@ async def test_evaluation_against_the_local_server(fake: FakeAnthropic) -> None:
     assert all(row.n == 12 for row in incoherence.values())
 
 
-async def test_eval_judge_command_prints_agreement(fake: FakeAnthropic) -> None:
-    env = {
-        **os.environ,
-        "ANTHROPIC_BASE_URL": fake.base_url,
-        "ANTHROPIC_API_KEY": "test-key",
-        "COLUMNS": "160",
-    }
-    fake.when(SPLIT_MARKER, Reply.ok(WALKAWAY_VOTE))
-    proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "undercurrent.cli", "eval-judge", str(SAMPLE), "--k", "3",
-        env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
-    )  # fmt: skip
-    out, err = await proc.communicate()
-    assert proc.returncode == 0, err.decode()
-    text = out.decode()
-    assert "walkaway" in text and "visibility" in text and "judged 12 sessions" in text
-    assert "Incoherence against the reference labels (3 verdicts per session)" in text
-    lines = text.splitlines()
-    walkaway = [line for line in lines if "walkaway" in line][-1]  # the incoherence table's row
-    assert "0.67 (0.67–0.67)" in walkaway
-    assert any("drift" in line and "0.00 (0.00–0.00)" in line for line in lines)
-    assert "not the quality of a real judge" in " ".join(text.split())
-
-
 SMALL_MODEL = "claude-haiku-4-5"
+DEFAULT_MODEL = "claude-sonnet-4-6"
 
 
-def _sees_no_failure(body: dict[str, Any]) -> dict[str, Any]:
-    """The stand-in's rule for the larger model; the small one calls every session fine (a fixture, not a judge)."""
+def _small_model_sees_no_failure(body: dict[str, Any]) -> dict[str, Any]:
+    """The stand-in's rule for the default model; the small one calls every session fine (a fixture, not a judge)."""
     verdict = rule_verdict(body)
     if body["model"] == SMALL_MODEL:
         verdict |= {"quality": "good", "failure_visibility": "none", "failure_origin": "none",
@@ -221,27 +199,53 @@ def _sees_no_failure(body: dict[str, Any]) -> dict[str, Any]:
     return verdict
 
 
-async def _gate(fake: FakeAnthropic) -> tuple[int, str]:
-    env = {**os.environ, "ANTHROPIC_BASE_URL": fake.base_url, "ANTHROPIC_API_KEY": "test-key", "COLUMNS": "160"}
-    proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "undercurrent.cli", "eval-judge", str(SAMPLE), "--model", SMALL_MODEL,
-        "--compare-with", "claude-sonnet-4-6", "--max-kappa-drop", "0.05",
-        env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
-    )  # fmt: skip
-    out, err = await proc.communicate()
-    assert proc.returncode in (0, 1), err.decode()
-    return proc.returncode, " ".join(out.decode().split())
+@dataclass
+class GateRun:
+    code: int
+    reference: str  # what the command printed for the model compared with, then for the candidate
+    candidate: str
+    models: set[str]
 
 
-async def test_the_quality_gate_refuses_a_smaller_model_that_agrees_less_with_the_labels(fake: FakeAnthropic) -> None:
-    same_code, same = await _gate(fake)  # both answer by the same rule
-    assert same_code == 0 and "quality gate passed" in same, same
-    assert {r.body["model"] for r in fake.received} == {SMALL_MODEL, "claude-sonnet-4-6"}
+@pytest.fixture(scope="module")
+def gate_run() -> GateRun:
+    """One ``eval-judge --k 3`` that also gates the small model against the default one."""
 
-    fake.rule = _sees_no_failure
-    worse_code, worse = await _gate(fake)
-    assert worse_code == 1 and "quality gate failed" in worse, worse
-    assert "Quality gate: claude-haiku-4-5 against claude-sonnet-4-6" in worse and "NO" in worse
+    async def run() -> GateRun:
+        async with FakeAnthropic(rule=_small_model_sees_no_failure) as fake:
+            fake.when(SPLIT_MARKER, Reply.ok(WALKAWAY_VOTE))  # the first model judged gets the split vote
+            env = {**os.environ, "ANTHROPIC_BASE_URL": fake.base_url, "ANTHROPIC_API_KEY": "test-key",
+                   "COLUMNS": "160"}
+            proc = await asyncio.create_subprocess_exec(
+                sys.executable, "-m", "undercurrent.cli", "eval-judge", str(SAMPLE), "--k", "3",
+                "--model", SMALL_MODEL, "--compare-with", DEFAULT_MODEL, "--requests-per-minute", "6000",
+                env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+            )  # fmt: skip
+            out, err = await proc.communicate()
+            assert proc.returncode in (0, 1), err.decode()
+            reference, candidate = out.decode().split(f" {SMALL_MODEL} ─", 1)
+            return GateRun(proc.returncode, reference, candidate, {r.body["model"] for r in fake.received})
+
+    return asyncio.run(run())
+
+
+def test_eval_judge_prints_agreement_and_incoherence(gate_run: GateRun) -> None:
+    text = gate_run.reference
+    assert "walkaway" in text and "visibility" in text and "judged 12 sessions" in text
+    assert "Incoherence against the reference labels (3 verdicts per session)" in text
+    lines = text.splitlines()
+    walkaway = [line for line in lines if "walkaway" in line][-1]  # the incoherence table's row
+    assert "0.67 (0.67–0.67)" in walkaway
+    assert any("drift" in line and "0.00 (0.00–0.00)" in line for line in lines)
+    assert "not the quality of a real judge" in " ".join(gate_run.candidate.split())
+
+
+def test_the_quality_gate_refuses_a_smaller_model_that_agrees_less_with_the_labels(gate_run: GateRun) -> None:
+    assert gate_run.models == {SMALL_MODEL, DEFAULT_MODEL}
+    text = " ".join(gate_run.candidate.split())
+    assert gate_run.code == 1 and "quality gate failed" in text, text
+    assert f"Quality gate: {SMALL_MODEL} against {DEFAULT_MODEL}" in text
+    assert any(line.strip("│ ").startswith("visibility") and "NO" in line for line in gate_run.candidate.splitlines())
 
 
 async def test_a_message_batch_through_the_sdk_goes_from_in_progress_to_ended(fake: FakeAnthropic) -> None:

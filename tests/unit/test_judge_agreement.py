@@ -84,12 +84,14 @@ def test_impossible_probability_is_refused(pi: float) -> None:
 def test_every_agreement_series_exists_at_zero_from_start_up() -> None:
     registry = CollectorRegistry()
     preinitialise(JudgeMetrics(registry), LabelBounds(["chat"]))
+    # One collection of the registry (tens of thousands of series), read as a table.
+    values = {(s.name, tuple(sorted(s.labels.items()))): s.value for m in registry.collect() for s in m.samples}
     for kind, flag in FLAGS:
         for feature in ("chat", "other"):
             for outcome in OUTCOMES:
-                labels = {"kind": kind, "flag": flag, "feature": feature, "outcome": outcome}
+                labels = tuple(sorted({"kind": kind, "flag": flag, "feature": feature, "outcome": outcome}.items()))
                 for name in ("undercurrent_flag_agreement_weight_total", "undercurrent_flag_agreement_sessions_total"):
-                    assert registry.get_sample_value(name, labels) == 0.0
+                    assert values.get((name, labels)) == 0.0
 
 
 def _linearised_stderr(tp: np.ndarray, miss: np.ndarray, pi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

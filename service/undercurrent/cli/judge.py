@@ -44,6 +44,8 @@ def eval_judge(
     ] = None,
     k: Annotated[int, typer.Option(min=1, help="judge each session k times and take the majority")] = 1,
     concurrency: Annotated[int, typer.Option(min=1)] = _DEFAULTS.concurrency,
+    requests_per_minute: Annotated[
+        float, typer.Option(min=0.1, help="request budget of the API key")] = _DEFAULTS.requests_per_minute,
     max_tokens: Annotated[int, typer.Option(min=256)] = _DEFAULTS.max_tokens,
     temperature: Annotated[float | None, typer.Option(help="sent only when given")] = None,
 ) -> None:
@@ -59,9 +61,10 @@ def eval_judge(
 
     console = Console()
     runs = {}
-    for name in (model, compare_with) if compare_with else (model,):
+    for name in (compare_with, model) if compare_with else (model,):
         config = JudgeConfig(
-            model=name, base_url=base_url, concurrency=concurrency, max_tokens=max_tokens, temperature=temperature,
+            model=name, base_url=base_url, concurrency=concurrency, requests_per_minute=requests_per_minute,
+            max_tokens=max_tokens, temperature=temperature,
         )
         console.rule(name)
         runs[name] = asyncio.run(_evaluate(config, file, k))
