@@ -9,7 +9,7 @@ from undercurrent.estimate.trajectories import trajectory_increment
 from undercurrent.events.model import Step
 from undercurrent.judge.errors import JudgeInvalidOutput
 from undercurrent.judge.instructions import INSTRUCTIONS
-from undercurrent.judge.prompt import build_request
+from undercurrent.judge.prompt import MAX_OUTPUT_TOKENS, TOKENS_PER_STEP, build_request, output_tokens
 from undercurrent.judge.redact import Redactor
 from undercurrent.judge.steps import (
     BRANCH_OF,
@@ -220,3 +220,23 @@ def test_trajectory_increments_weight_outcomes_and_error_counts(steps, pi, outco
     inc = trajectory_increment(Trajectory(steps=steps, first_error_turn=wrong[0] if wrong else None), pi=pi)
     assert (inc.outcome, inc.weight, inc.variance) == (outcome, 1 / pi, (1 - pi) / pi**2)
     assert [tuple(e) for e in inc.errors] == errors
+
+
+@pytest.mark.parametrize(
+    ("max_tokens", "steps", "expected"),
+    [
+        (1024, 0, 1024),  # a chat session keeps the configured budget
+        (1024, 5, 1024 + 5 * TOKENS_PER_STEP),
+        (1024, 59, 1024 + 59 * TOKENS_PER_STEP),  # a long τ-bench run
+        (1024, 1000, MAX_OUTPUT_TOKENS),  # capped
+        (10_000, 3, 10_000),  # never below what is configured
+    ],
+)
+def test_an_agent_session_gets_output_room_for_every_step_verdict(max_tokens: int, steps: int, expected: int) -> None:
+    assert output_tokens(max_tokens, steps) == expected
+
+
+def test_the_request_about_an_agent_session_reserves_room_for_its_steps() -> None:
+    agent = build_request(AGENT, model="m", redact=Redactor(), max_tokens=1024)
+    chat = build_request(CHAT, model="m", redact=Redactor(), max_tokens=1024)
+    assert (agent["max_tokens"], chat["max_tokens"]) == (1024 + len(STEPS) * TOKENS_PER_STEP, 1024)

@@ -28,6 +28,21 @@ Redact = Callable[[str], str]
 
 _ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"}
 
+TOKENS_PER_STEP = 48
+"""Output tokens reserved per agent step: a correct step's verdict takes about 20, an error with
+its category, severity and one-sentence rationale about 70."""
+MAX_OUTPUT_TOKENS = 8192
+
+
+def output_tokens(max_tokens: int, steps: int) -> int:
+    """The ``max_tokens`` of a request: the session verdict's budget plus room for every step's verdict.
+
+    An answer cut at ``max_tokens`` is paid for and useless (``invalid_output``), so a long
+    agent run must not share the budget of a chat session. Output is billed as produced, so
+    the larger limit costs nothing unless the judge uses it.
+    """
+    return max(max_tokens, min(MAX_OUTPUT_TOKENS, max_tokens + TOKENS_PER_STEP * steps))
+
 
 def build_request(
     snapshot: SessionSnapshot,
@@ -46,13 +61,14 @@ def build_request(
     in ``extra_body`` for the models and gateways that still accept it.
     """
     key = request_key(snapshot.session_id, variant)
-    agent = bool(agent_steps(snapshot.turns))
+    steps = agent_steps(snapshot.turns)
+    agent = bool(steps)
     document = session_document(
         snapshot, _ordered(signals, snapshot.session_id, variant), redact, max_text_chars
     )
     request: dict[str, Any] = {
         "model": model,
-        "max_tokens": max_tokens,
+        "max_tokens": output_tokens(max_tokens, len(steps)),
         "system": [{"type": "text", "text": INSTRUCTIONS, "cache_control": {"type": "ephemeral"}}],
         "tools": [
             {
