@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test venv system-tools lint bench clean deploy-tools chart-rules lock image image-test
+.PHONY: demo test venv system-tools lint bench clean deploy-tools chart-rules generate lock image image-test
 
 # promtool (Debian's prometheus package) checks and unit-tests the rule files;
 # Alertmanager and Chromium serve the end-to-end and browser tests; buildah and debootstrap build
@@ -58,6 +58,18 @@ deploy-tools: $(STAMP)
 chart-rules:
 	rm -f helm/undercurrent/files/prometheus-rules/*.yml
 	cp deploy/prometheus/rules/*.yml helm/undercurrent/files/prometheus-rules/
+
+# Every generated file from the code that defines it: the rule files, the chart's copy of them, the
+# event JSON Schemas and the dashboards. Each has a test that fails when the committed file is stale.
+generate: $(STAMP)
+	$(BIN)/python -m undercurrent.estimate.rules > deploy/prometheus/rules/estimates.yml
+	$(BIN)/python -m undercurrent.estimate.assisted_rules > deploy/prometheus/rules/assisted.yml
+	$(BIN)/python -m undercurrent.metrics.agreement_rules > deploy/prometheus/rules/agreement.yml
+	$(BIN)/python -m undercurrent.metrics.incoherence_rules > deploy/prometheus/rules/incoherence.yml
+	$(BIN)/undercurrent slo generate
+	$(BIN)/python -m undercurrent.events.schema
+	$(BIN)/python -m dashboards.build
+	$(MAKE) --no-print-directory chart-rules
 
 # Hash-locked requirements from pyproject.toml with pip-tools, through pip's own index settings.
 # Pins already in the files are kept; `make lock PIP_COMPILE_ARGS=--upgrade` moves them.
