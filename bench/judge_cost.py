@@ -18,9 +18,10 @@ CHARS_PER_TOKEN = 4
 Z95 = 1.959964
 # Mean tokens per judged session, measured by bench/judge_throughput.py on 200 real ShareGPT
 # sessions (docs/performance.md): the session part, the cached prefix (instructions and tool
-# schema), and the assumed verdict length.
+# schema; tests/unit/test_judge_cost.py fails when the prompt has moved away from it), and the
+# assumed verdict length.
 SESSION_TOKENS = 1898
-PREFIX_TOKENS = 1704
+PREFIX_TOKENS = 2349
 OUTPUT_TOKENS = 400
 
 # Share of all transcripts showing each archetype (taxonomy §5.1: counts of 100,000 WildChat transcripts).

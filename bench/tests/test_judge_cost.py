@@ -1,5 +1,6 @@
 import pytest
 from bench.judge_cost import (
+    PREFIX_TOKENS,
     Z95,
     half_width,
     judged_for_half_width,
@@ -10,6 +11,9 @@ from bench.judge_cost import (
 )
 
 from undercurrent.judge.cost import Price, Usage
+from undercurrent.judge.prompt import build_request
+from undercurrent.judge.redact import Redactor
+from undercurrent.sessions.model import SessionSnapshot
 
 REQUEST = {"system": "s" * 398, "tools": [], "messages": "m" * 798}  # JSON adds two quote characters
 
@@ -55,10 +59,10 @@ def test_batch_judging_costs_half():
 @pytest.mark.parametrize(
     ("model", "cache_hit", "per_session"),
     [
-        # 1,898 input + 1,704 cached prefix + 400 output tokens at the list prices per million
-        ("claude-sonnet-4-6", True, (1898 * 3.0 + 1704 * 0.30 + 400 * 15.0) / 1e6),
-        ("claude-sonnet-4-6", False, (1898 * 3.0 + 1704 * 3.75 + 400 * 15.0) / 1e6),
-        ("claude-haiku-4-5", True, (1898 * 1.0 + 1704 * 0.10 + 400 * 5.0) / 1e6),
+        # 1,898 input + 2,349 cached prefix + 400 output tokens at the list prices per million
+        ("claude-sonnet-4-6", True, (1898 * 3.0 + 2349 * 0.30 + 400 * 15.0) / 1e6),
+        ("claude-sonnet-4-6", False, (1898 * 3.0 + 2349 * 3.75 + 400 * 15.0) / 1e6),
+        ("claude-haiku-4-5", True, (1898 * 1.0 + 2349 * 0.10 + 400 * 5.0) / 1e6),
     ],
 )
 def test_usd_per_day_uses_the_measured_session_tokens(model, cache_hit, per_session):
@@ -76,3 +80,11 @@ def test_judged_for_half_width_inverts_a_uniform_design():
 def test_judged_for_half_width_rejects_an_unreachable_target():
     with pytest.raises(ValueError, match="every session"):
         judged_for_half_width(lambda n: 1.0, 0.02, 100)
+
+
+def test_the_cost_model_prices_the_cached_prefix_the_judge_sends_today():
+    """Instructions and tool schema of a chat session's request: a change to the prompt must reach the cost model."""
+    session = SessionSnapshot(session_id="s", feature="chat", domain=None, user_id=None, turns=(), behaviours=(),
+                              opened_ms=0, last_event_ms=0, close_reason="idle")
+    usage = request_usage(build_request(session, model="m", redact=Redactor()), output_tokens=0, cache_hit=True)
+    assert usage.cache_read_input_tokens == pytest.approx(PREFIX_TOKENS, rel=0.02)
