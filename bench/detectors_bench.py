@@ -3,6 +3,12 @@
     .venv/bin/python bench/detectors_bench.py --limit 3000            # median and p99 per session, cost per detector
     .venv/bin/python bench/detectors_bench.py --limit 3000 --examples 4  # plus firing rates and excerpts
     .venv/bin/python bench/detectors_bench.py --limit 3000 --reports before.jsonl  # every report, to diff two runs
+    .venv/bin/python bench/detectors_bench.py --limit 500 --against REV  # REV's detectors and these, same run
+
+``--against`` extracts ``service/`` of a commit with ``git archive`` and times both
+implementations in child processes, alternating, on the same conversations (each child
+first runs the detectors once on one session, so one-off set-up such as compiling
+patterns is not counted); it prints each one's median and p99 and the ratios.
 
 ShareGPT carries text only: turns get synthetic timestamps 30 s apart, there are no
 behaviour events and the session closes at its last turn, so behaviour signals and
@@ -12,7 +18,14 @@ walkaway cannot fire here; they are measured on the labelled scenarios instead.
 from __future__ import annotations
 
 import argparse
+import io
+import json
+import os
 import statistics
+import subprocess
+import sys
+import tarfile
+import tempfile
 import time
 from collections import Counter, defaultdict
 from pathlib import Path
@@ -44,15 +57,61 @@ def detector_costs(snapshots: list[SessionSnapshot]) -> list[tuple[str, float, f
     return sorted(costs, key=lambda c: -c[1])
 
 
+REPO = Path(__file__).resolve().parent.parent
+
+
+def service_tree(rev: str, into: Path) -> Path:
+    """The ``service/`` folder of commit ``rev``, extracted under ``into``."""
+    archive = subprocess.run(["git", "archive", rev, "service"], cwd=REPO, check=True, capture_output=True).stdout
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+        tar.extractall(into, filter="data")
+    return into / "service"
+
+
+def timed_child(service: Path, args: argparse.Namespace) -> dict[str, float]:
+    """Median and p99 ms per session of the detectors importable from ``service``, in a new process."""
+    command = [sys.executable, __file__, "--limit", str(args.limit), "--skip", str(args.skip), "--summary"]
+    env = {**os.environ, "PYTHONPATH": str(service)}
+    out = subprocess.run(command, env=env, check=True, capture_output=True, text=True).stdout
+    return json.loads(out.splitlines()[-1])
+
+
+def compare(args: argparse.Namespace) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        trees = {f"{args.against} (before)": service_tree(args.against, Path(tmp)), "this tree": REPO / "service"}
+        runs: dict[str, list[dict[str, float]]] = {name: [] for name in trees}
+        for _ in range(args.rounds):
+            for name, tree in trees.items():
+                runs[name].append(timed_child(tree, args))
+    print(f"sessions={args.limit} rounds={args.rounds}, alternating (CPU time per session, ms)")
+    print("implementation | median per round | p99 per round")
+    for name, results in runs.items():
+        medians = ", ".join(f"{r['median_ms']:.3f}" for r in results)
+        p99s = ", ".join(f"{r['p99_ms']:.3f}" for r in results)
+        print(f"{name} | {medians} | {p99s}")
+    before, after = runs.values()
+    for key in ("median_ms", "p99_ms"):
+        ratios = [b[key] / a[key] for b, a in zip(before, after, strict=True)]
+        rounds = ", ".join(f"{r:.2f}" for r in ratios)
+        print(f"{key[:-3]}: before/after = {statistics.median(ratios):.2f}x (per round {rounds})")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--limit", type=int, default=3000, help="conversations to read")
     parser.add_argument("--skip", type=int, default=0)
     parser.add_argument("--examples", type=int, default=0, help="evidence excerpts to print per signal")
     parser.add_argument("--reports", type=Path, help="write each session's report here as JSON lines, to diff runs")
+    parser.add_argument("--against", metavar="REV", help="also time the detectors of this commit, alternating")
+    parser.add_argument("--rounds", type=int, default=3, help="alternating rounds with --against")
+    parser.add_argument("--summary", action="store_true", help="print only median and p99 as one JSON line")
     args = parser.parse_args()
+    if args.against:
+        compare(args)
+        return
 
     snapshots = [conversation_snapshot(c) for c in read_sharegpt(skip=args.skip, limit=args.limit)]
+    run_session_detectors(snapshots[0])  # one-off set-up (compiled patterns) is not a session's cost
     durations_ms: list[float] = []
     fired: Counter[str] = Counter()
     domains: Counter[str] = Counter()
@@ -71,6 +130,9 @@ def main() -> None:
 
     if args.reports:
         args.reports.write_bytes(b"\n".join(msgspec.json.encode(r) for r in reports) + b"\n")
+    if args.summary:
+        print(json.dumps({"median_ms": statistics.median(durations_ms), "p99_ms": _p99(durations_ms)}))
+        return
     n = len(snapshots)
     turns = sum(len(s.turns) for s in snapshots)
     print(f"sessions={n} turns={turns} detectors={len(DETECTORS)} (CPU time of this process)")

@@ -8,9 +8,8 @@ import weakref
 import pytest
 
 from undercurrent.config import SessionSettings, Settings
-from undercurrent.detectors.cue import fold
 from undercurrent.detectors.memo import MEMO_MAX_CHARS, TextMemo, text_memo
-from undercurrent.detectors.text import content_tokens, prose
+from undercurrent.detectors.text import content_tokens, fold, prose
 from undercurrent.ingest.pipeline import IngestPipeline, feature_timings
 from undercurrent.sessions.store import EventTiming
 

@@ -1,110 +1,120 @@
-"""Regex cues with a cheap literal pre-check that never changes the result.
+"""Cue patterns matched with one multi-pattern scan per text, with results exactly those of ``re``.
 
-Python's ``re`` tries every alternative of a lexicon at every position, which costs
-50-600 µs on a 3,000-character answer. Each pattern is parsed once (with the parser
-``re.compile`` itself uses) for a set of literal strings one of which every match must
-contain. A search first looks for one of them in the lower-cased text with ``in`` and
-runs the regex only when one is there, which most turns are not.
+Python's ``re`` tries every alternative of a lexicon at every position, 50-600 µs on a
+3,000-character answer, and a session's detectors try over a hundred lexicon patterns on a few
+dozen texts. Every :class:`Cue` instead registers its pattern with one Hyperscan database. The
+first search of a text scans it once against all patterns and remembers which of them may match;
+a cue runs its ``re`` pattern only on a text where Hyperscan found its pattern, so every result
+(match, span, groups) is the one ``re`` gives, and most cues skip most texts.
+
+Hyperscan gets a wider expression than the pattern (``widen``), compiled in prefilter mode, so
+it finds every text ``re`` matches and some more. A pattern it cannot take runs its regex on
+every text, as does every pattern on a text that is not valid UTF-8 (a lone surrogate).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from re import _constants as sre  # type: ignore[attr-defined]
-from re import _parser  # type: ignore[attr-defined]
-from typing import Any
+
+import hyperscan
 
 from .memo import text_memo
+from .widen import ASCII_FOLDS, Unsupported, widened
 
-Strings = frozenset[str]
-_MAX_STRINGS = 64
-_EAST_ASIAN = 0x2E80  # CJK radicals onwards: kana, ideographs, Hangul, full-width punctuation
-_ZERO_WIDTH = (sre.AT, sre.ASSERT, sre.ASSERT_NOT)
-_REPEATS = (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT)
-
-
-def _pick(a: Strings | None, b: Strings | None) -> Strings | None:
-    """The more selective of two requirement sets: the one whose shortest string is longer."""
-    ranked = [s for s in (a, b) if s and "" not in s]
-    return max(ranked, key=lambda s: (min(map(len, s)), -len(s)), default=None)
+_FLAGS = (
+    hyperscan.HS_FLAG_UTF8 | hyperscan.HS_FLAG_PREFILTER | hyperscan.HS_FLAG_SINGLEMATCH | hyperscan.HS_FLAG_ALLOWEMPTY
+)
 
 
-def _node(op: Any, av: Any) -> tuple[Strings | None, Strings | None]:
-    """(every string the node can match if it is pure literal, else None; one-of-these-is-contained)."""
-    if op is sre.LITERAL:
-        return frozenset({chr(av).lower()}), frozenset({chr(av).lower()})
-    if op in _ZERO_WIDTH:
-        return frozenset({""}), None
-    if op is sre.SUBPATTERN:
-        return _sequence(av[3])
-    if op is sre.ATOMIC_GROUP:
-        return None, _sequence(av)[1]
-    if op in _REPEATS:
-        return None, (_sequence(av[2])[1] if av[0] >= 1 else None)
-    if op is sre.BRANCH:
-        parts = [_sequence(alt) for alt in av[1]]
-        exact = None if any(e is None for e, _ in parts) else frozenset().union(*(e for e, _ in parts))
-        required = None if any(not r or "" in r for _, r in parts) else frozenset().union(*(r for _, r in parts))
-        return (exact if exact is not None and len(exact) <= _MAX_STRINGS else None), required
-    return None, None
+def _flags(pattern: re.Pattern[str]) -> int:
+    return _FLAGS | (hyperscan.HS_FLAG_CASELESS if pattern.flags & re.IGNORECASE else 0)
 
 
-def _sequence(items: Any) -> tuple[Strings | None, Strings | None]:
-    best: Strings | None = None
-    run: Strings | None = frozenset({""})
-    pure = True
-    for op, av in items:
-        exact, required = _node(op, av)
-        if exact is not None and run is not None and len(run) * len(exact) <= _MAX_STRINGS:
-            run = frozenset(r + e for r in run for e in exact)
-            continue
-        pure = False
-        best = _pick(_pick(best, run), required)
-        run = exact
-    best = _pick(best, run)
-    return (run if pure else None), best
-
-
-def required_literals(pattern: re.Pattern[str]) -> Strings | None:
-    """Lower-case strings one of which every match contains, or None when there is no such set.
-
-    Only ASCII literals and caseless East Asian ones are used: for those, an ``IGNORECASE`` match
-    implies the literal in ``text.lower()`` once the two case-folding exceptions (long s, dotless i)
-    are mapped.
-    """
-    required = _sequence(_parser.parse(pattern.pattern, pattern.flags))[1]
-    return required if required and all(map(_foldable, required)) else None
-
-
-def _foldable(literal: str) -> bool:
-    """ASCII, or caseless characters of the East Asian scripts, which ``lower()`` leaves as they are."""
-    return literal.isascii() or all(
-        ch.isascii() or (ord(ch) >= _EAST_ASIAN and ch.lower() == ch == ch.upper()) for ch in literal
+def _compile(expressions: list[tuple[int, str, int]]) -> hyperscan.Database:
+    database = hyperscan.Database()
+    database.compile(
+        expressions=[e.encode() for _, e, _ in expressions],
+        ids=[i for i, _, _ in expressions],
+        elements=len(expressions),
+        flags=[f for _, _, f in expressions],
     )
+    return database
 
 
-@text_memo(max_entries=1024)
-def fold(text: str) -> str:
-    """Lower-cased text for the literal pre-check; cached, since every cue of a session folds the same views."""
-    low = text.lower()
-    return low if low.isascii() else low.replace("ſ", "s").replace("ı", "i")
+class Scanner:
+    """Every cue pattern in one Hyperscan database, compiled on the first scan after a pattern is added."""
+
+    def __init__(self) -> None:
+        self.expressions: list[tuple[int, str, int]] = []
+        self.unscanned: set[int] = set()
+        """Ids of the patterns Hyperscan does not take; their cues always run the regex."""
+        self._count = 0
+        self._database: hyperscan.Database | None = None
+        self.candidates = text_memo(max_entries=1024)(self.scan)
+        """``scan``, cached: a session's cues read the same few dozen texts many times."""
+
+    def add(self, pattern: re.Pattern[str]) -> int:
+        """Register a pattern and return its id. Adding after a scan recompiles on the next one."""
+        id_ = self._count
+        self._count += 1
+        try:
+            self.expressions.append((id_, widened(pattern), _flags(pattern)))
+        except Unsupported:
+            self.unscanned.add(id_)
+        self._database = None
+        self.candidates.memo.clear()  # type: ignore[attr-defined]
+        return id_
+
+    def database(self) -> hyperscan.Database:
+        if self._database is None:
+            try:
+                self._database = _compile(self.expressions)
+            except hyperscan.error:
+                self._drop_rejected()
+                self._database = _compile(self.expressions)
+        return self._database
+
+    def _drop_rejected(self) -> None:
+        """Move the expressions Hyperscan refuses to compile to ``unscanned``."""
+        kept = []
+        for expression in self.expressions:
+            try:
+                _compile([expression])
+                kept.append(expression)
+            except hyperscan.error:
+                self.unscanned.add(expression[0])
+        self.expressions = kept
+
+    def scan(self, text: str) -> frozenset[int] | None:
+        """Ids of the patterns that may match ``text``; None when it cannot be scanned (every one may)."""
+        try:
+            data = (text if text.isascii() else text.translate(ASCII_FOLDS)).encode()
+        except UnicodeEncodeError:
+            return None
+        found = set(self.unscanned)
+        if self.expressions:
+            self.database().scan(data, match_event_handler=lambda id_, *_: found.add(id_))
+        return frozenset(found)
+
+
+SCANNER = Scanner()
+"""The scanner of every lexicon."""
 
 
 class Cue:
-    """A compiled pattern whose ``search``/``match``/``sub`` skip the regex when no required literal occurs."""
+    """A compiled pattern whose ``search``/``match``/``sub`` skip the regex on texts it cannot match."""
 
-    __slots__ = ("pattern", "literals")
+    __slots__ = ("pattern", "id", "candidates")
 
-    def __init__(self, pattern: re.Pattern[str]) -> None:
+    def __init__(self, pattern: re.Pattern[str], scanner: Scanner = SCANNER) -> None:
         self.pattern = pattern
-        self.literals = required_literals(pattern)
+        self.id = scanner.add(pattern)
+        self.candidates = scanner.candidates
 
     def possible(self, text: str) -> bool:
-        if self.literals is None:
-            return True
-        low = fold(text)
-        return any(s in low for s in self.literals)
+        found = self.candidates(text)
+        return found is None or self.id in found
 
     def search(self, text: str) -> re.Match[str] | None:
         return self.pattern.search(text) if self.possible(text) else None
@@ -117,12 +127,7 @@ class Cue:
 
 
 class AnyCue:
-    """Cues tried in turn, each with its own literal pre-check; ``search`` returns the first match.
-
-    One pattern of many alternatives needs only one of its shortest literals ("no", "is"), which
-    occur in almost every text, so the regex runs everywhere. Split into one cue per alternative,
-    most alternatives are skipped by a substring test.
-    """
+    """Cues tried in turn; ``search`` returns the first cue's match (not the leftmost of all)."""
 
     __slots__ = ("cues",)
 
@@ -131,6 +136,6 @@ class AnyCue:
 
     def search(self, text: str) -> re.Match[str] | None:
         for cue in self.cues:
-            if found := cue.search(text):
-                return found
+            if match := cue.search(text):
+                return match
         return None

@@ -12,8 +12,7 @@ from collections import Counter
 from collections.abc import Iterable
 
 from ..metrics.labels import VERTICALS
-from .cue import fold
-from .text import cap, has_code
+from .text import cap, fold, has_code
 
 UNKNOWN = "unknown"
 KNOWN_DOMAINS = frozenset(VERTICALS) | {UNKNOWN}
@@ -70,7 +69,7 @@ _KEYWORDS: dict[str, str] = {
     "explicit_nsfw": r"nsfw|porn\w*|explicit sex|erotic\w*",
 }
 # One scan for all verticals: at each place the first vertical in this table whose keyword matches counts.
-# It runs case-sensitively on folded text (``cue.fold``), which gives the same matches as IGNORECASE for
+# It runs case-sensitively on folded text (``text.fold``), which gives the same matches as IGNORECASE for
 # these ASCII keywords at a third of the cost.
 _KEYWORD = re.compile("|".join(rf"\b(?P<{v}>{kw})\b" for v, kw in _KEYWORDS.items()))
 _MIN_HITS = 2

@@ -57,6 +57,11 @@ class TextMemo(Generic[T]):
                 self.chars -= self._weights.pop(oldest)
         return value
 
+    def clear(self) -> None:
+        self.values.clear()
+        self._weights.clear()
+        self.chars = 0
+
     def __len__(self) -> int:
         return len(self.values)
 

@@ -12,6 +12,7 @@ from ..judge.verdict import ARCHETYPES
 from ..metrics.definitions import DetectorMetrics, LanguageMetrics
 from ..metrics.labels import OTHER, LabelBounds, LanguageBounds
 from ..sessions.model import SessionSnapshot
+from .cue import SCANNER
 from .language import UNDETERMINED, identifier, session_language
 from .model import DetectorConfig, Visibility
 from .registry import SIGNAL_NAMES
@@ -58,6 +59,7 @@ class DetectorStage:
         self.settings = settings
         self.metrics = metrics
         self.bounds = bounds
+        SCANNER.database()  # the cue patterns compiled here rather than while the first session closes
         self.languages = languages
         self.config = DetectorConfig(
             walkaway_gap_s=settings.detectors.walkaway_gap_s,

@@ -176,6 +176,13 @@ STOPWORDS = frozenset(
 )
 
 
+@text_memo(max_entries=1024)
+def fold(text: str) -> str:
+    """Lower-cased text with the two letters that ``IGNORECASE`` folds to ASCII mapped (long s, dotless i); cached."""
+    low = text.lower()
+    return low if low.isascii() else low.replace("ſ", "s").replace("ı", "i")
+
+
 def cap(text: str, limit: int = CAP) -> str:
     return text[:limit]
 
