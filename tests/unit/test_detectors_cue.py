@@ -63,6 +63,8 @@ MATCHED = [
     (r"^\W*(?:\u4e0d\u5bf9|\u9519\u4e86)", "\u2026\u4e0d\u5bf9"),
     (r"[^\n]{0,3}\u4e86", "\u4e0d\u5bf9\u4e86"),
     (r"(?:\u00bfest[a\u00e1]s)", "\u00bfEST\u00c1S"),
+    (r"x[ -\u00ff]y", "x-y"),  # a range from ASCII into Latin-1
+    (r"x[\u00e0-\u00ff]y", "x\u00e9y"),
 ]
 
 

@@ -125,7 +125,7 @@ class _Reader:
                 if not (value.isascii() and high.isascii()):
                     if negated:
                         raise Unsupported("non-ASCII range in a negated class")
-                    items.append(NON_ASCII)
+                    items.append(f"{_hex(value)}-\\x7f{NON_ASCII}" if value.isascii() else NON_ASCII)
                     continue
                 items.append(f"{_hex(value)}-{_hex(high)}")
                 continue
