@@ -89,6 +89,14 @@ class WorkerProcess:
     def peak_rss_bytes(self) -> int:
         return peak_rss_bytes(Path(f"/proc/{self.pid}/status").read_text())
 
+    def children_peak_rss_bytes(self) -> int:
+        """Summed peak resident sets of the worker's running children (its close processes)."""
+        total = 0
+        for child in psutil.Process(self.pid).children(recursive=True):
+            with contextlib.suppress(OSError):  # exited meanwhile
+                total += peak_rss_bytes(Path(f"/proc/{child.pid}/status").read_text())
+        return total
+
     def log_tail(self, lines: int = 30) -> str:
         return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
 

@@ -90,6 +90,8 @@ class WorkerRun:
     redis_cpu_s: float
     broker_cpu_s: float
     peak_rss_mib: float
+    close_peak_rss_mib: float
+    """Its close processes' peak resident sets, summed (0 without them)."""
     accepted: float
     duplicate: float
     """Turns repeated by later OTLP spans of their conversation: counted, stored once."""
@@ -257,6 +259,7 @@ def worker_pass(
             redis_cpu_s=used["redis"],
             broker_cpu_s=used["broker"],
             peak_rss_mib=worker.peak_rss_bytes() / 2**20,
+            close_peak_rss_mib=worker.children_peak_rss_bytes() / 2**20,
             accepted=metric_total(page, "undercurrent_events_total", {"outcome": "accepted"}),
             duplicate=metric_total(page, "undercurrent_events_total", {"outcome": "duplicate"}),
             batch_p50_ms=bucket_quantile(batches, 0.5) * 1000,
@@ -397,7 +400,8 @@ def throughput_table(results: Results) -> Table:
 def resources_table(results: Results) -> Table:
     table = Table(title="worker resources (to last close)")
     for column in ("layout", "detectors", "close procs", "wall s", "worker CPU s", "redis CPU s",
-                   "events/redis CPU-s", "broker CPU s", "peak RSS MiB", "batch p50/p99 ms", "detector runs",
+                   "events/redis CPU-s", "broker CPU s", "peak RSS MiB", "close procs peak RSS MiB", "batch p50/p99 ms",
+                   "detector runs",
                    "detector p50/p99 ms", "overlap warnings"):
         table.add_column(column, justify="left" if column in ("layout", "detectors") else "right")
     for w in results.workers:
@@ -405,7 +409,7 @@ def resources_table(results: Results) -> Table:
             w.layout, "on" if w.detectors else "off", str(w.close_workers), _f(w.closed.wall_s, 1),
             _f(w.closed.cpu_s, 1),
             _f(w.redis_cpu_s, 1), _f(ratio(w.closed.events, w.redis_cpu_s)), _f(w.broker_cpu_s, 1),
-            _f(w.peak_rss_mib), f"{_f(w.batch_p50_ms, 1)} / {_f(w.batch_p99_ms, 1)}",
+            _f(w.peak_rss_mib), _f(w.close_peak_rss_mib), f"{_f(w.batch_p50_ms, 1)} / {_f(w.batch_p99_ms, 1)}",
             _f(w.detector_runs), f"{_f(w.detector_p50_ms, 2)} / {_f(w.detector_p99_ms, 2)}", str(w.overlaps),
         )
     return table

@@ -63,7 +63,8 @@ class SessionSettings(BaseModel):
     sweep_interval_s: float = Field(1.0, gt=0)
     sweep_batch: int = Field(100, ge=1)
     close_workers: int = Field(
-        0, ge=0, description="processes that run the close stages off the ingest loop; 0 runs them on it"
+        1, ge=0, description="processes that run the close stages off the ingest loop; 0 runs them on it "
+        "(so does the worker while they start)"
     )
     claim_lease_s: float = Field(60.0, gt=0, description="a claimed close not published by then is retried")
     max_future_skew_s: float = Field(

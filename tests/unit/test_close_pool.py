@@ -1,18 +1,25 @@
-"""The close pool builds, in its own process, exactly the records and metric updates the inline stages build."""
+"""The close pool builds, in its own process, exactly the records and metric updates the inline stages build;
+while its process starts, and when it dies, the batch is built on the event loop instead, without waiting."""
 
 from __future__ import annotations
+
+import asyncio
+import multiprocessing
+import os
+import signal
 
 import msgspec
 from prometheus_client import CollectorRegistry
 
 from undercurrent.config import Settings
 from undercurrent.ingest.close_pool import ClosePool
+from undercurrent.ingest.close_route import PoolState
 from undercurrent.ingest.stages import StageMetrics, close_stages
-from undercurrent.metrics.definitions import SamplingMetrics
+from undercurrent.metrics.definitions import SamplingMetrics, SessionMetrics
 from undercurrent.metrics.labels import LabelBounds
 from undercurrent.sampling.stage import BudgetView
-from undercurrent.sessions.closer import BuildFailure, ClosedRecord, InlineBuilder
-from undercurrent.sessions.store import ClaimedSession
+from undercurrent.sessions.build import BuildFailure, ClosedRecord, InlineBuilder
+from undercurrent.sessions.claimed import ClaimedSession
 
 KEY = b"pseudonym-key-for-tests-0123456789"
 NOW_MS = 1_790_000_000_000
@@ -54,6 +61,15 @@ def stage_metrics(settings: Settings) -> tuple[CollectorRegistry, StageMetrics, 
     return registry, StageMetrics.registered(settings, registry, budget.metrics), budget
 
 
+async def ready(pool: ClosePool) -> None:
+    """What the sweeper does before each claim, until the pool reports ready."""
+    async def poll() -> None:
+        while pool.state is not PoolState.READY:
+            await pool.start()
+            await asyncio.sleep(0.05)
+    await asyncio.wait_for(poll(), timeout=300)
+
+
 async def test_pool_records_and_metrics_equal_the_inline_ones() -> None:
     settings = Settings(_env_file=None, sessions={"close_workers": 1})  # type: ignore[call-arg]
     sessions = [claimed(n) for n in range(45)]
@@ -64,10 +80,11 @@ async def test_pool_records_and_metrics_equal_the_inline_ones() -> None:
     inline = await InlineBuilder(settings, close_stages(settings, bounds, metrics, budget, KEY)).build(sessions, NOW_MS)
 
     pool_registry, metrics, budget = stage_metrics(settings)
-    close_stages(settings, bounds, metrics, budget, KEY)  # the worker's own copy sets the series up
-    pool = ClosePool(settings, metrics, budget, KEY)
+    stages = close_stages(settings, bounds, metrics, budget, KEY)  # the worker's own copy sets the series up
+    inline_builder = InlineBuilder(settings, stages)
+    pool = ClosePool(settings, metrics, budget, KEY, inline_builder, SessionMetrics(CollectorRegistry()))
     try:
-        await pool.start()
+        await ready(pool)
         pooled = await pool.build(sessions, NOW_MS)
     finally:
         await pool.close()
@@ -80,3 +97,43 @@ async def test_pool_records_and_metrics_equal_the_inline_ones() -> None:
     assert record["sampling"]["budget_scale"] == 0.5
     assert metric_values(pool_registry) == metric_values(inline_registry)
     assert metric_values(pool_registry)[("undercurrent_detector_duration_seconds_count", ())] == 45
+
+
+async def test_closing_never_waits_for_the_pool_and_survives_a_killed_process() -> None:
+    settings = Settings(_env_file=None, sessions={"close_workers": 1})  # type: ignore[call-arg]
+    sessions = [claimed(n) for n in range(25)]
+    _, metrics, budget = stage_metrics(settings)
+    bounds = LabelBounds(settings.labels.features, settings.labels.domains)
+    stages = close_stages(settings, bounds, metrics, budget, KEY)
+    expected = await InlineBuilder(settings, stages).build(sessions, NOW_MS)
+    session_registry = CollectorRegistry()
+    pool = ClosePool(settings, metrics, budget, KEY, InlineBuilder(settings, stages), SessionMetrics(session_registry))
+
+    def sample(name: str) -> float | None:
+        return session_registry.get_sample_value(name)
+
+    try:
+        await pool.start()
+        assert pool.state is PoolState.WARMING  # a spawned process cannot have loaded its stages yet
+        assert await pool.build(sessions, NOW_MS) == expected  # built on the event loop meanwhile
+        assert sample("undercurrent_close_pool_ready") == 0
+
+        await ready(pool)
+        assert sample("undercurrent_close_pool_ready") == 1
+        assert await pool.build(sessions, NOW_MS) == expected
+        [first] = multiprocessing.active_children()
+        os.kill(first.pid, signal.SIGKILL)  # type: ignore[arg-type]
+        first.join()
+
+        assert await pool.build(sessions, NOW_MS) == expected  # the dead process's batch, on the loop at once
+        assert pool.state is PoolState.BROKEN
+        assert sample("undercurrent_close_pool_breaks_total") == 1
+        assert sample("undercurrent_close_pool_ready") == 0
+
+        await ready(pool)  # restarted by the sweeps' calls to start()
+        [second] = multiprocessing.active_children()
+        assert second.pid != first.pid
+        assert await pool.build(sessions, NOW_MS) == expected
+        assert pool.state is PoolState.READY
+    finally:
+        await pool.close()

@@ -8,7 +8,8 @@ a worker stopped or killed mid-batch (also during an outage) loses nothing; the
 batch is read again and de-duplicated by event id. Every timer tolerates Redis
 and broker outages. The sweeper closes due sessions on every replica; Redis
 makes each close happen once. The close stages run in a process pool
-(``sessions.close_workers``), so closing a backlog never stalls ingest.
+(``sessions.close_workers``), so closing a backlog never stalls ingest; until its processes are
+ready they run on the event loop, so closing never waits for them either.
 """
 
 from __future__ import annotations
@@ -30,7 +31,8 @@ from ..metrics.labels import LabelBounds
 from ..runtime import watch_health
 from ..sampling.stage import BudgetView
 from ..sampling.usage_log import UsageLog
-from ..sessions.closer import InlineBuilder, RecordBuilder, SessionCloser
+from ..sessions.build import InlineBuilder, RecordBuilder
+from ..sessions.closer import SessionCloser
 from ..sessions.redaction import user_id_key
 from ..sessions.store import RedisSessionStore
 from ..sessions.sweeper import Sweeper
@@ -69,8 +71,9 @@ def create_app(
     pseudonym_key = user_id_key(settings.redaction.user_id_key)  # one key for the worker and its close processes
     # These stages set up the metric series; with close processes, those run copies of them.
     stages = close_stages(settings, bounds, stage_metrics, budget, pseudonym_key)
-    builder: RecordBuilder = (ClosePool(settings, stage_metrics, budget, pseudonym_key)
-                              if settings.sessions.close_workers else InlineBuilder(settings, stages))
+    inline = InlineBuilder(settings, stages)
+    builder: RecordBuilder = (ClosePool(settings, stage_metrics, budget, pseudonym_key, inline, session_metrics)
+                              if settings.sessions.close_workers else inline)
     predictions = PredictionCounter(PredictionMetrics(registry), bounds)
     closer = SessionCloser(settings, store, sink, session_metrics, ingest_metrics, bounds, builder, predictions)
     processed: dict[Any, int] = {}

@@ -10,33 +10,31 @@ made come back, and the updates are applied to the worker's own metrics, so the
 metrics page looks the same whichever process closed a session.
 
 Claiming, publishing and finalising stay on the event loop: they are I/O, and
-keeping them there keeps the close-once protocol exactly as it was.
+keeping them there keeps the close-once protocol exactly as it was. Until the
+processes are ready, or after one died, the stages run on the event loop
+(:mod:`.close_route`), so closing never waits for a process.
 """
 
 from __future__ import annotations
 
 import asyncio
-import atexit
 import multiprocessing
-import multiprocessing.connection
-import os
-import signal
-import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field
 from multiprocessing.process import BaseProcess
 
-import msgspec
 import structlog
 
 from ..config import Settings
-from ..metrics.labels import LabelBounds
+from ..metrics.definitions import SessionMetrics
 from ..sampling.stage import BudgetScale
-from ..sessions.closer import Built, build_all
-from ..sessions.store import ClaimedSession
-from .stages import StageMetrics, close_stages
+from ..sessions.build import Built, InlineBuilder
+from ..sessions.claimed import ClaimedSession
+from . import close_process
+from .close_process import CloseJob, MetricUpdate
+from .close_route import PoolState, PoolView, decide, restart_delay_s
+from .stages import StageMetrics
 
 log = structlog.get_logger(__name__)
 
@@ -45,119 +43,14 @@ CHUNK = 20
 STOP_WAIT_S = 5.0
 
 
-class MetricUpdate(msgspec.Struct, frozen=True, array_like=True):
-    group: str
-    metric: str
-    labels: tuple[str, ...]
-    method: str
-    value: float
-
-
-class CloseJob(msgspec.Struct, frozen=True, array_like=True):
-    now_ms: int
-    budget_scale: float
-    sessions: list[ClaimedSession]
-
-
-class CloseResult(msgspec.Struct, frozen=True, array_like=True):
-    built: list[Built]
-    updates: list[MetricUpdate]
-
-
-@dataclass(slots=True)
-class _Series:
-    """Stands in for a prometheus metric (or one of its labelled children) and records what is done to it."""
-
-    updates: list[MetricUpdate]
-    group: str
-    metric: str
-    label_values: tuple[str, ...] = ()
-
-    def labels(self, *values: str) -> _Series:
-        return _Series(self.updates, self.group, self.metric, values)
-
-    def inc(self, amount: float = 1.0) -> None:
-        self.updates.append(MetricUpdate(self.group, self.metric, self.label_values, "inc", amount))
-
-    def observe(self, value: float) -> None:
-        self.updates.append(MetricUpdate(self.group, self.metric, self.label_values, "observe", value))
-
-    def info(self, value: dict[str, str]) -> None:
-        """Constant for the process: the worker's own copy of the stage sets it."""
-
-
-@dataclass(slots=True)
-class _Group:
-    updates: list[MetricUpdate]
-    group: str
-
-    def __getattr__(self, metric: str) -> _Series:
-        return _Series(self.updates, self.group, metric)
-
-
-@dataclass(slots=True)
-class _Scale:
-    scale: float = 1.0
-
-
-@dataclass
-class _CloseProcess:
-    """The state of one pool process: its own copy of the close stages, recording their metric updates."""
-
-    settings: Settings
-    user_id_key: bytes
-    updates: list[MetricUpdate] = field(default_factory=list)
-    budget: _Scale = field(default_factory=_Scale)
-
-    def __post_init__(self) -> None:
-        groups = (_Group(self.updates, name) for name in ("language", "detectors", "sampling"))
-        bounds = LabelBounds(self.settings.labels.features, self.settings.labels.domains)
-        self.stages = close_stages(self.settings, bounds, StageMetrics(*groups), self.budget, self.user_id_key)
-        self.updates.clear()  # series set up at zero: the worker's own stages did that
-
-    def run(self, job: CloseJob) -> CloseResult:
-        self.budget.scale = job.budget_scale
-        built = build_all(job.sessions, job.now_ms, self.stages, self.settings)
-        updates = list(self.updates)
-        self.updates.clear()
-        return CloseResult(built, updates)
-
-
-_process: _CloseProcess | None = None
-_job_decoder = msgspec.msgpack.Decoder(CloseJob)
-_result_decoder = msgspec.msgpack.Decoder(CloseResult)
-_encoder = msgspec.msgpack.Encoder()
-
-
-def _start(settings: Settings, user_id_key: bytes) -> None:
-    global _process
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group: the worker stops the pool
-    threading.Thread(target=_exit_with_worker, name="exit-with-worker", daemon=True).start()
-    # Nothing to flush or close at exit; tearing down the loaded stages' objects one by one takes seconds.
-    atexit.register(os._exit, 0)
-    _process = _CloseProcess(settings, user_id_key)
-
-
-def _exit_with_worker() -> None:
-    """A worker killed outright (SIGKILL, OOM) cannot stop its pool: each process leaves when it sees that."""
-    parent = multiprocessing.parent_process()
-    if parent is not None:
-        multiprocessing.connection.wait([parent.sentinel])
-        os._exit(0)
-
-
-def _run(job: bytes) -> bytes:
-    assert _process is not None, "pool process not initialised"
-    return _encoder.encode(_process.run(_job_decoder.decode(job)))
-
-
-def _ready() -> float:
-    """The CPU seconds the process took to start and load its stages (submitting this starts it)."""
-    return time.process_time()
-
-
 class ClosePool:
-    """Builds closed-session records in ``sessions.close_workers`` processes.
+    """Builds closed-session records in ``sessions.close_workers`` processes, on the event loop meanwhile.
+
+    The processes are spawned when the pool is created and warmed in the background (spawn,
+    imports, loading the stages, one empty job); until they report ready, and while new ones start
+    after a process died, batches are built on the event loop by ``inline`` (:mod:`.close_route`).
+    A batch whose process dies is built again on the loop at once, so its claims never wait for
+    their lease.
 
     In flight at a time: one sweep batch (``sessions.sweep_batch`` sessions), in
     tasks of :data:`CHUNK`; the sweeper starts the next batch when this one is
@@ -165,57 +58,85 @@ class ClosePool:
     than in a queue here.
     """
 
-    def __init__(self, settings: Settings, metrics: StageMetrics, budget: BudgetScale, user_id_key: bytes) -> None:
+    def __init__(
+        self, settings: Settings, metrics: StageMetrics, budget: BudgetScale, user_id_key: bytes,
+        inline: InlineBuilder, session_metrics: SessionMetrics,
+    ) -> None:
         self.settings = settings
         self.metrics = metrics
         self.budget = budget
         self.user_id_key = user_id_key
-        self.ready = False
+        self.inline = inline
+        self.session_metrics = session_metrics
+        self.breaks = 0
+        self.broken_at = 0.0
         self._start_processes()
 
     def _start_processes(self) -> None:
-        """Spawn the processes now (they load their stages while faust joins its group); :meth:`start` awaits them."""
-        self.executor = self._executor()
-        self.warming = [self.executor.submit(_ready) for _ in range(self.settings.sessions.close_workers)]
-
-    def _executor(self) -> ProcessPoolExecutor:
-        return ProcessPoolExecutor(
+        """Spawn the processes and queue their warm-up; nothing here waits for them."""
+        self.state = PoolState.WARMING
+        self.session_metrics.close_pool_ready.set(0)
+        self.executor = ProcessPoolExecutor(
             max_workers=self.settings.sessions.close_workers,
             # spawn: a fresh interpreter, never a fork of a process with an event loop and threads running
             mp_context=multiprocessing.get_context("spawn"),
-            initializer=_start,
+            initializer=close_process.start,
             initargs=(self.settings, self.user_id_key),
         )
+        self.warming = [self.executor.submit(close_process.warm) for _ in range(self.settings.sessions.close_workers)]
+
+    def _view(self) -> PoolView:
+        return PoolView(self.state, self.breaks, time.monotonic() - self.broken_at)
 
     async def start(self) -> None:
-        """Start the processes and load their stages, if not done yet.
+        """Called before every claim and never waits: notes processes that came up, restarts a broken pool."""
+        if self.state is PoolState.WARMING and all(f.done() for f in self.warming):
+            failed = next((exc for f in self.warming if (exc := f.exception()) is not None), None)
+            if failed is None:
+                self.state, self.breaks = PoolState.READY, 0
+                self.session_metrics.close_pool_ready.set(1)
+                log.info("close processes ready", processes=len(self.warming),
+                         startup_cpu_s=round(sum(f.result() for f in self.warming), 3))
+            else:
+                self._broke("close processes failed to start", failed)
+        if decide(self._view()).restart:
+            log.info("starting close processes again", breaks=self.breaks)
+            self._start_processes()
 
-        The closer calls this before it claims anything: starting takes seconds (much longer on a
-        busy machine), and a claim's lease must not run out while its batch waits for a process.
-        """
-        if self.ready:
-            return
-        startup_cpu_s = await asyncio.gather(*(asyncio.wrap_future(f) for f in self.warming))
-        self.ready = True
-        log.info("close processes ready", processes=len(self.warming), startup_cpu_s=round(sum(startup_cpu_s), 3))
+    def _broke(self, what: str, exc: BaseException) -> None:
+        self.state = PoolState.BROKEN
+        self.breaks += 1
+        self.broken_at = time.monotonic()
+        self.session_metrics.close_pool_ready.set(0)
+        self.session_metrics.close_pool_breaks.inc()
+        self.executor.shutdown(wait=False, cancel_futures=True)
+        log.error(what, error=repr(exc), breaks=self.breaks,
+                  restart_in_s=restart_delay_s(self.breaks), closing_on="event loop")
 
     async def build(self, sessions: list[ClaimedSession], now_ms: int) -> list[Built]:
+        if decide(self._view()).route == "loop":
+            return await self.inline.build(sessions, now_ms)
+        try:
+            return await self._build_in_processes(sessions, now_ms)
+        except BrokenProcessPool as exc:
+            # A process died (killed, out of memory). Building is pure, so the batch is built again here.
+            self._broke("a close process died; building its batch on the event loop", exc)
+            return await self.inline.build(sessions, now_ms)
+
+    async def _build_in_processes(self, sessions: list[ClaimedSession], now_ms: int) -> list[Built]:
         loop = asyncio.get_running_loop()
         scale = self.budget.scale
-        jobs = [_encoder.encode(CloseJob(now_ms, scale, sessions[i : i + CHUNK]))
+        jobs = [close_process.encoder.encode(CloseJob(now_ms, scale, sessions[i : i + CHUNK]))
                 for i in range(0, len(sessions), CHUNK)]
-        try:
-            replies = await asyncio.gather(*(loop.run_in_executor(self.executor, _run, job) for job in jobs))
-        except BrokenProcessPool:
-            # A process died (killed, out of memory): these claims are retried after their lease.
-            log.error("a close process died; starting new ones")
-            self.executor.shutdown(wait=False, cancel_futures=True)
-            self.ready = False
-            self._start_processes()
-            raise
-        built: list[Built] = []
+        replies = await asyncio.gather(
+            *(loop.run_in_executor(self.executor, close_process.run, job) for job in jobs), return_exceptions=True
+        )
         for reply in replies:
-            result = _result_decoder.decode(reply)
+            if isinstance(reply, BaseException):
+                raise reply
+        results = [close_process.result_decoder.decode(reply) for reply in replies]
+        built: list[Built] = []
+        for result in results:
             self._apply(result.updates)
             built += result.built
         return built

@@ -14,7 +14,7 @@ from ..judge.redact import Redactor
 from ..metrics.definitions import DetectorMetrics, LanguageMetrics, SamplingMetrics
 from ..metrics.labels import LabelBounds, LanguageBounds, ReleaseBounds
 from ..sampling.stage import BudgetScale, SamplingStage
-from ..sessions.closer import CloseStage
+from ..sessions.build import CloseStage
 from ..sessions.model import SessionSnapshot
 from ..sessions.redaction import RedactionStage
 

@@ -97,6 +97,17 @@ class SessionMetrics:
             "undercurrent_sessions_closing",
             "Sessions this worker has claimed and is closing now (at most one sweep batch).", registry=registry,
         )
+        self.close_pool_ready = Gauge(
+            "undercurrent_close_pool_ready",
+            "1 while this worker builds session records in its close processes; 0 while it builds them on its "
+            "event loop (close processes starting, restarting after one died, or sessions.close_workers = 0).",
+            registry=registry,
+        )
+        self.close_pool_breaks = Counter(
+            "undercurrent_close_pool_breaks",
+            "Times a close process died or failed to start; the batch in hand was built on the event loop and "
+            "new processes were started.", registry=registry,
+        )
         self.release_baseline = Gauge(
             "undercurrent_release_baseline",
             "1 for the configured baseline release that UndercurrentReleaseRegression compares releases with.",

@@ -7,18 +7,20 @@ and ``user_id`` is replaced by its keyed pseudonym. The judge request is the sam
 
 from __future__ import annotations
 
+import logging
 import secrets
 from collections.abc import Callable, Sequence
 from typing import Any
 
 import msgspec
-import structlog
 from pydantic import SecretStr
 
 from .model import Behaviour, SessionSnapshot, TranscriptTurn
 from .pseudonym import pseudonym
 
-log = structlog.get_logger(__name__)
+# stdlib logging, rendered like every structlog line (undercurrent.logs): close processes import this
+# module, and structlog with its renderers would cost each of them ~19 MiB.
+log = logging.getLogger(__name__)
 
 
 def user_id_key(configured: SecretStr | None) -> bytes:

@@ -30,10 +30,10 @@ import msgspec
 import redis.asyncio as aioredis
 
 from ..events.model import Event, SessionEnd, Turn, ts_millis
+from .claimed import ClaimedSession, decode_entries
 from .model import CloseReason, SessionSnapshot, build_snapshot
 
 OUTCOMES = {"0": "accepted", "1": "duplicate", "2": "late"}
-_event_decoder = msgspec.json.Decoder(Event)
 
 
 def _script(name: str) -> str:
@@ -44,18 +44,6 @@ def _script(name: str) -> str:
 class Claim:
     session_id: str
     reason: CloseReason
-
-
-class ClaimedSession(msgspec.Struct, frozen=True, array_like=True):
-    """A claimed session as loaded for closing; decoding its events is part of closing it, off the ingest loop."""
-
-    session_id: str
-    reason: CloseReason
-    entries: list[bytes]
-    wall_ms: int
-
-    def snapshot(self) -> SessionSnapshot:
-        return build_snapshot(self.session_id, _decode_entries(self.entries), close_reason=self.reason)
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,7 +171,7 @@ class RedisSessionStore:
             return None
         meta = {k.decode(): v.decode() for k, v in meta.items()}
         reason = meta.get("reason") if meta.get("state") != "open" else None
-        snapshot = build_snapshot(session_id, _decode_entries(entries), close_reason=reason)  # type: ignore[arg-type]
+        snapshot = build_snapshot(session_id, decode_entries(entries), close_reason=reason)  # type: ignore[arg-type]
         return StoredSession(
             snapshot=snapshot,
             state=meta["state"],
@@ -212,7 +200,3 @@ class RedisSessionStore:
             pipe.hset(key, stage, payload)
             pipe.expire(key, retention_s)
             await pipe.execute()
-
-
-def _decode_entries(entries: Iterable[bytes]) -> list[tuple[Event, bool]]:
-    return [(_event_decoder.decode(entry[1:]), entry[:1] == b"L") for entry in entries]
