@@ -136,6 +136,8 @@ def test_every_role_has_default_resources_a_disruption_budget_and_a_soft_spread(
         name = f"uc-undercurrent-{role}"
         resources = rendered.container(name)["resources"]
         assert set(resources["requests"]) == {"cpu", "memory"} and set(resources["limits"]) == {"memory"}
+        if role == "worker":  # the worker and its close process (docs/deploy.md, Capacity)
+            assert resources == {"requests": {"cpu": "500m", "memory": "640Mi"}, "limits": {"memory": "1280Mi"}}
         budget = rendered.get("PodDisruptionBudget", name)["spec"]
         assert budget["maxUnavailable"] == 1
         assert budget["selector"]["matchLabels"]["app.kubernetes.io/component"] == role

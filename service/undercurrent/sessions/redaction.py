@@ -19,7 +19,7 @@ from .model import Behaviour, SessionSnapshot, TranscriptTurn
 from .pseudonym import pseudonym
 
 # stdlib logging, rendered like every structlog line (undercurrent.logs): close processes import this
-# module, and structlog with its renderers would cost each of them ~19 MiB.
+# module and need no structlog.
 log = logging.getLogger(__name__)
 
 
