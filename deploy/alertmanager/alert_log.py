@@ -9,7 +9,12 @@ from __future__ import annotations
 
 import json
 import sys
+import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+# Notifications of different routes arrive at once, each on its own thread: every line is
+# written whole, under one lock, so two alerts never run together on one line.
+_WRITE = threading.Lock()
 
 
 class AlertLogHandler(BaseHTTPRequestHandler):
@@ -20,15 +25,19 @@ class AlertLogHandler(BaseHTTPRequestHandler):
         except (ValueError, KeyError, TypeError):
             self.send_error(400, "expected an Alertmanager webhook notification")
             return
-        for alert in alerts:
-            line = {
+        lines = "".join(
+            json.dumps({
                 "receiver": self.path.strip("/") or notification.get("receiver"),
                 "status": alert.get("status"),
                 "labels": alert.get("labels", {}),
                 "annotations": alert.get("annotations", {}),
                 "startsAt": alert.get("startsAt"),
-            }
-            print(json.dumps(line, sort_keys=True), flush=True)
+            }, sort_keys=True) + "\n"
+            for alert in alerts
+        )
+        with _WRITE:
+            sys.stdout.write(lines)
+            sys.stdout.flush()
         self.send_response(200)
         self.end_headers()
 

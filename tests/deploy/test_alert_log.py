@@ -12,6 +12,7 @@ import shutil
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
@@ -101,5 +102,34 @@ def test_the_receiver_refuses_what_is_not_a_notification(tmp_path: Path) -> None
                 return None
 
         assert _wait(answer, 10, "the receiver") == 400
+    finally:
+        stop_process(receiver, 10)
+
+
+def test_concurrent_notifications_are_logged_one_whole_line_per_alert(tmp_path: Path) -> None:
+    """Alertmanager posts each route's notification on its own connection, often at the same moment."""
+    port, out_path = free_port(), tmp_path / "alert-log.out"
+    with open(out_path, "wb") as out:
+        receiver = subprocess.Popen([sys.executable, str(ALERT_LOG), str(port)], stdout=out,
+                                    stderr=subprocess.STDOUT)
+    try:
+        base = f"http://127.0.0.1:{port}"
+
+        def up() -> bool:
+            try:
+                return httpx.post(f"{base}/chat", json={"alerts": []}, timeout=2).status_code == 200
+            except httpx.TransportError:
+                return False
+
+        _wait(up, 10, "the receiver")
+        notification = {"alerts": [{"status": "firing", "labels": {"alertname": f"A{n}"}} for n in range(20)]}
+        with ThreadPoolExecutor(max_workers=16) as pool:
+            codes = list(pool.map(lambda i: httpx.post(f"{base}/r{i}", json=notification, timeout=10).status_code,
+                                  range(64)))
+        assert codes == [200] * 64
+        lines = out_path.read_text().splitlines()
+        assert len(lines) == 64 * 20
+        assert {(line["receiver"], line["labels"]["alertname"]) for line in map(json.loads, lines)} == {
+            (f"r{i}", f"A{n}") for i in range(64) for n in range(20)}
     finally:
         stop_process(receiver, 10)
