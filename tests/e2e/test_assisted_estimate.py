@@ -156,14 +156,15 @@ def test_prometheus_records_the_model_assisted_estimate_of_the_published_records
 
     # The rule groups are evaluated every second, but on a busy machine an evaluation can take
     # longer, and stage 1 (the response ratio) may still be one from before the last verdicts
-    # were scraped while later stages are not: the recorded estimate must settle on the
-    # restatement, and stay there.
+    # were scraped while later stages are not. The ratio also jitters by a fraction of a percent
+    # between evaluations (each target's counters are extrapolated anew), and at π = 1 the upper
+    # bound of a cell without failures follows it by a square root, so the ratio read here and
+    # the one a bound was computed with may differ: the recorded estimate must agree with the
+    # restatement at an evaluation, within a minute.
     deadline = time.monotonic() + 60
     while (off := disagreements()) and time.monotonic() < deadline:
         time.sleep(2)
     assert not off, off
-    time.sleep(5)  # several more evaluations
-    assert not (off := disagreements()), off
     expected = estimates(Counters(**sums), np.ones((1, 1))).assisted
     drift = CELLS.index(("drift", "failure"))
     assert expected.rate[0, drift] > 0.05  # the spike is in the compared cells
