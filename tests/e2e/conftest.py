@@ -71,6 +71,7 @@ class Run:
     name: str
     deployment: Deployment
     prometheus: Process
+    judge: FakeAnthropic
     sessions: int
     judged_at: float = 0.0  # time.monotonic() when Prometheus had seen every judge request
 
@@ -173,7 +174,7 @@ def _start_run(
         targets=[f"127.0.0.1:{w.metrics_port}" for w in workers],
     )
     cleanup.callback(prometheus.stop)
-    return Run(name, deployment, prometheus, sessions=0)
+    return Run(name, deployment, prometheus, judge, sessions=0)
 
 
 def _replay(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from .conftest import Run
+from .conftest import ENSEMBLE_K, SPLIT_MARKER, Run
 from .monitoring import query, value, wait_until
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(480)]  # includes starting both runs
@@ -19,6 +19,9 @@ WALKAWAY = '{archetype="walkaway"}'
 
 def test_a_split_ensemble_is_counted_and_recorded_as_incoherence(runs: dict[str, Run]) -> None:
     spike = runs["spike"].prometheus.url
+    # The dissenting vote goes to the first request that carries the marker: there must be one.
+    with_marker = runs["spike"].judge.received_with(SPLIT_MARKER)
+    assert len(with_marker) >= ENSEMBLE_K, (len(with_marker), len(runs["spike"].judge.received))
     incoherence = wait_until(
         lambda: value(spike, f"archetype:undercurrent_judge_incoherence:ratio_rate1h{WALKAWAY}"),
         timeout_s=60, what="the walkaway incoherence of the spike run recorded",
