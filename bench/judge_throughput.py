@@ -35,8 +35,10 @@ from rich.console import Console
 from rich.table import Table
 
 from undercurrent.events.model import Event
-from undercurrent.judge import JudgeClient, JudgeConfig, Redactor, Usage, build_request
-from undercurrent.judge.cost import LIST_PRICES
+from undercurrent.judge.client import JudgeClient, JudgeConfig
+from undercurrent.judge.cost import LIST_PRICES, Usage
+from undercurrent.judge.prompt import build_request
+from undercurrent.judge.redact import Redactor
 from undercurrent.sessions.model import SessionSnapshot, build_snapshot
 
 ROOT = Path(__file__).resolve().parents[1]
