@@ -28,7 +28,8 @@ def replicate_weights(n: int, reps: int, seed: int) -> NDArray[np.float64]:
     return rng.multinomial(n, np.full(n, 1.0 / n), size=reps).astype(np.float64)
 
 
-def _percentiles(values: NDArray[np.float64]) -> Interval | None:
+def percentile_interval(values: NDArray[np.float64]) -> Interval | None:
+    """The central ``LEVEL`` percentile interval of the finite replicate values."""
     finite = values[np.isfinite(values)]
     if finite.size == 0:
         return None
@@ -51,7 +52,7 @@ def ratio_interval(
     num = weights @ np.asarray(numerator, dtype=np.float64)
     den = weights @ np.asarray(denominator, dtype=np.float64)
     with np.errstate(divide="ignore", invalid="ignore"):
-        return _percentiles(np.where(den > 0, num / np.where(den > 0, den, 1.0), np.nan))
+        return percentile_interval(np.where(den > 0, num / np.where(den > 0, den, 1.0), np.nan))
 
 
 def _comparisons(scores: NDArray[np.float64], positive: NDArray[np.bool_]) -> NDArray[np.float64]:
@@ -68,7 +69,10 @@ def auroc(scores: Sequence[float], positive: Sequence[bool]) -> float | None:
     return float(_comparisons(s, p).mean())
 
 
-def auroc_interval(scores: Sequence[float], positive: Sequence[bool], weights: NDArray[np.float64]) -> Interval | None:
+def auroc_replicates(
+    scores: Sequence[float], positive: Sequence[bool], weights: NDArray[np.float64]
+) -> NDArray[np.float64] | None:
+    """The AUROC of each replicate (NaN where a replicate drew no positive or no negative)."""
     s, p = np.asarray(scores, dtype=np.float64), np.asarray(positive, dtype=bool)
     if p.all() or not p.any():
         return None
@@ -76,4 +80,9 @@ def auroc_interval(scores: Sequence[float], positive: Sequence[bool], weights: N
     wins = ((w_pos @ _comparisons(s, p)) * w_neg).sum(axis=1)
     pairs = w_pos.sum(axis=1) * w_neg.sum(axis=1)
     with np.errstate(divide="ignore", invalid="ignore"):
-        return _percentiles(np.where(pairs > 0, wins / np.where(pairs > 0, pairs, 1.0), np.nan))
+        return np.where(pairs > 0, wins / np.where(pairs > 0, pairs, 1.0), np.nan)
+
+
+def auroc_interval(scores: Sequence[float], positive: Sequence[bool], weights: NDArray[np.float64]) -> Interval | None:
+    replicates = auroc_replicates(scores, positive, weights)
+    return None if replicates is None else percentile_interval(replicates)
