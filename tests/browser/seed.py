@@ -19,9 +19,10 @@ from undercurrent.events.model import Event, Step
 from undercurrent.judge.cost import Usage
 from undercurrent.judge.record import Judged, JudgeFailed, JudgeRecord
 from undercurrent.judge.steps import StepVerdict, Trajectory
-from undercurrent.judge.verdict import ARCHETYPES, ArchetypeFinding, Verdict
+from undercurrent.judge.verdict import ArchetypeFinding, Verdict
 from undercurrent.sampling.inclusion import SamplingDecision
 from undercurrent.sessions.store import EventTiming, RedisSessionStore
+from undercurrent.vocabulary import ARCHETYPES
 
 BASE_MS = 1_736_935_200_000  # 2025-01-15T10:00:00Z
 PI = 0.25

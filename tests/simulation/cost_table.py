@@ -22,8 +22,8 @@ from bench.judge_cost import judged_for_half_width, usd_per_day
 
 from undercurrent.estimate.predictions import CELLS
 from undercurrent.estimate.weights import ANY
-from undercurrent.judge.verdict import ARCHETYPES
 from undercurrent.sampling.allocation import spread_driver
+from undercurrent.vocabulary import ARCHETYPES
 
 from .coverage import rates
 from .engine import predictions_of, simulate, window

@@ -18,9 +18,9 @@ from bench.judge_cost import ARCHETYPE_RATES
 
 from undercurrent.estimate.predictions import CELLS
 from undercurrent.estimate.weights import ANY
-from undercurrent.judge.verdict import ARCHETYPES
 from undercurrent.sampling import SamplingPolicy, inclusion_probability
 from undercurrent.sampling.allocation import spread_driver
+from undercurrent.vocabulary import ARCHETYPES
 
 from .engine import predictions_of, simulate, truth, window
 from .populations import Population, make_population

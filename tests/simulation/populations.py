@@ -29,7 +29,7 @@ import numpy as np
 from undercurrent.estimate.assisted import outcomes
 from undercurrent.estimate.predictions import CELLS
 from undercurrent.estimate.weights import ANY
-from undercurrent.judge.verdict import ARCHETYPES
+from undercurrent.vocabulary import ARCHETYPES
 
 # detectors/archetypes.py: the score each heuristic flag carries (confidence_trap 0.4 without a success signal).
 FLAG_SCORES = {

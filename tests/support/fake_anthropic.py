@@ -34,8 +34,7 @@ from starlette.routing import Route
 
 from tests.support.loopback_server import LoopbackServer
 from undercurrent.judge.instructions import TOOL_NAME
-from undercurrent.judge.verdict import ARCHETYPES
-from undercurrent.metrics.labels import VERTICALS
+from undercurrent.vocabulary import ARCHETYPES, VERTICALS
 
 _SESSION = re.compile(r"<session_data_(\w+)>\n(.*)\n</session_data_\1>", re.S)
 

@@ -20,7 +20,8 @@ from pydantic import BaseModel
 
 from undercurrent.cli.main import app as cli_app
 from undercurrent.config import Settings
-from undercurrent.metrics.labels import UNKNOWN_DOMAIN, VERTICALS
+from undercurrent.metrics.labels import UNKNOWN_DOMAIN
+from undercurrent.vocabulary import VERTICALS
 
 ROOT = Path(__file__).resolve().parents[2]
 CHART = ROOT / "helm" / "undercurrent"

@@ -4,9 +4,10 @@ import pytest
 
 from undercurrent.detectors import RiskModel, Signal
 from undercurrent.detectors.archetypes import archetype_flags, visibility
-from undercurrent.detectors.domain import VERTICALS, classify
+from undercurrent.detectors.domain import classify
 from undercurrent.detectors.registry import SIGNAL_NAMES
 from undercurrent.detectors.risk import WEIGHTS, RiskTerms, risk_inputs
+from undercurrent.vocabulary import VERTICALS
 
 
 def sig(name: str, *turns: int, score: float = 1.0) -> Signal:

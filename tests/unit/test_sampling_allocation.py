@@ -5,8 +5,8 @@ import math
 import pytest
 
 from undercurrent.estimate.predictions import FailurePredictions
-from undercurrent.judge.verdict import ARCHETYPES
 from undercurrent.sampling.allocation import neyman_probabilities, spread_driver
+from undercurrent.vocabulary import ARCHETYPES
 
 
 def _all(value: float) -> FailurePredictions:

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from .model import ArchetypeFlag, Signal, Visibility
+from ..vocabulary import Visibility
+from .model import ArchetypeFlag, Signal
 
 VISIBLE_REACTIONS = frozenset(
     {

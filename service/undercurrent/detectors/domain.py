@@ -11,7 +11,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 
-from ..metrics.labels import VERTICALS
+from ..vocabulary import VERTICALS
 from .text import cap, fold, has_code
 
 UNKNOWN = "unknown"

@@ -7,16 +7,11 @@ from collections.abc import Iterable, Sequence
 import msgspec
 from scipy.stats import binomtest
 
+from ..vocabulary import ARCHETYPES
 from .model import DetectorConfig, DetectorReport
 from .registry import SIGNAL_NAMES
 from .run import run_session_detectors
 from .scenarios import Scenario, to_snapshot
-
-ARCHETYPES = (
-    "confidence_trap", "silent_mismatch", "drift", "death_spiral",
-    "contradiction_unravel", "walkaway", "partial_recovery", "mystery_failure",
-)  # fmt: skip
-
 
 SCENARIO_CONFIG = DetectorConfig(walkaway_gap_by_feature={"search": 60.0})
 """The scenarios assume a 60 s walkaway gap for the ``search`` feature and defaults elsewhere."""

@@ -8,9 +8,9 @@ from typing import Literal
 import msgspec
 
 from ..sessions.model import SessionSnapshot
+from ..vocabulary import Visibility
 from .text import head_tail, prose
 
-Visibility = Literal["none", "visible", "invisible", "mixed"]
 Scope = Literal["turn", "session"]
 DomainSource = Literal["producer", "classifier"]
 

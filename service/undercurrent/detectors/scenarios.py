@@ -14,7 +14,7 @@ import yaml
 from ..errors import UndercurrentError
 from ..events.model import Step
 from ..sessions.model import Behaviour, CloseReason, SessionSnapshot, TranscriptTurn
-from .model import Visibility
+from ..vocabulary import Visibility
 
 START_MS = 1_700_000_000_000
 LABELLED = Path(__file__).parent / "labelled"

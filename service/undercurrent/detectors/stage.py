@@ -8,13 +8,13 @@ from itertools import product
 from typing import Any, get_args
 
 from ..config import Settings
-from ..judge.verdict import ARCHETYPES
 from ..metrics.definitions import DetectorMetrics, LanguageMetrics
 from ..metrics.labels import OTHER, LabelBounds, LanguageBounds
 from ..sessions.model import SessionSnapshot
+from ..vocabulary import ARCHETYPES, Visibility
 from .cue import SCANNER
 from .language import UNDETERMINED, identifier, session_language
-from .model import DetectorConfig, Visibility
+from .model import DetectorConfig
 from .registry import SIGNAL_NAMES
 from .risk import load_model
 from .run import run_session_detectors

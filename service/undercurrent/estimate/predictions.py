@@ -24,7 +24,7 @@ from typing import Literal, get_args
 import msgspec
 
 from ..detectors.model import DetectorReport
-from ..judge.verdict import ARCHETYPES
+from ..vocabulary import ARCHETYPES
 from .weights import ANY
 
 Measure = Literal["failure", "invisible_failure"]

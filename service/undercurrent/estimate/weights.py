@@ -15,8 +15,8 @@ from typing import get_args
 
 import msgspec
 
-from ..judge.verdict import ARCHETYPES, NO_FAILURE, Visibility
 from ..metrics.labels import OTHER
+from ..vocabulary import ARCHETYPES, NO_FAILURE, Visibility
 
 ANY = "any"
 VISIBILITIES: tuple[str, ...] = get_args(Visibility)

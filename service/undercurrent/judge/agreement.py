@@ -20,7 +20,7 @@ from collections.abc import Collection
 from typing import Literal, NamedTuple, get_args
 
 from ..estimate.weights import check_probability
-from .verdict import ARCHETYPES
+from ..vocabulary import ARCHETYPES
 
 Outcome = Literal["tp", "fp", "fn", "tn"]
 FlagKind = Literal["archetype", "signal"]

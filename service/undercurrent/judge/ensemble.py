@@ -26,8 +26,9 @@ from typing import TypeVar
 
 import msgspec
 
+from ..vocabulary import ARCHETYPES, NO_FAILURE
 from .incoherence import BrierTerms, archetype_terms
-from .verdict import ARCHETYPES, NO_FAILURE, ArchetypeFinding, Verdict
+from .verdict import ArchetypeFinding, Verdict
 
 T = TypeVar("T")
 

@@ -23,7 +23,7 @@ from collections.abc import Iterable, Sequence
 
 import msgspec
 
-from .verdict import ARCHETYPES
+from ..vocabulary import ARCHETYPES
 
 
 class BrierTerms(msgspec.Struct, frozen=True):

@@ -12,24 +12,11 @@ from typing import Annotated, Any, Literal
 
 import msgspec
 
-from ..metrics.labels import VERTICALS
+from ..vocabulary import ARCHETYPES, NO_FAILURE, VERTICALS, Visibility
 from .errors import JudgeInvalidOutput
 from .steps import Trajectory, trajectory_problem
 
-ARCHETYPES: tuple[str, ...] = (
-    "confidence_trap",
-    "silent_mismatch",
-    "drift",
-    "death_spiral",
-    "contradiction_unravel",
-    "walkaway",
-    "partial_recovery",
-    "mystery_failure",
-)
-NO_FAILURE = "none"
-
 Quality = Literal["good", "acceptable", "poor", "critical"]
-Visibility = Literal["none", "visible", "invisible", "mixed"]
 FailureOrigin = Literal["interactional", "capability", "none"]
 ArchetypeName = Literal[(*ARCHETYPES, NO_FAILURE)]  # type: ignore[valid-type]
 Domain = Literal[VERTICALS]  # type: ignore[valid-type]

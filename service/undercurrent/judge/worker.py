@@ -59,6 +59,7 @@ from ..sampling.usage_log import UsageEntry, UsageLog
 from ..sessions.from_record import snapshot_from_record
 from ..sessions.model import SessionSnapshot, TranscriptTurn
 from ..sessions.store import RedisSessionStore
+from ..vocabulary import ARCHETYPES
 from .agreement import FLAGS, OUTCOMES, agreement_increments
 from .client import JudgeClient, JudgeConfig
 from .cost import UNPRICED, Usage, is_priced, price_table, spend_usd
@@ -69,7 +70,7 @@ from .record import Judged, JudgeFailed, JudgeRecord
 from .redact import Redactor
 from .runner import SessionJudgement, judge_session
 from .steps import BRANCH_OF, SEVERITIES, Trajectory, final_score, first_error_position
-from .verdict import ARCHETYPES, Quality, Verdict
+from .verdict import Quality, Verdict
 
 log = structlog.get_logger(__name__)
 T = TypeVar("T")

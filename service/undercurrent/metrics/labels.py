@@ -4,17 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-VERTICALS: tuple[str, ...] = (
-    "software_development", "data_science_ml", "it_infrastructure",
-    "legal", "finance_accounting", "consulting_strategy",
-    "marketing_advertising", "sales_crm", "hr_recruiting", "customer_support", "product_management",
-    "healthcare_medical", "education_academic", "ecommerce_retail", "real_estate",
-    "manufacturing_supply_chain", "energy_utilities", "government_public_sector", "travel_hospitality",
-    "insurance", "telecommunications",
-    "creative_writing", "content_production", "media_entertainment", "design_ux",
-    "personal_lifestyle", "gaming", "general_knowledge", "translation_language", "math_science",
-    "adversarial_invalid", "explicit_nsfw", "ambiguous_unclear",
-)  # fmt: skip
+from ..vocabulary import VERTICALS
+
 OTHER = "other"
 UNKNOWN_DOMAIN = "unknown"
 UNDETERMINED_LANGUAGE = "und"

@@ -19,10 +19,9 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
-from ..judge.verdict import ARCHETYPES
+from ..vocabulary import ARCHETYPES, FailureVisibility
 
 Archetype = Literal[("any", *ARCHETYPES)]  # type: ignore[valid-type]
-Visibility = Literal["visible", "invisible", "mixed"]
 
 SLI_WINDOWS = ("5m", "30m", "1h", "2h", "6h", "1d", "3d")
 FAILURE_WEIGHT = "undercurrent_failure_weight_total"
@@ -57,7 +56,7 @@ class ObjectiveSpec(BaseModel):
     name: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     description: str = ""
     archetype: Archetype = "any"
-    visibility: tuple[Visibility, ...] = ()
+    visibility: tuple[FailureVisibility, ...] = ()
     max_rate: float = Field(gt=0, lt=1, description="the largest tolerated failure rate over the period")
 
 

@@ -24,8 +24,9 @@ from collections.abc import Callable, Collection, Sequence
 
 import msgspec
 
-from ..judge.verdict import NO_FAILURE, Verdict
+from ..judge.verdict import Verdict
 from ..sessions.model import TraceLink, TranscriptTurn
+from ..vocabulary import NO_FAILURE
 
 EVENT_NAME = "gen_ai.evaluation.result"
 

@@ -25,7 +25,7 @@ from collections.abc import Sequence
 
 from ..estimate.predictions import FailurePredictions
 from ..estimate.weights import ANY
-from ..judge.verdict import ARCHETYPES
+from ..vocabulary import ARCHETYPES
 
 MAX_SPREAD = 0.5  # √(f(1 − f)) is largest at f = 1/2
 

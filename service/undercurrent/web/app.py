@@ -26,9 +26,9 @@ from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
 from ..detectors import SIGNAL_NAMES
-from ..judge.verdict import ARCHETYPES
-from ..metrics.labels import UNKNOWN_DOMAIN, VERTICALS, LabelBounds
+from ..metrics.labels import UNKNOWN_DOMAIN, LabelBounds
 from ..sessions.store import RedisSessionStore
+from ..vocabulary import ARCHETYPES, VERTICALS
 from . import format as fmt
 from .auth import TokenAuth
 from .clients import Network

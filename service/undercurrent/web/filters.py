@@ -13,8 +13,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from ..judge.verdict import ARCHETYPES
 from ..metrics.labels import LabelBounds
+from ..vocabulary import ARCHETYPES
 from .summary import SessionSummary
 
 ANY_ARCHETYPE = "any"

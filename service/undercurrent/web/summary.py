@@ -7,9 +7,10 @@ from dataclasses import dataclass
 from typing import Literal
 
 from ..judge.record import Judged, JudgeFailed
-from ..judge.verdict import NO_FAILURE, Verdict
+from ..judge.verdict import Verdict
 from ..metrics.labels import UNKNOWN_DOMAIN
 from ..sessions.store import StoredSession
+from ..vocabulary import NO_FAILURE
 from .records import Results, read_results
 
 JudgeStatus = Literal["judged", "failed", "pending", "not_sampled", "no_decision"]
