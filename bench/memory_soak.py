@@ -26,8 +26,8 @@ from rich.table import Table
 
 from undercurrent.config import Settings
 from undercurrent.detectors.memo import TextMemo
-from undercurrent.ingest.message import value_budget
 from undercurrent.ingest.stages import StageMetrics, close_stages
+from undercurrent.kafka.message import value_budget
 from undercurrent.metrics.definitions import SamplingMetrics
 from undercurrent.metrics.labels import LabelBounds
 from undercurrent.sampling.stage import BudgetView

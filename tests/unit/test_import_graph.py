@@ -121,13 +121,10 @@ def describe(component: list[str], edges: Edges) -> str:
 KNOWN_BACK_EDGES: frozenset[tuple[str, str]] = frozenset(
     {
         ("judge", "estimate"),
-        ("judge", "ingest"),
         ("judge", "otlp"),
         ("judge", "sampling"),
         ("metrics", "estimate"),
-        ("producer", "ingest"),
         ("sessions", "estimate"),
-        ("sessions", "ingest"),
     }
 )
 

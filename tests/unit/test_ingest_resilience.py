@@ -11,8 +11,8 @@ from aiokafka import errors as kafka_errors
 from faust.exceptions import ProducerSendError
 
 from undercurrent.events import Reject
-from undercurrent.ingest.message import Message, dead_letter
-from undercurrent.ingest.retry import is_transient
+from undercurrent.kafka.message import Message, dead_letter
+from undercurrent.kafka.retry import is_transient
 from undercurrent.sessions.fit import encode_within, water_level
 from undercurrent.sessions.model import Behaviour, TranscriptTurn
 

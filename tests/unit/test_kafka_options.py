@@ -4,7 +4,7 @@ import pytest
 from pydantic import SecretStr
 
 from undercurrent.config import KafkaSettings
-from undercurrent.ingest.kafka import client_options, faust_broker_options
+from undercurrent.kafka.options import client_options, faust_broker_options
 
 
 def test_plaintext_passes_only_the_connection():

@@ -7,7 +7,7 @@ import time
 from aiokafka import AIOKafkaConsumer, TopicPartition
 
 from ..config import KafkaSettings
-from ..ingest.kafka import client_options
+from ..kafka.options import client_options
 
 
 async def _caught_up(consumer: AIOKafkaConsumer, tp: TopicPartition) -> bool:

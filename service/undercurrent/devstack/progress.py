@@ -16,7 +16,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskID, TextColumn
 
 from ..config import KafkaSettings, Settings
-from ..ingest.kafka import client_options
+from ..kafka.options import client_options
 from ..replay.agent_synth import synthesize_trace
 from ..replay.produce import ReplaySummary, replay_to_kafka
 from ..replay.schedule import Window, merge_by_start, sessions

@@ -26,6 +26,11 @@ from ..config import Settings
 from ..estimate.stage import PredictionCounter
 from ..events.decode import TopicKind
 from ..health import WorkerHealth
+from ..kafka.lag import partition_progress
+from ..kafka.message import Message
+from ..kafka.options import faust_app
+from ..kafka.retry import tolerant
+from ..kafka.sink import FaustProducerSink
 from ..metrics.definitions import IngestMetrics, PredictionMetrics, SamplingMetrics, SessionMetrics
 from ..metrics.labels import LabelBounds
 from ..runtime import watch_health
@@ -37,11 +42,7 @@ from ..sessions.redaction import user_id_key
 from ..sessions.store import RedisSessionStore
 from ..sessions.sweeper import Sweeper
 from .close_pool import ClosePool
-from .kafka import faust_app, partition_progress
-from .message import Message
 from .pipeline import IngestPipeline
-from .retry import tolerant
-from .sink import FaustProducerSink
 from .stages import StageMetrics, close_stages
 
 log = structlog.get_logger(__name__)

@@ -24,12 +24,12 @@ from ..config import SessionSettings, Settings
 from ..events import EventDecoder, Reject
 from ..events.decode import Decoded, MessageDecoder, TopicKind
 from ..events.model import Event, ts_millis
+from ..kafka.message import DeadLetter, Message, dead_letter
+from ..kafka.retry import until_done
+from ..kafka.sink import RecordSink, send_all
 from ..metrics.definitions import IngestMetrics
 from ..otlp.decoder import OtlpDecoder
 from ..sessions.store import EventTiming, RedisSessionStore
-from .message import DeadLetter, Message, dead_letter
-from .retry import until_done
-from .sink import RecordSink, send_all
 
 log = structlog.get_logger(__name__)
 APPLY_CHUNK = 500

@@ -45,10 +45,11 @@ from ..estimate.residuals import ResidualCounter
 from ..estimate.trajectories import TRAJECTORY_OUTCOMES, trajectory_increment
 from ..estimate.weights import ANY, failing_archetypes, failure_weight_increments
 from ..health import WorkerHealth
-from ..ingest.kafka import faust_app, partition_progress
-from ..ingest.message import Headers
-from ..ingest.retry import tolerant, until_done
-from ..ingest.sink import FaustProducerSink, RecordSink, send_all
+from ..kafka.lag import partition_progress
+from ..kafka.message import Headers
+from ..kafka.options import faust_app
+from ..kafka.retry import tolerant, until_done
+from ..kafka.sink import FaustProducerSink, RecordSink, send_all
 from ..metrics.definitions import JudgeBatchMetrics, JudgeMetrics, ResidualMetrics
 from ..metrics.labels import OTHER, UNKNOWN_DOMAIN, LabelBounds
 from ..otlp.evaluations import evaluation_events

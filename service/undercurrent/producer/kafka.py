@@ -8,7 +8,7 @@ from typing import Any
 from aiokafka import AIOKafkaProducer
 
 from ..config import KafkaSettings, Settings
-from ..ingest.kafka import client_options
+from ..kafka.options import client_options
 from .core import DeliveryCallback, Producer, ProducerOptions, Topics
 from .packing import Message
 

@@ -15,7 +15,7 @@ import msgspec
 
 from ..config import Settings
 from ..estimate.assisted import ClosedIncrements, closed_increments
-from ..ingest.message import value_budget
+from ..kafka.message import value_budget
 from ..metrics.labels import OTHER
 from .claimed import ClaimedSession
 from .fit import encode_within

@@ -19,8 +19,8 @@ import structlog
 
 from ..config import Settings
 from ..estimate.stage import PredictionCounter
-from ..ingest.retry import is_transient, until_done
-from ..ingest.sink import RecordSink
+from ..kafka.retry import is_transient, until_done
+from ..kafka.sink import RecordSink
 from ..metrics.definitions import IngestMetrics, SessionMetrics
 from ..metrics.labels import OTHER, LabelBounds
 from .build import ClosedRecord, RecordBuilder

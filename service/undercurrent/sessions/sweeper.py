@@ -15,7 +15,7 @@ from collections.abc import Awaitable, Callable
 import structlog
 from prometheus_client import Counter
 
-from ..ingest.retry import tolerant
+from ..kafka.retry import tolerant
 
 log = structlog.get_logger(__name__)
 

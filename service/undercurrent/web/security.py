@@ -15,7 +15,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from ..ingest.retry import is_transient
+from ..kafka.retry import is_transient
 
 log = structlog.get_logger(__name__)
 
