@@ -38,7 +38,7 @@ from undercurrent.events.model import Event
 from undercurrent.judge.client import JudgeClient, JudgeConfig
 from undercurrent.judge.cost import LIST_PRICES, Usage
 from undercurrent.judge.prompt import build_request
-from undercurrent.judge.redact import Redactor
+from undercurrent.privacy.redact import Redactor
 from undercurrent.sessions.model import SessionSnapshot, build_snapshot
 
 ROOT = Path(__file__).resolve().parents[1]

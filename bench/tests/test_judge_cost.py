@@ -12,7 +12,7 @@ from bench.judge_cost import (
 
 from undercurrent.judge.cost import Price, Usage
 from undercurrent.judge.prompt import build_request
-from undercurrent.judge.redact import Redactor
+from undercurrent.privacy.redact import Redactor
 from undercurrent.sessions.model import SessionSnapshot
 
 REQUEST = {"system": "s" * 398, "tools": [], "messages": "m" * 798}  # JSON adds two quote characters

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 import uvicorn
 
-from undercurrent.judge.redact import Redactor
 from undercurrent.metrics.labels import LabelBounds
+from undercurrent.privacy.redact import Redactor
 from undercurrent.sessions.store import RedisSessionStore
 from undercurrent.web.app import WebConfig, create_app
 

@@ -22,8 +22,8 @@ import structlog
 import uvicorn
 
 from undercurrent.devstack import free_port
-from undercurrent.judge.redact import Redactor
 from undercurrent.metrics.labels import LabelBounds
+from undercurrent.privacy.redact import Redactor
 from undercurrent.sessions.store import RedisSessionStore
 from undercurrent.web.app import WebConfig, create_app
 from undercurrent.web.auth import COOKIE

@@ -23,8 +23,8 @@ from tests.support.fake_anthropic import FakeAnthropic, Reply
 from undercurrent.devstack.processes import scrape
 from undercurrent.devstack.stack import Managed
 from undercurrent.judge.cost import ceiling_price
-from undercurrent.judge.redact import Redactor
 from undercurrent.metrics.labels import LabelBounds
+from undercurrent.privacy.redact import Redactor
 from undercurrent.sessions.store import RedisSessionStore
 from undercurrent.web.app import WebConfig, create_app
 

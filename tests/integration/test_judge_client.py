@@ -17,7 +17,7 @@ from undercurrent.judge.client import JudgeClient, JudgeConfig
 from undercurrent.judge.errors import JudgeInvalidOutput, JudgeRateLimited, JudgeTimeout, JudgeUnavailable
 from undercurrent.judge.evaluate import agreement_report, incoherence_report, load_cases, run_evaluation
 from undercurrent.judge.prompt import build_request
-from undercurrent.judge.redact import Redactor
+from undercurrent.privacy.redact import Redactor
 
 SESSION = make_snapshot(
     ("user", "I'm bob.smith@example.com, card 4242 4242 4242 4242. Why was I charged twice?"),

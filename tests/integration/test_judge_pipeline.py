@@ -10,8 +10,8 @@ import pytest
 from starlette.testclient import TestClient
 
 from tests.support.fake_anthropic import FakeAnthropic, Reply
-from undercurrent.judge.redact import Redactor
 from undercurrent.metrics.labels import LabelBounds
+from undercurrent.privacy.redact import Redactor
 from undercurrent.sessions.store import RedisSessionStore
 from undercurrent.web.app import WebConfig, create_app
 

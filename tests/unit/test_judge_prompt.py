@@ -6,7 +6,7 @@ import pytest
 
 from tests.support import make_snapshot
 from undercurrent.judge.prompt import build_request, describe_ending
-from undercurrent.judge.redact import Redactor
+from undercurrent.privacy.redact import Redactor
 
 SESSION = make_snapshot(
     ("user", "My email is ann@example.org, card 4111 1111 1111 1111. Fix my regex?"),

@@ -10,7 +10,6 @@ from undercurrent.events.model import Step
 from undercurrent.judge.errors import JudgeInvalidOutput
 from undercurrent.judge.instructions import INSTRUCTIONS
 from undercurrent.judge.prompt import MAX_OUTPUT_TOKENS, TOKENS_PER_STEP, build_request, output_tokens
-from undercurrent.judge.redact import Redactor
 from undercurrent.judge.steps import (
     BRANCH_OF,
     CATEGORIES,
@@ -26,6 +25,7 @@ from undercurrent.judge.steps import (
     succeeded,
 )
 from undercurrent.judge.verdict import parse_verdict, verdict_schema
+from undercurrent.privacy.redact import Redactor
 from undercurrent.sessions.model import SessionSnapshot, TranscriptTurn
 
 JUDGE_DOCS = Path(__file__).resolve().parents[2] / "docs" / "judge.md"

@@ -6,9 +6,9 @@ from typing import Any
 
 import pytest
 
-from undercurrent.judge.redact import Redactor
 from undercurrent.judge.verdict import ArchetypeFinding, Verdict
 from undercurrent.otlp.evaluations import evaluated_link, evaluation_events
+from undercurrent.privacy.redact import Redactor
 from undercurrent.sessions.model import TraceLink, TranscriptTurn, trace_link
 
 TRACE, SPAN = "0af7651916cd43dd8448eb211c80319c", "b7ad6b7169203331"

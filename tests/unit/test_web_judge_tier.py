@@ -7,8 +7,8 @@ from collections.abc import AsyncIterator
 import pytest
 from starlette.testclient import TestClient
 
-from undercurrent.judge.redact import Redactor
 from undercurrent.metrics.labels import LabelBounds
+from undercurrent.privacy.redact import Redactor
 from undercurrent.sessions.store import RedisSessionStore
 from undercurrent.web.app import WebConfig, create_app
 

@@ -108,7 +108,7 @@ def _report(console: Console, run: EvalRun, k: int) -> None:
 async def _evaluate(config: JudgeConfig, file: Path, k: int) -> EvalRun:
     from ..judge.client import JudgeClient
     from ..judge.evaluate import load_cases, run_evaluation
-    from ..judge.redact import Redactor
+    from ..privacy.redact import Redactor
 
     client = JudgeClient(config)
     try:

@@ -39,8 +39,8 @@ def web_config(
     """The view's configuration: the same redaction patterns as the published records.
 
     Raises ValueError for a trusted proxy that is not an address or CIDR range."""
-    from ..judge.redact import Redactor
     from ..metrics.labels import LabelBounds
+    from ..privacy.redact import Redactor
     from ..web.app import WebConfig
     from ..web.clients import parse_networks
 

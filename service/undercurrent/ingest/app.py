@@ -33,12 +33,12 @@ from ..kafka.retry import tolerant
 from ..kafka.sink import FaustProducerSink
 from ..metrics.definitions import IngestMetrics, PredictionMetrics, SamplingMetrics, SessionMetrics
 from ..metrics.labels import LabelBounds
+from ..privacy.stage import user_id_key
 from ..runtime import watch_health
 from ..sampling.stage import BudgetView
 from ..sampling.usage_log import UsageLog
 from ..sessions.build import InlineBuilder, RecordBuilder
 from ..sessions.closer import SessionCloser
-from ..sessions.redaction import user_id_key
 from ..sessions.store import RedisSessionStore
 from ..sessions.sweeper import Sweeper
 from .close_pool import ClosePool

@@ -10,13 +10,13 @@ from prometheus_client import CollectorRegistry
 from ..config import Settings
 from ..detectors.stage import DetectorStage, LanguageStage
 from ..estimate.stage import PredictionStage
-from ..judge.redact import Redactor
 from ..metrics.definitions import DetectorMetrics, LanguageMetrics, SamplingMetrics
 from ..metrics.labels import LabelBounds, LanguageBounds, ReleaseBounds
+from ..privacy.redact import Redactor
+from ..privacy.stage import RedactionStage
 from ..sampling.stage import BudgetScale, SamplingStage
 from ..sessions.build import CloseStage
 from ..sessions.model import SessionSnapshot
-from ..sessions.redaction import RedactionStage
 
 
 @dataclass(frozen=True, slots=True)

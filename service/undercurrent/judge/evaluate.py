@@ -26,12 +26,12 @@ from scipy.stats import binomtest
 from sklearn.metrics import cohen_kappa_score
 
 from ..detectors.bootstrap import REPLICATES, SEED, Interval, ratio_interval, replicate_weights
+from ..privacy.redact import Redact
 from ..sessions.model import SessionSnapshot
 from ..vocabulary import ARCHETYPES, Visibility
 from .client import JudgeClient
 from .cost import Usage
 from .incoherence import BrierTerms, archetype_terms, incoherence
-from .prompt import Redact
 from .runner import judge_session
 from .verdict import Verdict
 

@@ -18,13 +18,13 @@ import random
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+from ..privacy.redact import Redact
 from ..sessions.model import Behaviour, SessionSnapshot, TranscriptTurn
 from .instructions import INSTRUCTIONS, TOOL_NAME
 from .steps import agent_steps
 from .verdict import verdict_schema
 
 Signal = Mapping[str, Any]
-Redact = Callable[[str], str]
 
 _ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"}
 

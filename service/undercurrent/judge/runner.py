@@ -8,10 +8,11 @@ from typing import Any
 
 import msgspec
 
+from ..privacy.redact import Redact
 from ..sessions.model import SessionSnapshot
 from .client import JudgeClient, JudgeConfig, JudgeResult
 from .ensemble import EnsembleOutcome, combine
-from .prompt import Redact, Signal, build_request
+from .prompt import Signal, build_request
 from .steps import agent_steps
 
 

@@ -55,6 +55,7 @@ from ..metrics.labels import OTHER, UNKNOWN_DOMAIN, LabelBounds
 from ..otlp.evaluations import evaluation_events
 from ..otlp.export import OUTCOMES as EXPORT_OUTCOMES
 from ..otlp.export import EvaluationExporter
+from ..privacy.redact import Redactor
 from ..runtime import watch_health
 from ..sampling.usage_log import UsageEntry, UsageLog
 from ..sessions.from_record import snapshot_from_record
@@ -68,7 +69,6 @@ from .incoherence import weighted_terms
 from .outcome import FAILURE_REASONS, RETRYABLE, GiveUp, Publish, RetryPolicy, TryAgain, decide
 from .prompt import Signal
 from .record import Judged, JudgeFailed, JudgeRecord
-from .redact import Redactor
 from .runner import SessionJudgement, judge_session
 from .steps import BRANCH_OF, SEVERITIES, Trajectory, final_score, first_error_position
 from .verdict import Quality, Verdict

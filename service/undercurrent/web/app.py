@@ -27,6 +27,7 @@ from starlette.templating import Jinja2Templates
 
 from ..detectors import SIGNAL_NAMES
 from ..metrics.labels import UNKNOWN_DOMAIN, LabelBounds
+from ..privacy.redact import Redact
 from ..sessions.store import RedisSessionStore
 from ..vocabulary import ARCHETYPES, VERTICALS
 from . import format as fmt
@@ -37,7 +38,6 @@ from .filters import ANY_ARCHETYPE, VISIBILITIES, FilterError, SessionFilter, pa
 from .limiter import SignInLimit
 from .queries import Page, find_sessions
 from .security import SecurityHeaders, store_unavailable
-from .summary import Redact
 
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 500

@@ -17,10 +17,11 @@ from ..events.model import Step
 from ..judge.record import Judged
 from ..judge.steps import BRANCH_OF, Trajectory, final_score, first_error_position, running_scores, succeeded
 from ..judge.verdict import Verdict
+from ..privacy.redact import Redact
 from ..sessions.model import Behaviour, TranscriptTurn
 from ..sessions.store import StoredSession
 from .records import StoredFlag, StoredSignal, read_results
-from .summary import Redact, SessionSummary, summarize
+from .summary import SessionSummary, summarize
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,9 +18,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..metrics.labels import LabelBounds
+from ..privacy.redact import Redact
 from ..sessions.store import RedisSessionStore, StoredSession
 from .filters import SessionFilter, matches
-from .summary import Redact, SessionSummary, summarize
+from .summary import SessionSummary, summarize
 
 _FETCH_CONCURRENCY = 50
 

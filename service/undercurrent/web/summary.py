@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
 from ..judge.record import Judged, JudgeFailed
 from ..judge.verdict import Verdict
 from ..metrics.labels import UNKNOWN_DOMAIN
+from ..privacy.redact import Redact
 from ..sessions.store import StoredSession
 from ..vocabulary import NO_FAILURE
 from .records import Results, read_results
 
 JudgeStatus = Literal["judged", "failed", "pending", "not_sampled", "no_decision"]
-Redact = Callable[[str], str]
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,6 +1,6 @@
 import pytest
 
-from undercurrent.judge.redact import Redactor
+from undercurrent.privacy.redact import Redactor
 
 REDACT = Redactor()
 
@@ -80,7 +80,7 @@ def test_phone_regions_are_configurable() -> None:
 
 
 def test_every_key_pattern_is_guarded_by_a_literal_prefix() -> None:
-    from undercurrent.judge.redact import _KEY_PREFIXES, _KEYS
+    from undercurrent.privacy.redact import _KEY_PREFIXES, _KEYS
 
     samples = {
         "TOKEN": "eyJhbGciOi.eyJzdWIiOiIx.abcdefghijklmn",
@@ -94,7 +94,7 @@ def test_every_key_pattern_is_guarded_by_a_literal_prefix() -> None:
 
 
 def test_phone_numbers_split_by_text_are_each_found() -> None:
-    from undercurrent.judge.redact import Redactor
+    from undercurrent.privacy.redact import Redactor
 
     text = "call +1 415-555-2671 or, in London, 020 7946 0958, from 9 to 5"
     assert Redactor()(text) == "call [PHONE] or, in London, [PHONE], from 9 to 5"

@@ -12,10 +12,10 @@ from undercurrent.config import RedactionSettings
 from undercurrent.detectors.model import DetectorReport, Signal
 from undercurrent.events import Edit, Feedback, Turn
 from undercurrent.events.model import Step
+from undercurrent.privacy.pseudonym import pseudonym
+from undercurrent.privacy.stage import RedactionStage, user_id_key
 from undercurrent.sessions.model import build_snapshot
-from undercurrent.sessions.pseudonym import pseudonym
 from undercurrent.sessions.record import base_record
-from undercurrent.sessions.redaction import RedactionStage, user_id_key
 
 KEY = b"k" * 32
 

@@ -9,14 +9,15 @@ from __future__ import annotations
 
 import logging
 import secrets
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import msgspec
 from pydantic import SecretStr
 
-from .model import Behaviour, SessionSnapshot, TranscriptTurn
+from ..sessions.model import Behaviour, SessionSnapshot, TranscriptTurn
 from .pseudonym import pseudonym
+from .redact import Redact
 
 # stdlib logging, rendered like every structlog line (undercurrent.logs): close processes import this
 # module and need no structlog.
@@ -35,7 +36,7 @@ def user_id_key(configured: SecretStr | None) -> bytes:
 
 
 class RedactionStage:
-    def __init__(self, redact: Callable[[str], str], user_id_key: bytes) -> None:
+    def __init__(self, redact: Redact, user_id_key: bytes) -> None:
         self.redact = redact
         self.user_id_key = user_id_key
 

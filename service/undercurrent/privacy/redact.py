@@ -21,6 +21,9 @@ from collections.abc import Callable, Mapping
 import phonenumbers
 from stdnum import iban, luhn
 
+Redact = Callable[[str], str]
+"""Any text redactor: a :class:`Redactor`, or the identity where nothing leaves the process."""
+
 DEFAULT_PHONE_REGIONS: tuple[str, ...] = ("US", "GB", "DE", "FR", "IN")
 
 _KEYS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
