@@ -64,7 +64,7 @@ chart-rules:
 generate: $(STAMP)
 	$(BIN)/python -m undercurrent.estimate.rules > deploy/prometheus/rules/estimates.yml
 	$(BIN)/python -m undercurrent.estimate.assisted_rules > deploy/prometheus/rules/assisted.yml
-	$(BIN)/python -m undercurrent.metrics.agreement_rules > deploy/prometheus/rules/agreement.yml
+	$(BIN)/python -m undercurrent.estimate.agreement_rules > deploy/prometheus/rules/agreement.yml
 	$(BIN)/python -m undercurrent.metrics.incoherence_rules > deploy/prometheus/rules/incoherence.yml
 	$(BIN)/undercurrent slo generate
 	$(BIN)/python -m undercurrent.events.schema

@@ -11,11 +11,11 @@ from prometheus_client import CollectorRegistry
 
 from tests.support.otlp_receiver import OtlpLogReceiver
 from undercurrent.config import EvaluationExportSettings, Settings
-from undercurrent.judge.worker import evaluation_exporter
 from undercurrent.metrics.definitions import JudgeMetrics
 from undercurrent.otlp.evaluations import EvaluationEvent
 from undercurrent.otlp.export import EvaluationExporter
 from undercurrent.sessions.model import TraceLink
+from undercurrent.workers.judge import evaluation_exporter
 
 TRACE, SPAN = "0af7651916cd43dd8448eb211c80319c", "b7ad6b7169203331"
 

@@ -4,14 +4,14 @@ from pathlib import Path
 
 import pytest
 
-from undercurrent.metrics.agreement_rules import LEVELS, MEASURES, WINDOWS, render, rule_groups, rule_name
+from undercurrent.estimate.agreement_rules import LEVELS, MEASURES, WINDOWS, render, rule_groups, rule_name
 
 COMMITTED = Path(__file__).resolve().parents[2] / "deploy/prometheus/rules/agreement.yml"
 
 
 def test_committed_rules_match_the_generator() -> None:
     assert COMMITTED.read_text() == render(), (
-        "regenerate: python -m undercurrent.metrics.agreement_rules > deploy/prometheus/rules/agreement.yml"
+        "regenerate: python -m undercurrent.estimate.agreement_rules > deploy/prometheus/rules/agreement.yml"
     )
 
 

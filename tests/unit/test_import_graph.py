@@ -120,10 +120,6 @@ def describe(component: list[str], edges: Edges) -> str:
 # Edges that still point against the direction of dependency, each removed by moving what causes it.
 KNOWN_BACK_EDGES: frozenset[tuple[str, str]] = frozenset(
     {
-        ("judge", "estimate"),
-        ("judge", "otlp"),
-        ("judge", "sampling"),
-        ("metrics", "estimate"),
         ("sessions", "estimate"),
     }
 )

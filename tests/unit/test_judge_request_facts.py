@@ -8,7 +8,7 @@ import msgspec
 import pytest
 
 from undercurrent.estimate.predictions import NO_PREDICTIONS, FailurePredictions
-from undercurrent.judge.worker import RequestFacts, attempt_of, facts_in, request_facts
+from undercurrent.workers.judge import RequestFacts, attempt_of, facts_in, request_facts
 
 GOOD = {"session_id": "s1", "feature": "search", "domain": "legal", "sampling": {"pi": 0.2, "pi_unscaled": 0.4}}
 

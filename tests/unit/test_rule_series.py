@@ -18,8 +18,8 @@ from prometheus_client import CollectorRegistry
 
 from undercurrent.config import Settings
 from undercurrent.ingest.app import create_app
-from undercurrent.judge.worker import create_judge_app
 from undercurrent.metrics.labels import LabelBounds
+from undercurrent.workers.judge import create_judge_app
 
 RULES = Path(__file__).parents[2] / "deploy" / "prometheus" / "rules"
 STRATUM = ("feature", "domain")

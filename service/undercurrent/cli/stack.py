@@ -32,8 +32,8 @@ def register(app: typer.Typer) -> None:
     def judge_worker() -> None:
         """Run a judge worker: needs ANTHROPIC_API_KEY (or a Messages API at ANTHROPIC_BASE_URL)."""
         from ..health import WorkerHealth
-        from ..judge.worker import create_judge_app
         from ..runtime import run_faust_worker
+        from ..workers.judge import create_judge_app
 
         settings = Settings()
         configure_logging(settings.log_format, settings.log_level)

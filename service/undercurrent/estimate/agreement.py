@@ -19,8 +19,8 @@ from __future__ import annotations
 from collections.abc import Collection
 from typing import Literal, NamedTuple, get_args
 
-from ..estimate.weights import check_probability
 from ..vocabulary import ARCHETYPES
+from .weights import check_probability
 
 Outcome = Literal["tp", "fp", "fn", "tn"]
 FlagKind = Literal["archetype", "signal"]

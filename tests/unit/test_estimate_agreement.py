@@ -6,10 +6,10 @@ import numpy as np
 import pytest
 from prometheus_client import CollectorRegistry
 
-from undercurrent.judge.agreement import FLAGS, OUTCOMES, agreement_increments
-from undercurrent.judge.worker import preinitialise
+from undercurrent.estimate.agreement import FLAGS, OUTCOMES, agreement_increments
 from undercurrent.metrics.definitions import JudgeMetrics
 from undercurrent.metrics.labels import LabelBounds
+from undercurrent.workers.judge import preinitialise
 
 
 def _outcomes(**session) -> dict[str, str]:

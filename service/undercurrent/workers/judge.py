@@ -8,7 +8,7 @@ log and adds the Horvitz–Thompson weights.
 When the judge API does not answer (429, overloaded or 5xx, circuit open,
 timeout) the request goes to ``undercurrent.judge.retry`` with its attempt
 number and the time it is due, and is judged again from there after a backoff
-(:mod:`.outcome`). A session the judge gives up on goes to
+(:mod:`..judge.outcome`). A session the judge gives up on goes to
 ``undercurrent.judge.dlq`` with its reason, feature, domain and π (so the
 estimates can reweight for it), and the reason is kept with the session for the
 evidence view.
@@ -40,11 +40,22 @@ import structlog
 from prometheus_client import REGISTRY, CollectorRegistry
 
 from ..config import Settings
+from ..estimate.agreement import FLAGS, OUTCOMES, agreement_increments
 from ..estimate.predictions import NO_PREDICTIONS, FailurePredictions
 from ..estimate.residuals import ResidualCounter
 from ..estimate.trajectories import TRAJECTORY_OUTCOMES, trajectory_increment
 from ..estimate.weights import ANY, failing_archetypes, failure_weight_increments
 from ..health import WorkerHealth
+from ..judge.batch_ledger import BatchLedger
+from ..judge.client import JudgeClient, JudgeConfig
+from ..judge.cost import UNPRICED, Usage, is_priced, price_table, spend_usd
+from ..judge.incoherence import weighted_terms
+from ..judge.outcome import FAILURE_REASONS, RETRYABLE, GiveUp, Publish, RetryPolicy, TryAgain, decide
+from ..judge.prompt import Signal
+from ..judge.record import Judged, JudgeFailed, JudgeRecord
+from ..judge.runner import SessionJudgement, judge_session
+from ..judge.steps import BRANCH_OF, SEVERITIES, Trajectory, final_score, first_error_position
+from ..judge.verdict import Quality, Verdict
 from ..kafka.lag import partition_progress
 from ..kafka.message import Headers
 from ..kafka.options import faust_app
@@ -62,16 +73,6 @@ from ..sessions.from_record import snapshot_from_record
 from ..sessions.model import SessionSnapshot, TranscriptTurn
 from ..sessions.store import RedisSessionStore
 from ..vocabulary import ARCHETYPES
-from .agreement import FLAGS, OUTCOMES, agreement_increments
-from .client import JudgeClient, JudgeConfig
-from .cost import UNPRICED, Usage, is_priced, price_table, spend_usd
-from .incoherence import weighted_terms
-from .outcome import FAILURE_REASONS, RETRYABLE, GiveUp, Publish, RetryPolicy, TryAgain, decide
-from .prompt import Signal
-from .record import Judged, JudgeFailed, JudgeRecord
-from .runner import SessionJudgement, judge_session
-from .steps import BRANCH_OF, SEVERITIES, Trajectory, final_score, first_error_position
-from .verdict import Quality, Verdict
 
 log = structlog.get_logger(__name__)
 T = TypeVar("T")
@@ -511,9 +512,8 @@ def batched_consumer(
     app: faust.App, judge: Judge, processed: dict[Any, int], metrics: JudgeBatchMetrics
 ) -> Callable[[faust.StreamT], Awaitable[None]]:
     """The agent body of ``judge.mode=batch``: messages join the open batch and are acknowledged
-    once their batch is submitted and recorded (:mod:`.batch_mode`)."""
-    from .batch_ledger import BatchLedger  # batch_mode builds on this module
-    from .batch_mode import BatchMode
+    once their batch is submitted and recorded (:mod:`.judge_batch`)."""
+    from .judge_batch import BatchMode  # judge_batch builds on this module
 
     settings = judge.settings
     batches = BatchMode(judge, BatchLedger(judge.store.redis, prefix=settings.redis_key_prefix), metrics)

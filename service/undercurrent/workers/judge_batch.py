@@ -3,7 +3,7 @@
 Sampled sessions read from the requests and retry topics gather in an open batch,
 unacknowledged. When it holds ``judge.batch_max_sessions`` sessions or its oldest
 has waited ``judge.batch_max_age_s``, it is submitted with ``messages.batches.create``;
-the batch and its sessions are recorded in Redis (:mod:`.batch_ledger`) and only
+the batch and its sessions are recorded in Redis (:mod:`..judge.batch_ledger`) and only
 then are the messages acknowledged. A worker stopped before that leaves them to be
 read again; one stopped after finds the batch in Redis and polls it. A submission
 the service could not take (5xx, overload, rate limit, no answer) keeps the sessions
@@ -33,8 +33,7 @@ from typing import Any
 import anthropic
 import structlog
 
-from ..metrics.definitions import JudgeBatchMetrics
-from .batch import (
+from ..judge.batch import (
     BatchEntry,
     batch_requests,
     judgement_of,
@@ -44,12 +43,13 @@ from .batch import (
     submission_refused,
     submit_due,
 )
-from .batch_ledger import BatchLedger
-from .client import JudgeResult
-from .outcome import GiveUp
-from .runner import session_requests
-from .steps import agent_steps
-from .worker import Judge, Prepared, facts_in, read_request
+from ..judge.batch_ledger import BatchLedger
+from ..judge.client import JudgeResult
+from ..judge.outcome import GiveUp
+from ..judge.runner import session_requests
+from ..judge.steps import agent_steps
+from ..metrics.definitions import JudgeBatchMetrics
+from .judge import Judge, Prepared, facts_in, read_request
 
 log = structlog.get_logger(__name__)
 Ack = Callable[[], Awaitable[Any]]

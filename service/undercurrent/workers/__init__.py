@@ -1,0 +1,1 @@
+"""workers: the long-running processes, each wiring the stage packages into one pipeline."""
