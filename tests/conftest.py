@@ -18,7 +18,10 @@ from hypothesis import settings
 from undercurrent.devstack.stack import Managed, start_broker, start_redis
 from undercurrent.sessions.store import RedisSessionStore
 
+from .support.redis_cluster import redis_cluster
+
 ROOT = Path(__file__).resolve().parents[1]
+CLUSTER_SHARDS = 4  # the default partition count: the shards' hash tags land on all three primaries
 
 # No test asserts how long something takes: Hypothesis' per-example deadline would fail
 # property tests for the machine's load, not for a wrong answer.
@@ -65,14 +68,33 @@ def broker(stack_dir: Path) -> Iterator[Managed]:
     managed.stop()
 
 
+@pytest.fixture(scope="session")
+def redis_cluster_url(stack_dir: Path) -> Iterator[str]:
+    """A node of a private three-primary Redis Cluster."""
+    with redis_cluster(stack_dir / "cluster") as url:
+        yield url
+
+
+@pytest.fixture
+def redis_mode(request: pytest.FixtureRequest) -> str:
+    """The Redis a test's store and workers use: ``primary``, unless parametrised (indirect) with ``cluster``."""
+    return str(getattr(request, "param", "primary"))
+
+
+@pytest.fixture
+def session_redis_url(request: pytest.FixtureRequest, redis_mode: str) -> str:
+    return str(request.getfixturevalue("redis_cluster_url" if redis_mode == "cluster" else "redis_url"))
+
+
 @pytest.fixture
 def key_prefix() -> str:
     return f"uct-{uuid.uuid4().hex[:10]}"
 
 
 @pytest.fixture
-async def store(redis_url: str, key_prefix: str) -> AsyncIterator[RedisSessionStore]:
-    store = RedisSessionStore.from_url(redis_url, prefix=key_prefix)
+async def store(session_redis_url: str, redis_mode: str, key_prefix: str) -> AsyncIterator[RedisSessionStore]:
+    shards = CLUSTER_SHARDS if redis_mode == "cluster" else None
+    store = RedisSessionStore.from_url(session_redis_url, prefix=key_prefix, cluster_shards=shards)
     yield store
     async for key in store.redis.scan_iter(match=f"{key_prefix}:*", count=1000):
         await store.redis.delete(key)

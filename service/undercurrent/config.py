@@ -212,6 +212,11 @@ class Settings(BaseSettings):
     app_id: str = "undercurrent"
     redis_url: SecretStr = SecretStr("redis://127.0.0.1:6379/0")
     redis_key_prefix: str = "uc"
+    redis_cluster: bool = Field(
+        False,
+        description="redis_url names a node of a Redis Cluster: sessions are spread over one hash tag per "
+        "input partition (kafka.partitions of them); false: one Redis primary",
+    )
     kafka: KafkaSettings = Field(default_factory=KafkaSettings)
     topics: TopicSettings = Field(default_factory=TopicSettings)
     sessions: SessionSettings = Field(default_factory=SessionSettings)

@@ -11,7 +11,8 @@ from .harness import Deployment
 
 
 @pytest.fixture
-def deployment(broker: Managed, redis_url: str, tmp_path: Path) -> Iterator[Deployment]:
-    deployment = Deployment(broker.url, redis_url, tmp_path)
+def deployment(broker: Managed, session_redis_url: str, redis_mode: str, tmp_path: Path) -> Iterator[Deployment]:
+    cluster = {"UNDERCURRENT_REDIS_CLUSTER": "true"} if redis_mode == "cluster" else {}
+    deployment = Deployment(broker.url, session_redis_url, tmp_path, extra_env=cluster)
     yield deployment
     deployment.stop_all()

@@ -1,4 +1,4 @@
-"""The Redis session store and its Lua scripts, against a real Redis."""
+"""The Redis session store and its Lua scripts, against a real Redis: one primary and a three-primary cluster."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 from undercurrent.events import Copy, SessionEnd, Turn
 from undercurrent.sessions.store import EventTiming, RedisSessionStore
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.parametrize("redis_mode", ["primary", "cluster"], indirect=True)]
 
 T = EventTiming(idle_ms=60_000, max_ms=3_600_000)
 NOW = 10_000_000
@@ -92,7 +92,7 @@ async def test_closed_session_keeps_results_and_expires(store: RedisSessionStore
     await store.attach("a", "judge", b'{"quality": "good"}', retention_s=100)
     stored = await store.get("a")
     assert stored is not None and stored.results == {"close": {"risk": 0.5}, "judge": {"quality": "good"}}
-    assert 0 < await store.redis.ttl(f"{store.prefix}:{{a}}:e") <= 100
+    assert 0 < await store.redis.ttl(store.session_key("a", "e")) <= 100
     assert await store.recent_closed() == [("a", NOW)]
 
 
@@ -132,10 +132,26 @@ async def test_out_of_order_events_keep_the_latest_time_for_the_deadline(store: 
 async def test_touched_partitions_hold_closes_back_again_with_their_watermark(store: RedisSessionStore) -> None:
     await store.apply([turn("a", 1, 1_000)], [T], now_ms=NOW, open_ttl_s=60, marks={"chat/0": 1_000, "chat/1": 900})
     await store.touch_marks(["chat/1", "chat/7"], now_ms=NOW + 40_000)  # chat/1 reassigned; chat/7 never seen
-    marks = await store.redis.hgetall(f"{store.prefix}:wm")
-    assert marks == {b"chat/0": f"1000:{NOW}".encode(), b"chat/1": f"900:{NOW + 40_000}".encode()}
+    marks = await store.marks()
+    assert marks == {"chat/0": f"1000:{NOW}".encode(), "chat/1": f"900:{NOW + 40_000}".encode()}
     # chat/0 went quiet, chat/1 counts as active again: the watermark is its 900 ms, before the session's deadline
     assert await store.claim_due(now_ms=NOW + 41_000, grace_ms=0, limit=10, lease_ms=1, quiet_ms=30_000) == []
     await store.touch_marks(None, now_ms=NOW + 50_000)  # after an outage: every partition
-    marks = await store.redis.hgetall(f"{store.prefix}:wm")
-    assert marks == {b"chat/0": f"1000:{NOW + 50_000}".encode(), b"chat/1": f"900:{NOW + 50_000}".encode()}
+    marks = await store.marks()
+    assert marks == {"chat/0": f"1000:{NOW + 50_000}".encode(), "chat/1": f"900:{NOW + 50_000}".encode()}
+
+
+async def test_a_batch_across_many_sessions_reports_outcomes_in_its_own_order(store: RedisSessionStore) -> None:
+    first = [turn(f"s{i}", 1, 1_000) for i in range(40)]
+    again = [event for i in range(40) for event in (turn(f"s{i}", 1, 1_000), turn(f"s{i}", 2, 2_000))]
+    assert await apply(store, first) == ["accepted"] * 40
+    assert await apply(store, again) == ["duplicate", "accepted"] * 40
+    assert await store.open_count() == 40
+
+
+async def test_claims_stop_at_the_limit_and_the_rest_stays_due(store: RedisSessionStore) -> None:
+    await apply(store, [turn(f"s{i}", 1, NOW - 120_000) for i in range(30)])
+    first = await store.claim_due(now_ms=NOW, grace_ms=0, limit=10, lease_ms=60_000)
+    rest = await store.claim_due(now_ms=NOW, grace_ms=0, limit=100, lease_ms=60_000)
+    assert len(first) == 10
+    assert sorted(c.session_id for c in first + rest) == sorted(f"s{i}" for i in range(30))

@@ -1,4 +1,4 @@
-"""The ingest worker end to end: real Tansu broker, real Redis, real worker processes."""
+"""The ingest worker end to end: real Tansu broker, real Redis (one primary, or a cluster), real worker processes."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ import pytest
 from .harness import Deployment, collect, encode, event, produce
 
 pytestmark = pytest.mark.integration
+both_redis = pytest.mark.parametrize("redis_mode", ["primary", "cluster"], indirect=True)
 
 
 def sessions_traffic(
@@ -54,6 +55,7 @@ def by_session(messages: list) -> Counter[str]:
     return Counter(json.loads(m.value)["session_id"] for m in messages)
 
 
+@both_redis
 async def test_every_session_closes_once_with_all_its_events(deployment: Deployment) -> None:
     records, expected = sessions_traffic(deployment, 60)
     worker = deployment.start_worker()
@@ -113,6 +115,7 @@ async def test_bad_input_is_dead_lettered_with_reasons_and_spares_good_events(de
     assert worker.sample("undercurrent_events_total", outcome="invalid") == 6
 
 
+@both_redis
 async def test_two_workers_close_every_session_exactly_once(deployment: Deployment) -> None:
     records, expected = sessions_traffic(deployment, 150)
     deployment.start_worker()
@@ -124,6 +127,7 @@ async def test_two_workers_close_every_session_exactly_once(deployment: Deployme
     assert closes == 150
 
 
+@both_redis
 async def test_worker_killed_and_restarted_loses_no_session_and_closes_none_twice(deployment: Deployment) -> None:
     deployment.extra_env["UNDERCURRENT_SESSIONS__CLAIM_LEASE_S"] = "5"
     # Recent event times: nothing goes idle, every session closes on its explicit end in the second half.

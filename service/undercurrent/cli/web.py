@@ -120,7 +120,7 @@ def web(
         raise typer.Exit(2) from None
 
     def open_store() -> RedisSessionStore:
-        return RedisSessionStore.from_url(settings.redis_url.get_secret_value(), prefix=settings.redis_key_prefix)
+        return RedisSessionStore.from_settings(settings)
 
     # No access log: a link may carry ?token= on its first request.
     # log_config=None: uvicorn's loggers go through the handler configure_logging installed.

@@ -61,7 +61,7 @@ def create_app(
         stream_wait_empty=False,
     )
     bounds = LabelBounds(settings.labels.features, settings.labels.domains)
-    store = RedisSessionStore.from_url(settings.redis_url.get_secret_value(), prefix=settings.redis_key_prefix)
+    store = RedisSessionStore.from_settings(settings)
     sink = FaustProducerSink(app.producer)
     ingest_metrics = IngestMetrics(registry)
     session_metrics = SessionMetrics(registry)

@@ -1,6 +1,6 @@
 """Session storage in Redis: the only module that talks to Redis.
 
-Keys (``P`` is the configured prefix, ``S`` a session id)::
+Keys on one primary (``P`` is the configured prefix, ``S`` a session id)::
 
     P:{S}:m      hash   state (open|closing|closed), first/last event ms, idle/max ms,
                         ended flag, wall ms of the last accepted event, close reason,
@@ -14,24 +14,34 @@ Keys (``P`` is the configured prefix, ``S`` a session id)::
     P:closed     zset   closed sessions by close time, for listing
     P:wm         hash   per input topic/partition: "max event ms:wall ms of the last batch"
 
-A batch of events costs one ``EVALSHA``; claiming due sessions costs one. One
-script call touches many sessions' keys, so Redis must be a single primary
-(Redis Cluster, which needs every key of a call in one slot, is not supported).
+In a Redis Cluster (``cluster=True``) the same keys are spread over one hash tag per input
+partition N, ``P:{pN}:S:m`` ... and ``P:{pN}:deadlines`` ... (see :mod:`.keys`), so that every
+script call touches one slot. A batch of events costs one ``EVALSHA`` per shard it touches, and
+the watermarks it carries one more per shard after those (a watermark never runs ahead of the
+events it stands for); claiming costs one per shard, with the watermark read first from every
+shard (watermarks only rise, so one read a moment early holds closes back, never forward). On
+one primary a batch costs one ``EVALSHA`` and claiming one, both atomic as a whole.
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import msgspec
 import redis.asyncio as aioredis
+from redis.asyncio.cluster import RedisCluster
 
 from ..events.model import Event, SessionEnd, Turn, ts_millis
 from .claimed import ClaimedSession, decode_entries
+from .keys import KeyLayout, watermark
 from .model import CloseReason, SessionSnapshot, build_snapshot
+
+if TYPE_CHECKING:
+    from ..config import Settings
 
 OUTCOMES = {"0": "accepted", "1": "duplicate", "2": "late"}
 
@@ -66,23 +76,38 @@ class EventTiming:
 
 
 class RedisSessionStore:
-    def __init__(self, client: aioredis.Redis, *, prefix: str = "uc") -> None:
+    """``shards`` None: one primary; a number: a Redis Cluster client and that many shards."""
+
+    def __init__(self, client: aioredis.Redis | RedisCluster, *, prefix: str = "uc", shards: int | None = None) -> None:
         self.redis = client
         self.prefix = prefix
+        self.layout = KeyLayout(prefix, shards)
         self._apply = client.register_script(_script("apply.lua"))
         self._claim = client.register_script(_script("claim.lua"))
         self._finalize = client.register_script(_script("finalize.lua"))
         self._touch = client.register_script(_script("touch.lua"))
+        self._first_shard = 0  # claims start one shard further each time, so no shard waits behind the others
 
     @classmethod
-    def from_url(cls, url: str, *, prefix: str = "uc", **kwargs: Any) -> RedisSessionStore:
-        return cls(aioredis.from_url(url, **kwargs), prefix=prefix)
+    def from_url(
+        cls, url: str, *, prefix: str = "uc", cluster_shards: int | None = None, **kwargs: Any
+    ) -> RedisSessionStore:
+        """``cluster_shards``: connect to a Redis Cluster (any node's URL) and use that many shards."""
+        if cluster_shards is None:
+            return cls(aioredis.from_url(url, **kwargs), prefix=prefix)
+        return cls(RedisCluster.from_url(url, **kwargs), prefix=prefix, shards=cluster_shards)
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> RedisSessionStore:
+        shards = settings.kafka.partitions if settings.redis_cluster else None
+        url = settings.redis_url.get_secret_value()
+        return cls.from_url(url, prefix=settings.redis_key_prefix, cluster_shards=shards)
 
     async def close(self) -> None:
         await self.redis.aclose()
 
-    def _key(self, session_id: str, suffix: str) -> str:
-        return f"{self.prefix}:{{{session_id}}}:{suffix}"
+    def session_key(self, session_id: str, suffix: str) -> str:
+        return self.layout.session_key(session_id, suffix)
 
     async def apply(
         self,
@@ -93,15 +118,50 @@ class RedisSessionStore:
         open_ttl_s: int,
         marks: Mapping[str, int] | None = None,
     ) -> list[str]:
-        """Apply events atomically; return each event's outcome (accepted, duplicate or late).
+        """Apply events atomically per shard; return each event's outcome (accepted, duplicate or late).
 
         ``marks`` maps input ``topic/partition`` to the highest event time consumed from it
-        in this batch: the watermarks that decide when sessions are due.
+        in this batch: the watermarks that decide when sessions are due. They are written
+        with the events on one primary, after all of them in a cluster.
         """
         marks = marks or {}
         if not events and not marks:
             return []
-        args: list[Any] = [self.prefix, now_ms, open_ttl_s, len(marks)]
+        layout = self.layout
+        if layout.shards is None:
+            return await self._apply_shard(None, events, timings, now_ms, open_ttl_s, marks)
+        by_shard: dict[int | None, list[int]] = {}
+        for i, event in enumerate(events):
+            by_shard.setdefault(layout.shard(event.session_id), []).append(i)
+        replies = await asyncio.gather(*(
+            self._apply_shard(
+                shard, [events[i] for i in at], [timings[i] for i in at], now_ms, open_ttl_s, {}
+            ) for shard, at in by_shard.items()
+        ))
+        outcomes = [""] * len(events)
+        for at, reply in zip(by_shard.values(), replies, strict=True):
+            for i, outcome in zip(at, reply, strict=True):
+                outcomes[i] = outcome
+        marks_by_shard: dict[int | None, dict[str, int]] = {}
+        for name, ts in marks.items():
+            marks_by_shard.setdefault(layout.mark_shard(name), {})[name] = ts
+        await asyncio.gather(*(
+            self._apply_shard(shard, [], [], now_ms, open_ttl_s, shard_marks)
+            for shard, shard_marks in marks_by_shard.items()
+        ))
+        return outcomes
+
+    async def _apply_shard(
+        self,
+        shard: int | None,
+        events: Sequence[Event],
+        timings: Sequence[EventTiming],
+        now_ms: int,
+        open_ttl_s: int,
+        marks: Mapping[str, int],
+    ) -> list[str]:
+        layout = self.layout
+        args: list[Any] = [*layout.head_tail(shard), now_ms, open_ttl_s, len(marks)]
         for name, ts in marks.items():
             args += (name, ts)
         encode = msgspec.json.encode
@@ -116,28 +176,63 @@ class RedisSessionStore:
                 timing.max_ms,
                 encode(event),
             )
-        codes: bytes = await self._apply(args=args)
+        keys = [layout.index(shard, "deadlines"), layout.index(shard, "wm")]
+        codes: bytes = await self._apply(keys=keys, args=args)
         return [OUTCOMES[c] for c in codes.decode()]
 
     async def touch_marks(self, partitions: Sequence[str] | None, *, now_ms: int) -> None:
         """Count these input partitions (``topic/partition``; None: all) as active at ``now_ms``,
         watermarks unchanged."""
-        if partitions is None or partitions:
-            await self._touch(args=[self.prefix, now_ms, *(partitions or ())])
+        layout = self.layout
+        if partitions is None:
+            groups: dict[int | None, list[str]] = {shard: [] for shard in layout.all_shards()}
+        else:
+            groups = {}
+            for name in partitions:
+                groups.setdefault(layout.mark_shard(name), []).append(name)
+        await asyncio.gather(*(
+            self._touch(keys=[layout.index(shard, "wm")], args=[now_ms, *names]) for shard, names in groups.items()
+        ))
+
+    async def marks(self) -> dict[str, bytes]:
+        """Every input partition's watermark, ``b"max event ms:wall ms"``."""
+        async with self.redis.pipeline(transaction=False) as pipe:
+            for shard in self.layout.all_shards():
+                pipe.hgetall(self.layout.index(shard, "wm"))
+            replies = await pipe.execute()
+        return {name.decode(): mark for reply in replies for name, mark in reply.items()}
 
     async def claim_due(
         self, *, now_ms: int, grace_ms: int, limit: int, lease_ms: int, quiet_ms: int = 30_000
     ) -> list[Claim]:
-        flat = await self._claim(args=[self.prefix, now_ms, grace_ms, limit, lease_ms, quiet_ms])
-        return [Claim(flat[i].decode(), flat[i + 1].decode()) for i in range(0, len(flat), 2)]
+        """Claim up to ``limit`` due sessions, shard after shard."""
+        layout = self.layout
+        shards = layout.all_shards()
+        common = [now_ms, grace_ms, limit, lease_ms, quiet_ms]
+        if layout.shards is not None:
+            common.append(watermark((await self.marks()).values(), now_ms=now_ms, quiet_ms=quiet_ms))
+            start = self._first_shard % len(shards)
+            self._first_shard += 1
+            shards = shards[start:] + shards[:start]
+        claims: list[Claim] = []
+        for shard in shards:
+            keys = [layout.index(shard, "deadlines"), layout.index(shard, "closing")]
+            if shard is None:
+                keys.append(layout.index(shard, "wm"))
+            common[2] = limit - len(claims)
+            flat = await self._claim(keys=keys, args=[*layout.head_tail(shard), *common])
+            claims += [Claim(flat[i].decode(), flat[i + 1].decode()) for i in range(0, len(flat), 2)]
+            if len(claims) >= limit:
+                break
+        return claims
 
     async def load(self, claims: Iterable[Claim]) -> list[ClaimedSession]:
         """The stored events of claimed sessions, undecoded, with the wall ms of their last accepted event."""
         claims = list(claims)
         async with self.redis.pipeline(transaction=False) as pipe:
             for claim in claims:
-                pipe.lrange(self._key(claim.session_id, "e"), 0, -1)
-                pipe.hget(self._key(claim.session_id, "m"), "wall")
+                pipe.lrange(self.session_key(claim.session_id, "e"), 0, -1)
+                pipe.hget(self.session_key(claim.session_id, "m"), "wall")
             replies = await pipe.execute()
         return [
             ClaimedSession(claim.session_id, claim.reason, replies[2 * i], int(replies[2 * i + 1] or 0))
@@ -148,24 +243,35 @@ class RedisSessionStore:
         """Mark sessions closed and keep their stage results; False where another sweeper already did."""
         if not results:
             return []
-        args: list[Any] = [self.prefix, now_ms, retention_s]
-        for session_id, payload in results:
-            args += (session_id, payload)
-        codes: bytes = await self._finalize(args=args)
-        return [c == "1" for c in codes.decode()]
+        layout = self.layout
+        by_shard: dict[int | None, list[int]] = {}
+        for i, (session_id, _) in enumerate(results):
+            by_shard.setdefault(layout.shard(session_id), []).append(i)
+        replies = await asyncio.gather(*(
+            self._finalize(
+                keys=[layout.index(shard, "closing"), layout.index(shard, "closed")],
+                args=[*layout.head_tail(shard), now_ms, retention_s, *(v for i in at for v in results[i])],
+            ) for shard, at in by_shard.items()
+        ))
+        finalised = [False] * len(results)
+        for at, codes in zip(by_shard.values(), replies, strict=True):
+            for i, code in zip(at, codes.decode(), strict=True):
+                finalised[i] = code == "1"
+        return finalised
 
     async def open_count(self) -> int:
         async with self.redis.pipeline(transaction=False) as pipe:
-            pipe.zcard(f"{self.prefix}:deadlines")
-            pipe.zcard(f"{self.prefix}:closing")
-            open_, closing = await pipe.execute()
-        return int(open_) + int(closing)
+            for shard in self.layout.all_shards():
+                pipe.zcard(self.layout.index(shard, "deadlines"))
+                pipe.zcard(self.layout.index(shard, "closing"))
+            counts = await pipe.execute()
+        return sum(int(n) for n in counts)
 
     async def get(self, session_id: str) -> StoredSession | None:
         async with self.redis.pipeline(transaction=False) as pipe:
-            pipe.hgetall(self._key(session_id, "m"))
-            pipe.lrange(self._key(session_id, "e"), 0, -1)
-            pipe.hgetall(self._key(session_id, "r"))
+            pipe.hgetall(self.session_key(session_id, "m"))
+            pipe.lrange(self.session_key(session_id, "e"), 0, -1)
+            pipe.hgetall(self.session_key(session_id, "r"))
             meta, entries, results = await pipe.execute()
         if not meta:
             return None
@@ -183,19 +289,22 @@ class RedisSessionStore:
     async def recent_closed(self, *, limit: int = 200, before_ms: int | None = None) -> list[tuple[str, int]]:
         """Closed session ids, newest first, with their close time."""
         top = "+inf" if before_ms is None else f"({before_ms}"
-        rows = await self.redis.zrevrangebyscore(
-            f"{self.prefix}:closed", top, "-inf", start=0, num=limit, withscores=True
-        )
-        return [(sid.decode(), int(score)) for sid, score in rows]
+        async with self.redis.pipeline(transaction=False) as pipe:
+            for shard in self.layout.all_shards():
+                pipe.zrevrangebyscore(self.layout.index(shard, "closed"), top, "-inf", start=0, num=limit,
+                                      withscores=True)
+            replies = await pipe.execute()
+        rows = sorted(((int(score), sid) for reply in replies for sid, score in reply), reverse=True)[:limit]
+        return [(sid.decode(), score) for score, sid in rows]
 
     async def result(self, session_id: str, stage: str) -> bytes | None:
         """One stage's stored result, without reading the session's events."""
-        value: bytes | None = await self.redis.hget(self._key(session_id, "r"), stage)
+        value: bytes | None = await self.redis.hget(self.session_key(session_id, "r"), stage)
         return value
 
     async def attach(self, session_id: str, stage: str, payload: bytes, *, retention_s: int) -> None:
         """Keep a later stage's result (e.g. the judge verdict) with a closed session."""
-        key = self._key(session_id, "r")
+        key = self.session_key(session_id, "r")
         async with self.redis.pipeline(transaction=True) as pipe:
             pipe.hset(key, stage, payload)
             pipe.expire(key, retention_s)

@@ -455,7 +455,7 @@ def create_judge_app(
     # minutes): their requests stay unacknowledged and are read again by whichever worker takes over.
     app = faust_app(f"{settings.app_id}-judge", settings, stream_wait_empty=False)
     metrics = JudgeMetrics(registry)
-    store = RedisSessionStore.from_url(settings.redis_url.get_secret_value(), prefix=settings.redis_key_prefix)
+    store = RedisSessionStore.from_settings(settings)
     evaluations = evaluation_exporter(settings, metrics)
     judge = Judge(settings, client or JudgeClient(judge_config(settings)), store,
                   FaustProducerSink(app.producer), metrics, ResidualMetrics(registry), evaluations)

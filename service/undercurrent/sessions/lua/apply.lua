@@ -1,24 +1,26 @@
 -- Apply a batch of events to their sessions in one round trip.
--- ARGV: prefix, now_ms, open_ttl_s, n_marks, then n_marks pairs (topic/partition, max event ms)
--- that advance the per-partition watermarks, then 7 values per event:
+-- KEYS: the close index (deadlines zset) and the watermarks hash of the sessions' shard.
+-- ARGV: key head, key tail (a session's keys are head .. session_id .. tail .. suffix), now_ms,
+-- open_ttl_s, n_marks, then n_marks pairs (topic/partition, max event ms) that advance the
+-- watermarks, then 7 values per event:
 --   session_id, event_id, ts_ms, kind ('t' turn, 'e' session_end, 'b' other), idle_ms, max_ms, payload
 -- Returns one character per event: '0' accepted, '1' duplicate, '2' late.
 -- Event times are at most the caller's future-skew limit ahead of now_ms: later events are
 -- dead-lettered before they get here, so they can neither hold a session open nor push a watermark.
-local prefix, now, open_ttl = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
-local deadlines, marks = prefix .. ':deadlines', prefix .. ':wm'
-local n_marks = tonumber(ARGV[4])
-for i = 5, 4 + 2 * n_marks, 2 do
+local deadlines, marks = KEYS[1], KEYS[2]
+local head, tail, now, open_ttl = ARGV[1], ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4])
+local n_marks = tonumber(ARGV[5])
+for i = 6, 5 + 2 * n_marks, 2 do
   local ts = tonumber(ARGV[i + 1])
   local current = redis.call('HGET', marks, ARGV[i])
   if current then ts = math.max(ts, tonumber(string.match(current, '^(%d+)'))) end
   redis.call('HSET', marks, ARGV[i], ts .. ':' .. now)
 end
 local out = {}
-for i = 5 + 2 * n_marks, #ARGV, 7 do
+for i = 6 + 2 * n_marks, #ARGV, 7 do
   local sid, eid, ts, kind = ARGV[i], ARGV[i + 1], tonumber(ARGV[i + 2]), ARGV[i + 3]
   local idle, maxd, payload = tonumber(ARGV[i + 4]), tonumber(ARGV[i + 5]), ARGV[i + 6]
-  local base = prefix .. ':{' .. sid .. '}:'
+  local base = head .. sid .. tail
   local meta, evs = base .. 'm', base .. 'e'
   if redis.call('SADD', base .. 'i', eid) == 0 then
     out[#out + 1] = '1'

@@ -1,10 +1,10 @@
 -- Count input partitions as active now: refresh the wall time of their watermarks, keeping the event
 -- time. Partitions without a watermark yet are left alone; with no names given, every partition is.
--- ARGV: prefix, now_ms, then topic/partition names (optional).
-local marks, now = ARGV[1] .. ':wm', ARGV[2]
+-- KEYS: the watermarks hash. ARGV: now_ms, then topic/partition names (optional).
+local marks, now = KEYS[1], ARGV[1]
 local names = {}
-if #ARGV > 2 then
-  for i = 3, #ARGV do names[#names + 1] = ARGV[i] end
+if #ARGV > 1 then
+  for i = 2, #ARGV do names[#names + 1] = ARGV[i] end
 else
   names = redis.call('HKEYS', marks)
 end
