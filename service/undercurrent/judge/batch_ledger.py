@@ -12,7 +12,8 @@ the verdicts it must not repeat. Keys (under the deployment's prefix):
 - ``judge:batch:<id>:lock``: the replica collecting the batch (expires).
 
 A batch is recorded in one transaction after the API accepted it, and only then
-are its requests acknowledged on the broker.
+are its requests acknowledged on the broker. A transaction's keys must share a slot in a
+Redis Cluster, so there ``judge`` becomes the hash tag ``{judge}`` in every key.
 """
 
 from __future__ import annotations
@@ -28,14 +29,14 @@ _decode = msgspec.msgpack.Decoder(BatchEntry).decode
 
 
 class BatchLedger:
-    def __init__(self, redis: Any, *, prefix: str) -> None:
+    def __init__(self, redis: Any, *, prefix: str, cluster: bool = False) -> None:
         self.redis = redis
-        self.prefix = prefix
-        self._batches = f"{prefix}:judge:batches"
-        self._index = f"{prefix}:judge:batch-sessions"
+        self._base = f"{prefix}:{{judge}}" if cluster else f"{prefix}:judge"
+        self._batches = f"{self._base}:batches"
+        self._index = f"{self._base}:batch-sessions"
 
     def _entries(self, batch_id: str) -> str:
-        return f"{self.prefix}:judge:batch:{batch_id}"
+        return f"{self._base}:batch:{batch_id}"
 
     async def record(self, batch_id: str, submitted_ms: int, entries: list[BatchEntry]) -> None:
         async with self.redis.pipeline(transaction=True) as tx:

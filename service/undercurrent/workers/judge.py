@@ -516,7 +516,8 @@ def batched_consumer(
     from .judge_batch import BatchMode  # judge_batch builds on this module
 
     settings = judge.settings
-    batches = BatchMode(judge, BatchLedger(judge.store.redis, prefix=settings.redis_key_prefix), metrics)
+    ledger = BatchLedger(judge.store.redis, prefix=settings.redis_key_prefix, cluster=settings.redis_cluster)
+    batches = BatchMode(judge, ledger, metrics)
     app.timer(min(1.0, settings.judge.batch_max_age_s))(tolerant("batch_submit", judge.metrics.retries)(
         batches.submit_if_due))
     app.timer(min(settings.judge.batch_poll_s, 5.0))(tolerant("batch_poll", judge.metrics.retries)(batches.poll))
