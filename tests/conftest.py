@@ -71,8 +71,8 @@ def broker(stack_dir: Path) -> Iterator[Managed]:
 @pytest.fixture(scope="session")
 def redis_cluster_url(stack_dir: Path) -> Iterator[str]:
     """A node of a private three-primary Redis Cluster."""
-    with redis_cluster(stack_dir / "cluster") as url:
-        yield url
+    with redis_cluster(stack_dir / "cluster") as nodes:
+        yield nodes[0].url
 
 
 @pytest.fixture

@@ -15,8 +15,8 @@ from undercurrent.devstack.stack import Managed, StackError, free_port, start_re
 
 
 @contextlib.contextmanager
-def redis_cluster(directory: Path, primaries: int = 3, timeout_s: float = 30.0) -> Iterator[str]:
-    """Start ``primaries`` cluster-enabled redis-servers, join them without replicas; yields a node's URL."""
+def redis_cluster(directory: Path, primaries: int = 3, timeout_s: float = 30.0) -> Iterator[list[Managed]]:
+    """Start ``primaries`` cluster-enabled redis-servers, join them without replicas; yields the nodes."""
     nodes: list[Managed] = []
     try:
         for _ in range(primaries):
@@ -40,7 +40,7 @@ def redis_cluster(directory: Path, primaries: int = 3, timeout_s: float = 30.0) 
                     raise StackError(f"Redis Cluster at {addresses} did not reach cluster_state:ok")
                 time.sleep(0.1)
             client.close()
-        yield nodes[0].url
+        yield nodes
     finally:
         for node in nodes:
             node.stop()
