@@ -43,12 +43,21 @@ SHARDS = 4  # the default partition count
 class Pass(NamedTuple):
     wall_s: float
     client_cpu_s: float
-    redis_cpu_s: float
+    node_cpu_s: list[float]  # per redis-server
     closed: int
 
+    @property
+    def redis_cpu_s(self) -> float:
+        return sum(self.node_cpu_s)
 
-def redis_cpu_s(pids: list[int]) -> float:
-    return sum(sum(psutil.Process(pid).cpu_times()[:2]) for pid in pids)
+    @property
+    def busiest_share(self) -> float:
+        """The busiest node's part of the Redis CPU: the node that caps the deployment."""
+        return max(self.node_cpu_s) / self.redis_cpu_s
+
+
+def node_cpu_s(pids: list[int]) -> list[float]:
+    return [sum(psutil.Process(pid).cpu_times()[:2]) for pid in pids]
 
 
 def one_pass(service_dir: str | None, url: str, shards: int | None, pids: list[int], bodies: list[bytes]) -> Pass:
@@ -83,9 +92,10 @@ def one_pass(service_dir: str | None, url: str, shards: int | None, pids: list[i
         await store.close()
         return closed
 
-    cpu, redis, wall = time.process_time(), redis_cpu_s(pids), time.perf_counter()
+    cpu, redis, wall = time.process_time(), node_cpu_s(pids), time.perf_counter()
     closed = asyncio.run(run())
-    return Pass(time.perf_counter() - wall, time.process_time() - cpu, redis_cpu_s(pids) - redis, closed)
+    used = [after - before for before, after in zip(redis, node_cpu_s(pids), strict=True)]
+    return Pass(time.perf_counter() - wall, time.process_time() - cpu, used, closed)
 
 
 def spawned(*args: object) -> Pass:
@@ -124,21 +134,29 @@ def main() -> None:
 
 
 def report(passes: dict[str, list[Pass]], events: int, sessions: int) -> None:
+    """Medians over the passes; ratios to the first row are taken per run (the passes alternate) and
+    shown as median [min-max]."""
     runs = len(next(iter(passes.values())))
     table = Table(title=f"session store: {events} events, {sessions} sessions, median of {runs} passes")
-    for column in ("store", "wall s", "events/s", "events/redis CPU-s", "client CPU µs/event", "÷ first row (events/s, "
-                   "per redis CPU-s)", "sessions closed"):
+    for column in ("store", "wall s", "events/s", "events/redis CPU-s", "busiest node's CPU share",
+                   "client CPU µs/event", "events/s ÷ first row", "per redis CPU-s ÷ first row", "sessions closed"):
         table.add_column(column)
-    first: tuple[float, float] | None = None
+    first = next(iter(passes.values()))
     for name, measured in passes.items():
         wall = statistics.median(p.wall_s for p in measured)
         redis = statistics.median(p.redis_cpu_s for p in measured)
         client = statistics.median(p.client_cpu_s for p in measured)
-        rate, per_redis = ratio(events, wall), ratio(events, redis)
-        first = first or (rate, per_redis)
-        table.add_row(name, f"{wall:.2f}", f"{rate:,.0f}", f"{per_redis:,.0f}", f"{client / events * 1e6:.0f}",
-                      f"{rate / first[0]:.2f} / {per_redis / first[1]:.2f}", " ".join(str(p.closed) for p in measured))
-    Console(width=150).print(table)
+        share = statistics.median(p.busiest_share for p in measured)
+        rates = [b.wall_s / p.wall_s for p, b in zip(measured, first, strict=True)]
+        per_redis = [b.redis_cpu_s / p.redis_cpu_s for p, b in zip(measured, first, strict=True)]
+        table.add_row(name, f"{wall:.2f}", f"{ratio(events, wall):,.0f}", f"{ratio(events, redis):,.0f}",
+                      f"{share:.2f}", f"{client / events * 1e6:.0f}", _spread(rates), _spread(per_redis),
+                      " ".join(str(p.closed) for p in measured))
+    Console(width=180).print(table)
+
+
+def _spread(values: list[float]) -> str:
+    return f"{statistics.median(values):.2f} [{min(values):.2f}-{max(values):.2f}]"
 
 
 if __name__ == "__main__":
