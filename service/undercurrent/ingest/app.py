@@ -26,6 +26,7 @@ from ..config import Settings
 from ..estimate.stage import PredictionCounter
 from ..events.decode import TopicKind
 from ..health import WorkerHealth
+from ..kafka.eager import EagerTransport
 from ..kafka.lag import partition_progress
 from ..kafka.message import Message
 from ..kafka.options import faust_app
@@ -60,6 +61,7 @@ def create_app(
         # shutdown need not wait for a batch stuck on an outage: its offsets stay uncommitted.
         stream_wait_empty=False,
     )
+    app.transport = EagerTransport(app.conf.broker_consumer, app)
     bounds = LabelBounds(settings.labels.features, settings.labels.domains)
     store = RedisSessionStore.from_settings(settings)
     sink = FaustProducerSink(app.producer)
