@@ -1,7 +1,7 @@
 """Events per second of the full worker path against raw aiokafka, on identical messages, in one run.
 
     .venv/bin/python bench/worker_throughput.py [--events 20000] [--envelope 100] [--otlp-spans 100] [--detectors both]
-        [--close-workers 0 1] [--paced 0.8]
+        [--close-workers 0 1] [--paced 0.8] [--before OTHER_CHECKOUT/service --rounds 3]
 
 A private Tansu broker and a private redis-server are started (never the shared
 Redis). ShareGPT conversations become contract events, produced once one per
@@ -15,7 +15,10 @@ answer, the history repeated in each, see ``otlp_traffic.py``). Then, per layout
   on the ingest event loop, the former design; n: in n close processes);
 * paced (``--paced 0.8``): per ``--close-workers`` value, the single-event traffic again
   at that fraction of the rate the same configuration ingested with detectors on, each
-  session ended explicitly, to measure close latency (see ``close_latency.py``).
+  session ended explicitly, to measure close latency (see ``close_latency.py``);
+* before (``--before OTHER_CHECKOUT/service``): every worker pass also with another checkout's
+  ``service/`` (first on ``PYTHONPATH``), the two alternating over ``--rounds`` rounds, so a change
+  is compared with the code before it in one run, against the same raw baseline.
 
 Worker time starts when faust logs ``Ready`` and stops when ``/metrics`` shows
 every event counted ("ingest") and every session closed ("closed"). CPU seconds
@@ -32,6 +35,7 @@ import asyncio
 import gc
 import json
 import math
+import statistics
 import tempfile
 import time
 import uuid
@@ -66,6 +70,7 @@ PARTITIONS = 4
 POLL_S = 0.25
 PACED_GRACE_S = 5.0  # the default close grace: the latency target is this plus 2 s
 OVERLAP_LINE = "is overlapping"
+PROGRESS = ("undercurrent_events_total", "undercurrent_sessions_closed_total")
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +87,8 @@ class Layout:
 
 @dataclass
 class WorkerRun:
+    code: str
+    """``now`` (this checkout) or ``before`` (``--before``)."""
     layout: str
     detectors: bool
     close_workers: int
@@ -152,10 +159,12 @@ async def raw_pass(kafka: KafkaSettings, layout: Layout, timeout_s: float) -> Sp
 
 
 def worker_env(
-    run: str, name: str, layout: Layout, bootstrap: str, redis_url: str, detectors: bool, close_workers: int
+    run: str, name: str, layout: Layout, bootstrap: str, redis_url: str, detectors: bool, close_workers: int,
+    service_dir: Path | None = None,
 ) -> dict[str, str]:
     app = f"{run}-{name}"
     return {
+        **({"PYTHONPATH": str(service_dir)} if service_dir else {}),
         "UNDERCURRENT_APP_ID": app,
         "UNDERCURRENT_KAFKA__BOOTSTRAP": bootstrap,
         "UNDERCURRENT_KAFKA__PARTITIONS": str(PARTITIONS),
@@ -211,10 +220,12 @@ def overlaps(worker: WorkerProcess) -> int:
 
 def worker_pass(
     args: argparse.Namespace, run: str, layout: Layout, detectors: bool, close_workers: int,
-    stack: dict[str, Managed], log_dir: Path,
+    stack: dict[str, Managed], log_dir: Path, code: str = "now", round_: int = 0,
 ) -> WorkerRun:
-    name = f"{layout.name}-detectors-{'on' if detectors else 'off'}-close{close_workers}"
-    env = worker_env(run, name, layout, stack["broker"].url, stack["redis"].url, detectors, close_workers)
+    name = f"{layout.name}-detectors-{'on' if detectors else 'off'}-close{close_workers}-{code}{round_}"
+    service_dir = args.before if code == "before" else None
+    env = worker_env(run, name, layout, stack["broker"].url, stack["redis"].url, detectors, close_workers,
+                     service_dir)
     events, sessions = layout.events, layout.sessions
     worker = start_worker(args, name, env, log_dir)
     profiler = None
@@ -230,7 +241,7 @@ def worker_pass(
         while True:
             time.sleep(POLL_S)
             try:
-                page = worker.metrics_page()
+                page = worker.metrics_page(*PROGRESS)
             except OSError as exc:
                 raise WorkerFailed(f"worker {name}: /metrics unreadable ({exc}); log: {worker.log_path}") from exc
             now = time.perf_counter()
@@ -248,9 +259,11 @@ def worker_pass(
         used["worker"] = worker_cpu_s(worker, watched["worker"], cpu0["worker"])
         if profiler is not None:
             profiler.stop()
+        page = worker.metrics_page()
         batches = histogram_buckets(page, "undercurrent_ingest_batch_duration_seconds")
         detector = histogram_buckets(page, "undercurrent_detector_duration_seconds")
         return WorkerRun(
+            code=code,
             layout=layout.name,
             detectors=detectors,
             close_workers=close_workers,
@@ -339,22 +352,28 @@ def run(args: argparse.Namespace, console: Console) -> Results:
         for layout in layouts:
             results.raw[layout.name] = asyncio.run(raw_pass(kafka, layout, args.timeout))
             console.print(f"raw aiokafka, {layout.name}: {results.raw[layout.name].events_per_s:,.0f} events/s")
+        codes = ["now", "before"] if args.before else ["now"]
         for layout in layouts:
             for close_workers in args.close_workers:
                 for detectors in args.detectors:
-                    label = (f"worker, {layout.name}, detectors {'on' if detectors else 'off'}, "
-                             f"{close_workers} close processes")
-                    try:
-                        result = worker_pass(args, run_id, layout, detectors, close_workers, stack, log_dir)
-                    except WorkerFailed as exc:
-                        results.failures[label] = str(exc)
-                        console.print(f"[red]{label}: failed[/red]")
-                        continue
-                    results.workers.append(result)
-                    console.print(f"{label}: {result.ingest.events_per_s:,.0f} events/s")
+                    for round_ in range(args.rounds):
+                        for code in codes if round_ % 2 == 0 else codes[::-1]:
+                            label = (f"worker ({code}, round {round_ + 1}), {layout.name}, "
+                                     f"detectors {'on' if detectors else 'off'}, {close_workers} close processes")
+                            try:
+                                result = worker_pass(args, run_id, layout, detectors, close_workers, stack, log_dir,
+                                                     code, round_)
+                            except WorkerFailed as exc:
+                                results.failures[label] = str(exc)
+                                console.print(f"[red]{label}: failed[/red]")
+                                continue
+                            results.workers.append(result)
+                            console.print(f"{label}: {result.ingest.events_per_s:,.0f} events/s, "
+                                          f"{result.ingest.events_per_cpu_s:,.0f} events/CPU-s")
         for close_workers in args.close_workers if args.paced else ():
             sustained = [w for w in results.workers
-                         if w.layout == "single" and w.detectors and w.close_workers == close_workers]
+                         if w.code == "now" and w.layout == "single" and w.detectors
+                         and w.close_workers == close_workers]
             if not sustained:
                 continue
             rate = args.paced * sustained[0].ingest.events_per_s
@@ -386,10 +405,12 @@ def throughput_table(results: Results) -> Table:
     for name, span in results.raw.items():
         table.add_row("raw aiokafka", name, "–", "–", _f(results.events_by_layout[name]), _f(span.events_per_s),
                       "1.000", _f(span.events_per_cpu_s), "1.000", "", "")
+    compared = args_before(results)
     for w in results.workers:
         raw = results.raw[w.layout]
         table.add_row(
-            "worker", w.layout, "on" if w.detectors else "off", str(w.close_workers), _f(w.ingest.events),
+            f"worker ({w.code})" if compared else "worker", w.layout, "on" if w.detectors else "off",
+            str(w.close_workers), _f(w.ingest.events),
             _f(w.ingest.events_per_s), _f(ratio(w.ingest.events_per_s, raw.events_per_s), 3),
             _f(w.ingest.events_per_cpu_s), _f(ratio(w.ingest.events_per_cpu_s, raw.events_per_cpu_s), 3),
             _f(w.closed.events_per_cpu_s), _f(results.events_by_layout[w.layout] - w.accepted - w.duplicate),
@@ -397,16 +418,39 @@ def throughput_table(results: Results) -> Table:
     return table
 
 
+def args_before(results: Results) -> bool:
+    return any(w.code == "before" for w in results.workers)
+
+
+def before_table(results: Results) -> Table:
+    """Per pass, median events per CPU-second over the rounds, as a ratio to raw, now against before."""
+    table = Table(title="this checkout against --before (medians over rounds; events/CPU-s ÷ raw)")
+    for column in ("layout", "detectors", "close procs", "rounds", "before ÷ raw", "now ÷ raw", "now ÷ before"):
+        table.add_column(column, justify="left" if column in ("layout", "detectors") else "right")
+    passes: dict[tuple[str, bool, int], dict[str, list[float]]] = {}
+    for w in results.workers:
+        runs = passes.setdefault((w.layout, w.detectors, w.close_workers), {"now": [], "before": []})
+        runs[w.code].append(ratio(w.ingest.events_per_cpu_s, results.raw[w.layout].events_per_cpu_s))
+    for (layout, detectors, close_workers), runs in passes.items():
+        if not runs["now"] or not runs["before"]:
+            continue
+        now, before = statistics.median(runs["now"]), statistics.median(runs["before"])
+        table.add_row(layout, "on" if detectors else "off", str(close_workers),
+                      f"{len(runs['now'])} / {len(runs['before'])}", _f(before, 3), _f(now, 3),
+                      _f(ratio(now, before), 2))
+    return table
+
+
 def resources_table(results: Results) -> Table:
     table = Table(title="worker resources (to last close)")
-    for column in ("layout", "detectors", "close procs", "wall s", "worker CPU s", "redis CPU s",
+    for column in ("code", "layout", "detectors", "close procs", "wall s", "worker CPU s", "redis CPU s",
                    "events/redis CPU-s", "broker CPU s", "peak RSS MiB", "close procs peak RSS MiB", "batch p50/p99 ms",
                    "detector runs",
                    "detector p50/p99 ms", "overlap warnings"):
         table.add_column(column, justify="left" if column in ("layout", "detectors") else "right")
     for w in results.workers:
         table.add_row(
-            w.layout, "on" if w.detectors else "off", str(w.close_workers), _f(w.closed.wall_s, 1),
+            w.code, w.layout, "on" if w.detectors else "off", str(w.close_workers), _f(w.closed.wall_s, 1),
             _f(w.closed.cpu_s, 1),
             _f(w.redis_cpu_s, 1), _f(ratio(w.closed.events, w.redis_cpu_s)), _f(w.broker_cpu_s, 1),
             _f(w.peak_rss_mib), _f(w.close_peak_rss_mib), f"{_f(w.batch_p50_ms, 1)} / {_f(w.batch_p99_ms, 1)}",
@@ -420,7 +464,7 @@ def detectors_cost_table(results: Results) -> Table:
     table = Table(title="detectors on ÷ off (targets: batch p99 ≤ 1.2, events/CPU-s to last close ≥ 0.5)")
     for column in ("layout", "close procs", "batch p99 on ÷ off", "events/CPU-s to last close on ÷ off"):
         table.add_column(column, justify="left" if column == "layout" else "right")
-    runs = {(w.layout, w.close_workers, w.detectors): w for w in results.workers}
+    runs = {(w.layout, w.close_workers, w.detectors): w for w in results.workers if w.code == "now"}
     for (layout, close_workers, detectors), on in runs.items():
         off = runs.get((layout, close_workers, False))
         if not detectors or off is None:
@@ -454,6 +498,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         help="close processes per worker pass; 0 runs the close stages on the ingest loop")
     parser.add_argument("--paced", type=float, default=0.8,
                         help="fraction of the measured detectors-on rate for the close-latency pass (0: none)")
+    parser.add_argument("--before", type=Path,
+                        help="another checkout's service/ directory: every worker pass also with its code, alternating")
+    parser.add_argument("--rounds", type=int, default=1, help="worker passes per configuration (and per code)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--timeout", type=float, default=90.0, help="seconds allowed per pass")
     parser.add_argument("--ready-timeout", type=float, default=90.0, help="seconds for a worker to join its group")
@@ -473,6 +520,8 @@ def main() -> None:
     console.print(throughput_table(results))
     console.print(resources_table(results))
     console.print(detectors_cost_table(results))
+    if args_before(results):
+        console.print(before_table(results))
     if results.paced:
         console.print(latency_table(results))
     if any(w.accepted + w.duplicate != results.events_by_layout[w.layout] for w in results.workers):
