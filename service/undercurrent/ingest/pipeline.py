@@ -16,7 +16,7 @@ import time
 from collections import Counter
 from collections.abc import Awaitable, Callable, Sequence
 from functools import partial
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
 import structlog
 
@@ -158,7 +158,7 @@ class IngestPipeline:
         """Apply every message's events; returns the messages that could not be applied, as rejects."""
         events = [event for _, message_events in work for event in message_events]
         try:
-            await self._apply_events(stage, events, _marks(work), now_ms, counts)
+            await self._apply_events(stage, events, batch_marks(work), now_ms, counts)
             return []
         except Exception as exc:  # not transient (those are retried): find the message at fault
             log.error("batch could not be applied; applying message by message", error=repr(exc))
@@ -170,25 +170,25 @@ class IngestPipeline:
             if not remaining:
                 continue
             try:
-                await self._apply_events(stage, remaining, _marks([(message, remaining)]), now_ms, counts)
+                await self._apply_events(stage, remaining, batch_marks([(message, remaining)]), now_ms, counts)
             except Exception as exc:
                 rejects.append((message, self._processing_error(message, "apply", exc)))
         return rejects
 
     async def _apply_events(
-        self, stage: str, events: list[Event], marks: dict[str, int], now_ms: int, counts: Outcomes
+        self, stage: str, events: list[Event], marks: BatchMarks, now_ms: int, counts: Outcomes
     ) -> None:
         """Apply events in chunks, waiting out Redis outages; counts each applied event's outcome."""
-        for start in range(0, max(len(events), 1), APPLY_CHUNK):
+        starts = range(0, max(len(events), 1), APPLY_CHUNK)
+        for start, chunk_marks in zip(starts, marks.per_chunk(len(starts)), strict=True):
             chunk = events[start : start + APPLY_CHUNK]
-            last = start + APPLY_CHUNK >= len(events)
             apply = partial(
                 self.store.apply,
                 chunk,
                 [self.timing(event.feature) for event in chunk],
-                now_ms=now_ms,
+                now_ms=now_ms if start == 0 else max(now_ms, int(time.time() * 1000)),
                 open_ttl_s=self._open_ttl_s,
-                marks=marks if last else None,
+                marks=chunk_marks,
             )
             outcomes = await self._wait_out(apply, stage)
             for event, outcome in zip(chunk, outcomes, strict=True):
@@ -229,10 +229,29 @@ class IngestPipeline:
         return Reject(message.value, "processing_error", f"{stage}: {exc!r}")
 
 
-def _marks(work: MessageEvents) -> dict[str, int]:
-    """Per input ``topic/partition``, the newest event time among these messages' events."""
-    marks: dict[str, int] = {}
+class BatchMarks(NamedTuple):
+    """The watermarks a batch moves, per input ``topic/partition``.
+
+    A batch too large for one script call is applied in chunks, and a sweep may claim between two
+    of them. Its partitions must then hold closes back where their unapplied events begin, or a
+    session whose end arrived on another topic closes without the turns still in this batch: every
+    chunk before the last counts them as active at ``floor`` (their oldest event time in the batch,
+    less one; a watermark never moves back), and the last moves them to ``high``.
+    """
+
+    floor: dict[str, int]
+    high: dict[str, int]
+
+    def per_chunk(self, chunks: int) -> list[dict[str, int]]:
+        return [self.floor] * (chunks - 1) + [self.high]
+
+
+def batch_marks(work: MessageEvents) -> BatchMarks:
+    floor: dict[str, int] = {}
+    high: dict[str, int] = {}
     for message, events in work:
         mark = f"{message.topic}/{message.partition}"
-        marks[mark] = max(marks.get(mark, 0), max(ts_millis(e.ts) for e in events))
-    return marks
+        times = [ts_millis(e.ts) for e in events]
+        floor[mark] = min(floor.get(mark, times[0]), min(times) - 1)
+        high[mark] = max(high.get(mark, 0), max(times))
+    return BatchMarks(floor, high)
