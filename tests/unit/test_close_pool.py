@@ -12,13 +12,13 @@ import msgspec
 from prometheus_client import CollectorRegistry
 
 from undercurrent.config import Settings
+from undercurrent.ingest.build import BuildFailure, ClosedRecord, InlineBuilder
 from undercurrent.ingest.close_pool import ClosePool
 from undercurrent.ingest.close_route import PoolState
 from undercurrent.ingest.stages import StageMetrics, close_stages
 from undercurrent.metrics.definitions import SamplingMetrics, SessionMetrics
 from undercurrent.metrics.labels import LabelBounds
 from undercurrent.sampling.stage import BudgetView
-from undercurrent.sessions.build import BuildFailure, ClosedRecord, InlineBuilder
 from undercurrent.sessions.claimed import ClaimedSession
 
 KEY = b"pseudonym-key-for-tests-0123456789"

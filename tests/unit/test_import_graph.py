@@ -117,25 +117,11 @@ def describe(component: list[str], edges: Edges) -> str:
     return "\n".join(lines)
 
 
-# Edges that still point against the direction of dependency, each removed by moving what causes it.
-KNOWN_BACK_EDGES: frozenset[tuple[str, str]] = frozenset(
-    {
-        ("sessions", "estimate"),
-    }
-)
-
-
 def test_no_cycles_between_packages():
-    edges = {edge: causes for edge, causes in package_edges(ROOT).items() if edge not in KNOWN_BACK_EDGES}
+    edges = package_edges(ROOT)
     nodes = {node for edge in edges for node in edge}
     found = cycles(nodes, edges)
     assert not found, "import cycles between packages:\n" + "\n".join(describe(c, edges) for c in found)
-
-
-def test_known_back_edges_still_exist():
-    """An edge that is gone leaves the list, so the list only shrinks."""
-    gone = KNOWN_BACK_EDGES - set(package_edges(ROOT))
-    assert not gone, f"remove from KNOWN_BACK_EDGES: {sorted(gone)}"
 
 
 def write(root: Path, files: dict[str, str]) -> Path:

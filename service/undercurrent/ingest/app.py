@@ -38,11 +38,11 @@ from ..privacy.stage import user_id_key
 from ..runtime import watch_health
 from ..sampling.stage import BudgetView
 from ..sampling.usage_log import UsageLog
-from ..sessions.build import InlineBuilder, RecordBuilder
-from ..sessions.closer import SessionCloser
 from ..sessions.store import RedisSessionStore
 from ..sessions.sweeper import Sweeper
+from .build import InlineBuilder, RecordBuilder
 from .close_pool import ClosePool
+from .closer import SessionCloser
 from .pipeline import IngestPipeline
 from .stages import StageMetrics, close_stages
 

@@ -29,9 +29,9 @@ import structlog
 from ..config import Settings
 from ..metrics.definitions import SessionMetrics
 from ..sampling.stage import BudgetScale
-from ..sessions.build import Built, InlineBuilder
 from ..sessions.claimed import ClaimedSession
 from . import close_process
+from .build import Built, InlineBuilder
 from .close_process import CloseJob, MetricUpdate
 from .close_route import PoolState, PoolView, decide, restart_delay_s
 from .stages import StageMetrics

@@ -20,8 +20,8 @@ import msgspec
 
 from ..config import Settings
 from ..metrics.labels import LabelBounds
-from ..sessions.build import Built, build_all
 from ..sessions.claimed import ClaimedSession
+from .build import Built, build_all
 from .stages import StageMetrics, close_stages
 
 

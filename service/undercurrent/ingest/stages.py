@@ -15,8 +15,8 @@ from ..metrics.labels import LabelBounds, LanguageBounds, ReleaseBounds
 from ..privacy.redact import Redactor
 from ..privacy.stage import RedactionStage
 from ..sampling.stage import BudgetScale, SamplingStage
-from ..sessions.build import CloseStage
 from ..sessions.model import SessionSnapshot
+from .build import CloseStage
 
 
 @dataclass(frozen=True, slots=True)

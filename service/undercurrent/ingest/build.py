@@ -17,10 +17,10 @@ from ..config import Settings
 from ..estimate.assisted import ClosedIncrements, closed_increments
 from ..kafka.message import value_budget
 from ..metrics.labels import OTHER
-from .claimed import ClaimedSession
-from .fit import encode_within
-from .model import SessionSnapshot
-from .record import base_record
+from ..sessions.claimed import ClaimedSession
+from ..sessions.fit import encode_within
+from ..sessions.model import SessionSnapshot
+from ..sessions.record import base_record
 
 YIELD_EVERY = 16
 RESULT_KEYS = ("domain", "domain_source", "detectors", "sampling")

@@ -23,9 +23,9 @@ from ..kafka.retry import is_transient, until_done
 from ..kafka.sink import RecordSink
 from ..metrics.definitions import IngestMetrics, SessionMetrics
 from ..metrics.labels import OTHER, LabelBounds
+from ..sessions.model import CloseReason
+from ..sessions.store import Claim, RedisSessionStore
 from .build import ClosedRecord, RecordBuilder
-from .model import CloseReason
-from .store import Claim, RedisSessionStore
 
 log = structlog.get_logger(__name__)
 
