@@ -27,7 +27,27 @@ CLUSTER_SHARDS = 4  # the default partition count: the shards' hash tags land on
 # property tests for the machine's load, not for a wrong answer.
 settings.register_profile("undercurrent", deadline=None)
 settings.load_profile("undercurrent")
+# Each test folder is one kind of test, marked by its folder name (`pytest -m unit`, `-m "not image"`);
+# bench/tests holds the benchmark's pure arithmetic, so its tests are unit tests.
+FOLDER_MARKERS = ("unit", "integration", "e2e", "browser", "simulation", "faults", "deploy", "image")
 CACHES = frozenset({"__pycache__", ".pytest_cache", ".hypothesis", ".ruff_cache", ".venv"})
+
+
+def folder_marker(path: Path) -> str | None:
+    """The marker of a test file from its folder under tests/ (or bench/tests); None outside them."""
+    parts = path.relative_to(ROOT).parts
+    if parts[:2] == ("bench", "tests"):
+        return "unit"
+    if len(parts) > 2 and parts[0] == "tests" and parts[1] in FOLDER_MARKERS:
+        return parts[1]
+    return None
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        marker = folder_marker(item.path)
+        if marker is not None:
+            item.add_marker(marker)
 
 
 def _checkout_entries() -> set[str]:

@@ -40,7 +40,7 @@ from .conftest import Run
 from .corpus import DOMAIN, FEATURE
 from .monitoring import query, wait_until
 
-pytestmark = [pytest.mark.integration, pytest.mark.timeout(480)]  # includes starting both runs
+pytestmark = pytest.mark.timeout(480)  # includes starting both runs
 
 LEVEL = "feature_domain_archetype_measure"
 JUDGE_SIDE = ("failure_weight", "failure_weight_sq", "prediction_weight", "hit_weight", "hit_weight_sq")

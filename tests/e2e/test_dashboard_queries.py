@@ -10,7 +10,7 @@ from dashboards.build import DASHBOARDS, OUT_DIR, all_panel_queries, substitute_
 from .conftest import Run
 from .monitoring import query, wait_until
 
-pytestmark = [pytest.mark.integration, pytest.mark.timeout(480)]  # includes starting both runs
+pytestmark = pytest.mark.timeout(480)  # includes starting both runs
 
 # (dashboard, panel title) -> why the panel cannot have data in a fresh Prometheus after one replay.
 

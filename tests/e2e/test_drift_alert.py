@@ -19,7 +19,7 @@ from .conftest import Run
 from .corpus import DOMAIN, FEATURE
 from .monitoring import PROMETHEUS_DIR, Webhook, query, value, wait_until
 
-pytestmark = [pytest.mark.integration, pytest.mark.timeout(480)]  # includes starting both runs
+pytestmark = pytest.mark.timeout(480)  # includes starting both runs
 
 ALERT = "UndercurrentDriftSpike"
 FLOOR = 0.05

@@ -12,7 +12,7 @@ import pytest
 from .conftest import ENSEMBLE_K, SPLIT_MARKER, Run
 from .monitoring import query, value, wait_until
 
-pytestmark = [pytest.mark.integration, pytest.mark.timeout(480)]  # includes starting both runs
+pytestmark = pytest.mark.timeout(480)  # includes starting both runs
 
 WALKAWAY = '{archetype="walkaway"}'
 

@@ -21,7 +21,7 @@ from .conftest import BASELINE, CANDIDATE, MODEL, Run
 from .monitoring import Webhook, query, wait_until
 from .test_drift_alert import _left
 
-pytestmark = [pytest.mark.integration, pytest.mark.timeout(480)]  # includes starting both runs
+pytestmark = pytest.mark.timeout(480)  # includes starting both runs
 
 ALERT = "UndercurrentReleaseRegression"
 BASE, CAND = f"{MODEL}@{BASELINE}", f"{MODEL}@{CANDIDATE}"

@@ -33,8 +33,6 @@ from undercurrent.web.limiter import SignInLimit
 from ..browser.seed import Seed, drift_session, seed
 from .harness import DurableRedis
 
-pytestmark = pytest.mark.integration
-
 TOKEN = "evidence-view-token-0123456789"
 WRONG = "wrong-token-guess-9876543210"
 LIMIT = SignInLimit(max_failures=5, window_s=60.0)

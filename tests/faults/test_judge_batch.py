@@ -30,8 +30,6 @@ from ..integration.harness import Deployment, Worker, collect, produce
 from .harness import wait_until
 from .test_judge_faults import judge_env, judge_samples, sessions, value
 
-pytestmark = pytest.mark.integration
-
 FINE = [f"case-batch-{n}" for n in range(4)]
 BUSY = "case-batch-busy"  # overloaded in its first batch: retried in the next one
 REFUSED = "case-batch-refused"  # its request makes the API refuse any batch it is in (400)

@@ -31,8 +31,6 @@ from undercurrent.web.app import WebConfig, create_app
 from ..integration.harness import Deployment, Worker, collect, encode, event, produce
 from .harness import FAST_CLOSE, dead_letter_reasons, log_lines, responsive, terminate, wait_until
 
-pytestmark = pytest.mark.integration
-
 MAX_ATTEMPTS = 3
 UNPRICED_MODEL = "claude-mystery-1"
 

@@ -31,8 +31,6 @@ from .harness import (
     wait_until,
 )
 
-pytestmark = pytest.mark.integration
-
 FREEZE_S = 20
 SESSIONS = 10  # per phase: before the fault and during it
 

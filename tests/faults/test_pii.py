@@ -23,8 +23,6 @@ from undercurrent.devstack.stack import Managed
 from ..integration.harness import Deployment, collect, encode, event, produce
 from .harness import FAST_CLOSE, closed_once, terminate
 
-pytestmark = pytest.mark.integration
-
 USER_ID_KEY = "test-user-id-key-0123456789abcdef"
 EMAIL = "jane.doe@example.org"
 PII = {

@@ -19,8 +19,6 @@ from undercurrent.devstack.stack import Managed
 from ..integration.harness import Deployment, collect, encode, event, produce
 from .harness import FAST_CLOSE, closed_once, dead_letter_reasons, responsive, terminate
 
-pytestmark = pytest.mark.integration
-
 GOOD_SESSIONS = 15
 OVERSIZED_BYTES = 1_010_313  # over the producer's former 1,000,000-byte limit, under the 1 MiB ingest limit
 BIG_SESSION_EVENTS = 7_000  # per envelope; two envelopes make a record of about 1.2 MB

@@ -22,8 +22,6 @@ from undercurrent.sessions.store import RedisSessionStore
 from .harness import ROOT, Deployment, collect
 from .test_judge_pipeline import judging
 
-pytestmark = pytest.mark.integration
-
 TAU_BENCH = ROOT.parent / "shared" / "data" / "agent-traces" / "tau-bench-airline-gpt-4o.dev.json"
 SPLIT = ROOT / "evaluation" / "tau_bench" / "split.json"
 RUNS = 6

@@ -23,8 +23,6 @@ from ..faults.harness import FAST_CLOSE
 from .harness import Deployment, Worker, collect, encode, event, produce
 from .test_worker import by_session, sessions_traffic, wait_for
 
-pytestmark = pytest.mark.integration
-
 DUE_SESSIONS = 60
 OPEN_SESSIONS = 40
 

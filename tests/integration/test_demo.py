@@ -23,8 +23,6 @@ import redis
 from undercurrent.devstack.processes import scrape, total
 from undercurrent.devstack.stack import redis_answers, start_redis
 
-pytestmark = pytest.mark.integration
-
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_REDIS = "redis://127.0.0.1:6379/0"
 

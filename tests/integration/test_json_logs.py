@@ -15,8 +15,6 @@ from undercurrent.devstack.stack import Managed
 from .harness import Deployment, Worker, collect, encode, event, produce
 from .test_worker import wait_for
 
-pytestmark = pytest.mark.integration
-
 
 def json_lines(log_path: Path) -> list[dict]:
     lines = log_path.read_text().splitlines()

@@ -17,8 +17,6 @@ from tests.support.fake_anthropic import FakeAnthropic, session_data
 
 from .harness import Deployment, collect, encode, event, produce
 
-pytestmark = pytest.mark.integration
-
 CORRECTION = "that is wrong, it still shows the old amount"
 FOLLOW_UP = "ok, and when is it due?"
 # (topic of the session, what the user says after the answer, how many such sessions)

@@ -17,8 +17,6 @@ from undercurrent.web.app import WebConfig, create_app
 
 from .harness import Deployment, collect, encode, event, produce
 
-pytestmark = pytest.mark.integration
-
 EMAIL, CARD = "jane.doe@example.org", "4111 1111 1111 1111"
 
 

@@ -9,8 +9,6 @@ import redis
 
 from undercurrent.devstack.stack import LocalStack, StackError, free_port, start_redis
 
-pytestmark = pytest.mark.integration
-
 
 def test_redis_starts_with_a_relative_directory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)

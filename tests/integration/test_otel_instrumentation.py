@@ -34,8 +34,6 @@ from undercurrent.otlp.wire import parse_request
 from .harness import Deployment, collect, encode, produce
 from .test_judge_pipeline import judging
 
-pytestmark = pytest.mark.integration
-
 MODEL = "claude-sonnet-4-5"
 TOOLS = [{"name": "book_table", "description": "Book a restaurant table.",
           "input_schema": {"type": "object", "properties": {"city": {"type": "string"}}}}]

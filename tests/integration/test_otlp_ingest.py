@@ -11,8 +11,6 @@ from tests.support.otlp import messages, otlp_json, request, span
 
 from .harness import Deployment, collect, produce
 
-pytestmark = pytest.mark.integration
-
 
 def conversation(conversation_id: str, trace: int, start_ms: int) -> list:
     """Two LLM calls of one conversation (the second repeats the first's history) and an HTTP span."""

@@ -21,8 +21,6 @@ from undercurrent.producer import InvalidEvent, Producer, ProducerOptions, open_
 
 from .harness import event
 
-pytestmark = pytest.mark.integration
-
 PARTITIONS = 4
 
 

@@ -22,8 +22,6 @@ from undercurrent.sessions.record import base_record
 
 from .harness import ROOT, Deployment, collect, encode, event, produce
 
-pytestmark = pytest.mark.integration
-
 PLANTED_BIAS = 0.75  # no signal → risk 0.679, far from the shipped model's
 
 

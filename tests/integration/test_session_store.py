@@ -9,7 +9,7 @@ import pytest
 from undercurrent.events import Copy, SessionEnd, Turn
 from undercurrent.sessions.store import EventTiming, RedisSessionStore
 
-pytestmark = [pytest.mark.integration, pytest.mark.parametrize("redis_mode", ["primary", "cluster"], indirect=True)]
+pytestmark = pytest.mark.parametrize("redis_mode", ["primary", "cluster"], indirect=True)
 
 T = EventTiming(idle_ms=60_000, max_ms=3_600_000)
 NOW = 10_000_000

@@ -12,7 +12,6 @@ import pytest
 
 from .harness import Deployment, collect, encode, event, produce
 
-pytestmark = pytest.mark.integration
 both_redis = pytest.mark.parametrize("redis_mode", ["primary", "cluster"], indirect=True)
 
 

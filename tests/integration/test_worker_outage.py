@@ -15,8 +15,6 @@ from undercurrent.devstack.stack import Managed, start_redis
 from .harness import Deployment, collect, produce
 from .test_worker import by_session, sessions_traffic, wait_for
 
-pytestmark = pytest.mark.integration
-
 
 @pytest.fixture
 def private_redis(tmp_path: Path) -> Iterator[Managed]:

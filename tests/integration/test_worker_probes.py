@@ -7,14 +7,10 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-import pytest
-
 from undercurrent.devstack.stack import Managed, start_redis
 
 from .harness import Deployment, Worker
 from .test_worker import wait_for
-
-pytestmark = pytest.mark.integration
 
 
 def probe(worker: Worker, path: str) -> tuple[int, dict]:
