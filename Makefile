@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test venv system-tools lint bench clean deploy-tools chart-rules generate lock image image-test
+.PHONY: demo test venv system-tools lint bench soak clean deploy-tools chart-rules generate lock image image-test
 
 # promtool (Debian's prometheus package) checks and unit-tests the rule files;
 # Alertmanager and Chromium serve the end-to-end and browser tests; buildah and debootstrap build
@@ -49,6 +49,10 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/worker_throughput.py
+
+# 20 minutes of a real worker at half its calibrated rate: RSS, consumer lag, open sessions, close latency.
+soak: $(STAMP)
+	$(BIN)/python bench/soak.py
 
 # helm 3 and 4, docker compose and the CRD validators, fetched once into .tools/ (see tools/install.py).
 deploy-tools: $(STAMP)

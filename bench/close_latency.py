@@ -14,6 +14,7 @@ import asyncio
 import math
 import time
 from collections import Counter
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 import msgspec
@@ -32,11 +33,24 @@ class Latencies:
     max_s: float
 
 
-async def paced_produce(bootstrap: str, sessions: list[list[Event]], topics: Topics, rate: float) -> dict[str, float]:
-    """Send every event at ``rate`` events per second (ends included); the wall time of each session's end."""
-    remaining = Counter({events[0]["session_id"]: len(events) for events in sessions if events})
+async def paced_produce(
+    bootstrap: str, sessions: Iterable[list[Event]], topics: Topics, rate: float, *, seconds: float | None = None
+) -> dict[str, float]:
+    """Send every event at ``rate`` events per second (ends included); the wall time of each session's end.
+
+    Sessions are pulled from ``sessions`` as the stream reaches them, so it may be endless when ``seconds``
+    bounds the run; sessions still open when it stops are left open.
+    """
+    remaining: Counter[str] = Counter()
     encode = msgspec.json.Encoder().encode
     ends: dict[str, float] = {}
+
+    def counted() -> Iterator[list[Event]]:
+        for events in sessions:
+            if events:
+                remaining[events[0]["session_id"]] = len(events)
+                yield events
+
     producer = AIOKafkaProducer(bootstrap_servers=bootstrap, linger_ms=5, max_request_size=2**21)
     await producer.start()
     try:
@@ -51,13 +65,16 @@ async def paced_produce(bootstrap: str, sessions: list[list[Event]], topics: Top
             await producer.send(topics.of(body), encode(body), key=body["session_id"].encode())
             sent += 1
 
-        for event in interleave(iter(sessions)):
+        for event in interleave(counted()):
+            if seconds is not None and time.perf_counter() - started >= seconds:
+                break
             sid = event["session_id"]
             await send(dict(event))
             remaining[sid] -= 1
             if remaining[sid] == 0:
                 await send({"event_id": f"{sid}:paced-end", "session_id": sid, "ts": 0, "type": "session_end"})
                 ends[sid] = time.time()
+                del remaining[sid]
         await producer.flush()
     finally:
         await producer.stop()

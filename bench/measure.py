@@ -1,4 +1,4 @@
-"""Pure arithmetic of the benchmark: rates, CPU efficiency, and values read from a /metrics page."""
+"""Pure arithmetic of the benchmark: rates, CPU efficiency, values read from a /metrics page, soak growth."""
 
 from __future__ import annotations
 
@@ -96,3 +96,51 @@ def group_join_s(log: str) -> float | None:
             joined = datetime.strptime(stamp[1], "%Y-%m-%d %H:%M:%S,%f")
             break
     return None if started is None or joined is None else (joined - started).total_seconds()
+
+
+@dataclass(frozen=True, slots=True)
+class Sample:
+    """One look at the worker, ``at_s`` seconds into the soak."""
+
+    at_s: float
+    worker_rss_mib: float
+    close_rss_mib: float
+    lag: float
+    open_sessions: float
+    closed: float
+    close_delay: tuple[tuple[float, float], ...]
+    """Cumulative ``(upper bound, count)`` of the close-delay histogram since the worker started."""
+
+    @property
+    def rss_mib(self) -> float:
+        return self.worker_rss_mib + self.close_rss_mib
+
+
+@dataclass(frozen=True, slots=True)
+class Growth:
+    """Resident set after warm-up as ratios to the first sample after it."""
+
+    baseline_mib: float
+    final: float
+    peak: float
+
+
+def interval_buckets(
+    before: tuple[tuple[float, float], ...], after: tuple[tuple[float, float], ...]
+) -> list[tuple[float, float]]:
+    """The histogram's counts between two scrapes: cumulative counts of ``after`` minus ``before``, per bound."""
+    earlier = dict(before)
+    return [(bound, count - earlier.get(bound, 0.0)) for bound, count in after]
+
+
+def interval_latency(before: Sample | None, after: Sample, q: float) -> float:
+    """Close latency quantile ``q`` of the sessions closed between two samples (NaN if none closed)."""
+    return bucket_quantile(interval_buckets(before.close_delay if before else (), after.close_delay), q)
+
+
+def growth(samples: list[Sample], warm_up_s: float, rss: str = "rss_mib") -> Growth | None:
+    """RSS growth after warm-up (``rss``: which resident set); None if no sample follows the warm-up."""
+    after = [getattr(s, rss) for s in samples if s.at_s >= warm_up_s]
+    if not after or after[0] <= 0:
+        return None
+    return Growth(after[0], after[-1] / after[0], max(after) / after[0])

@@ -37,11 +37,9 @@ class Traffic:
 
 def synthesise(events: int, *, seed: int = 1) -> Traffic:
     """Whole sessions from ShareGPT until at least ``events`` events (the dataset cycles if needed)."""
-    window = Window.before(time.time_ns() // 1_000_000)
-    options = SynthOptions(session_prefix=f"bench{seed}")
     taken: list[list[Event]] = []
     total = 0
-    for session in sessions(_conversations(), seed=seed, window=window, expected=events // 10, options=options):
+    for session in session_stream(seed=seed, expected=events // 10):
         taken.append(session)
         total += len(session)
         if total >= events:
@@ -49,6 +47,14 @@ def synthesise(events: int, *, seed: int = 1) -> Traffic:
     encode = msgspec.json.Encoder().encode
     size = sum(len(encode(event)) for session in taken for event in session)
     return Traffic(taken, total, size / max(total, 1))
+
+
+def session_stream(*, seed: int = 1, expected: int) -> Iterator[list[Event]]:
+    """Endless sessions synthesised from ShareGPT conversations, in start order (``expected``: how many the
+    schedule spreads over its window)."""
+    window = Window.before(time.time_ns() // 1_000_000)
+    options = SynthOptions(session_prefix=f"bench{seed}")
+    return sessions(_conversations(), seed=seed, window=window, expected=expected, options=options)
 
 
 def _conversations() -> Iterator[Conversation]:
