@@ -93,7 +93,7 @@ def test_critical_alerts_reach_the_pager_route_and_others_the_chat_route(tmp_pat
 
 def test_the_receiver_refuses_what_is_not_a_notification(tmp_path: Path) -> None:
     port = free_port()
-    receiver = subprocess.Popen([sys.executable, str(ALERT_LOG), str(port)], stdout=subprocess.PIPE)
+    receiver = subprocess.Popen([sys.executable, str(ALERT_LOG), str(port)], stdout=subprocess.DEVNULL)
     try:
         def answer() -> int | None:
             try:
