@@ -9,6 +9,8 @@ from grafana_foundation_sdk.builders import prometheus, stat, table, timeseries
 from grafana_foundation_sdk.models import dashboard as dm
 from grafana_foundation_sdk.models.prometheus import PromQueryFormat
 
+from undercurrent import conventions as names
+
 DATASOURCE = dm.DataSourceRef(type_val="prometheus", uid="${datasource}")
 EVIDENCE_BASE_URL = "http://127.0.0.1:8088"
 REFRESH = "1m"
@@ -102,8 +104,8 @@ def _label_variable(name: str, metric: str) -> db.QueryVariable:
 def variables() -> list:
     return [
         db.DatasourceVariable("datasource").label("Data source").type("prometheus"),
-        _label_variable("feature", "undercurrent_sessions_closed_total"),
-        _label_variable("domain", "undercurrent_sessions_closed_total"),
+        _label_variable("feature", names.SESSIONS_CLOSED),
+        _label_variable("domain", names.SESSIONS_CLOSED),
         db.TextBoxVariable("evidence_url").label("Evidence view").default_value(EVIDENCE_BASE_URL),
     ]
 
@@ -113,7 +115,7 @@ def release_variable(name: str, label: str) -> db.QueryVariable:
     return (
         db.QueryVariable(name)
         .label(label)
-        .query("label_values(undercurrent_sessions_closed_total, release)")
+        .query(f"label_values({names.SESSIONS_CLOSED}, release)")
         .datasource(DATASOURCE)
         .refresh(dm.VariableRefresh.ON_TIME_RANGE_CHANGED)
         .sort(dm.VariableSort.ALPHABETICAL_ASC)

@@ -5,11 +5,13 @@
 
 from __future__ import annotations
 
+from undercurrent import conventions as names
+
 SCOPE = 'feature=~"$feature", domain=~"$domain"'
-FAILURE_RATE = "feature_domain_archetype:undercurrent_failure_rate:ratio_rate"
-INVISIBLE_RATE = "feature_domain_archetype:undercurrent_invisible_failure_rate:ratio_rate"
+FAILURE_RATE = names.recorded("feature_domain_archetype", names.FAILURE_RATE, "ratio_rate")
+INVISIBLE_RATE = names.recorded("feature_domain_archetype", names.INVISIBLE_FAILURE_RATE, "ratio_rate")
 # The model-assisted estimate (docs/estimation.md §7-§10); ``measure`` selects all or invisible failures.
-ASSISTED_RATE = "feature_domain_archetype_measure:undercurrent_failure_rate_assisted:ratio_rate"
+ASSISTED_RATE = names.recorded("feature_domain_archetype_measure", names.FAILURE_RATE_ASSISTED, "ratio_rate")
 
 
 def estimate(window: str, matchers: str, suffix: str = "", rate: str = FAILURE_RATE) -> str:
@@ -35,9 +37,9 @@ invisible_rate_assisted_upper = estimate("1h", INVISIBLE_ANY, "_upper95", ASSIST
 NAMED_ARCHETYPES = 'archetype!="any"'
 NAMED_FAILURES = f'{NAMED_ARCHETYPES}, measure="failure"'
 archetype_domain_matrix = (
-    "sum by (archetype, domain) (increase(undercurrent_failure_weight_total"
+    f"sum by (archetype, domain) (increase({names.FAILURE_WEIGHT}"
     f"{{{SCOPE}, {NAMED_ARCHETYPES}}}[1d]))\n"
-    "/ on (domain) group_left sum by (domain) (increase(undercurrent_sessions_closed_total"
+    f"/ on (domain) group_left sum by (domain) (increase({names.SESSIONS_CLOSED}"
     f"{{{SCOPE}}}[1d]))"
 )
 firing_alerts = (
@@ -66,33 +68,34 @@ def slo_burn_rate(window: str) -> str:
 # Judge
 judge_sample_rate = _ratio_by(
     "feature",
-    f"undercurrent_judge_sampled_sessions_total{{{SCOPE}}}",
-    f"undercurrent_sessions_closed_total{{{SCOPE}}}",
+    f"{names.JUDGE_SAMPLED_SESSIONS}{{{SCOPE}}}",
+    f"{names.SESSIONS_CLOSED}{{{SCOPE}}}",
     "1h",
 )
 judge_coverage = _ratio_by(
     "feature, domain",
-    f"undercurrent_judge_sampled_sessions_total{{{SCOPE}}}",
-    f"undercurrent_sessions_closed_total{{{SCOPE}}}",
+    f"{names.JUDGE_SAMPLED_SESSIONS}{{{SCOPE}}}",
+    f"{names.SESSIONS_CLOSED}{{{SCOPE}}}",
     "1d",
 )
-judge_spend_per_hour = "sum by (model) (rate(undercurrent_judge_cost_usd_total[1h])) * 3600"
-judge_budget_remaining = "undercurrent_judge_budget_remaining_usd"
-judge_errors = 'sum by (model, outcome) (rate(undercurrent_judge_requests_total{outcome!="ok"}[5m]))'
-judge_tokens = "sum by (model, kind) (rate(undercurrent_judge_tokens_total[5m]))"
-judge_given_up = f"sum by (reason) (increase(undercurrent_judge_dead_letters_total{{{SCOPE}}}[1h]))"
-judge_retried = "sum by (reason) (increase(undercurrent_judge_requeued_total[1h]))"
+judge_spend_per_hour = f"sum by (model) (rate({names.JUDGE_COST_USD}[1h])) * 3600"
+judge_budget_remaining = names.JUDGE_BUDGET_REMAINING_USD
+judge_errors = f'sum by (model, outcome) (rate({names.JUDGE_REQUESTS}{{outcome!="ok"}}[5m]))'
+judge_tokens = f"sum by (model, kind) (rate({names.JUDGE_TOKENS}[5m]))"
+judge_given_up = f"sum by (reason) (increase({names.JUDGE_DEAD_LETTERS}{{{SCOPE}}}[1h]))"
+judge_retried = f"sum by (reason) (increase({names.JUDGE_REQUEUED}[1h]))"
 judge_disagreement = (
-    "sum by (archetype) (increase(undercurrent_judge_disagreement_total[1h]))\n"
-    "/ ignoring (archetype) group_left sum(increase(undercurrent_judge_ensembles_total[1h]))"
+    f"sum by (archetype) (increase({names.JUDGE_DISAGREEMENT}[1h]))\n"
+    f"/ ignoring (archetype) group_left sum(increase({names.JUDGE_ENSEMBLES}[1h]))"
 )
 
 # Incoherence of judge ensembles against their own majority (recording rules in incoherence.yml)
-judge_incoherence = "archetype:undercurrent_judge_incoherence:ratio_rate1h"
-judge_incoherence_overall = "undercurrent_judge_incoherence:ratio_rate1h"
-judge_brier_variance = "archetype:undercurrent_judge_brier_variance:mean1h"
+judge_incoherence = names.recorded("archetype", names.JUDGE_INCOHERENCE, "ratio_rate1h")
+judge_incoherence_overall = names.recorded("", names.JUDGE_INCOHERENCE, "ratio_rate1h")
+judge_brier_variance = names.recorded("archetype", names.JUDGE_VOTE_VARIANCE, "mean1h")
 
 AGREEMENT_LEVEL = "kind_flag"
+FLAG_MEASURES = {"precision": names.FLAG_PRECISION, "recall": names.FLAG_RECALL}
 
 
 def _labelled(series: dict[str, str], label: str) -> str:
@@ -103,24 +106,24 @@ def _labelled(series: dict[str, str], label: str) -> str:
 
 def agreement_bounds(measure: str) -> str:
     """A flag's precision or recall against the judge over the last day with its 95% bounds."""
-    rule = f"{AGREEMENT_LEVEL}:undercurrent_flag_{measure}:ratio_rate1d"
+    rule = names.recorded(AGREEMENT_LEVEL, FLAG_MEASURES[measure], "ratio_rate1d")
     return _labelled({"lower 95%": f"{rule}_lower95", "estimate": rule, "upper 95%": f"{rule}_upper95"}, "bound")
 
 
 agreement_support = _labelled(
-    {m: f"{AGREEMENT_LEVEL}:undercurrent_flag_{m}:support1d" for m in ("precision", "recall")}, "measure"
+    {m: names.recorded(AGREEMENT_LEVEL, metric, "support1d") for m, metric in FLAG_MEASURES.items()}, "measure"
 )
 
 
 def judge_latency(quantile: float) -> str:
     return (
         f"histogram_quantile({quantile}, "
-        "sum by (model, le) (rate(undercurrent_judge_request_duration_seconds_bucket[5m])))"
+        f"sum by (model, le) (rate({names.JUDGE_REQUEST_DURATION_SECONDS}_bucket[5m])))"
     )
 
 
 # Releases: `${baseline:regex}` and `${candidate:regex}` are single-value variables, regex-escaped.
-RELEASE_RATE = "release_archetype:undercurrent_failure_rate:ratio_rate"
+RELEASE_RATE = names.recorded("release_archetype", names.FAILURE_RATE, "ratio_rate")
 RELEASES = 'release=~"${baseline:regex}|${candidate:regex}"'
 
 
@@ -139,18 +142,18 @@ def release_signature(variable: str, window: str = "6h") -> str:
 release_any_rate = f'{RELEASE_RATE}1h{{{RELEASES}, archetype="any"}}'
 release_any_lower = f'{RELEASE_RATE}1h_lower95{{{RELEASES}, archetype="any"}}'
 release_any_upper = f'{RELEASE_RATE}1h_upper95{{{RELEASES}, archetype="any"}}'
-release_sessions = f"sum by (release) (increase(undercurrent_sessions_closed_total{{{SCOPE}, {RELEASES}}}[1h]))"
+release_sessions = f"sum by (release) (increase({names.SESSIONS_CLOSED}{{{SCOPE}, {RELEASES}}}[1h]))"
 
 # Pipeline
-events_per_second = "sum by (topic, outcome) (rate(undercurrent_events_total[5m]))"
-consumer_lag = "sum by (topic, partition) (undercurrent_consumer_lag)"
-dlq_per_second = "sum by (topic, reason) (rate(undercurrent_dlq_messages_total[5m]))"
-sessions_open = "max(undercurrent_sessions_open)"  # every replica reports the same shared count
-session_closes = f"sum by (reason) (rate(undercurrent_sessions_closed_total{{{SCOPE}}}[5m]))"
+events_per_second = f"sum by (topic, outcome) (rate({names.EVENTS}[5m]))"
+consumer_lag = f"sum by (topic, partition) ({names.CONSUMER_LAG})"
+dlq_per_second = f"sum by (topic, reason) (rate({names.DLQ_MESSAGES}[5m]))"
+sessions_open = f"max({names.SESSIONS_OPEN})"  # every replica reports the same shared count
+session_closes = f"sum by (reason) (rate({names.SESSIONS_CLOSED}{{{SCOPE}}}[5m]))"
 
 
 def close_delay(quantile: float) -> str:
     return (
         f"histogram_quantile({quantile}, "
-        "sum by (le) (rate(undercurrent_session_close_delay_seconds_bucket[5m])))"
+        f"sum by (le) (rate({names.SESSION_CLOSE_DELAY_SECONDS}_bucket[5m])))"
     )

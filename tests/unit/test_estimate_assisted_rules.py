@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from undercurrent import conventions as names
 from undercurrent.estimate import assisted_rules as rules
 from undercurrent.estimate.rules import WINDOWS
 
@@ -29,9 +30,19 @@ def test_every_level_window_estimator_and_bound_is_recorded(window, level, estim
 
 @pytest.mark.parametrize(
     "counter",
-    [rules.SAMPLED, rules.JUDGED, rules.INCLUSION_WEIGHT, rules.PREDICTED, rules.PREDICTED_SQ,
-     rules.PREDICTED_SQ_WEIGHT, rules.FAILURE_WEIGHT, rules.FAILURE_WEIGHT_SQ, rules.PREDICTION_WEIGHT,
-     rules.HIT_WEIGHT, rules.HIT_WEIGHT_SQ],
+    [
+        names.JUDGE_SAMPLED_SESSIONS,
+        names.JUDGED_SESSIONS,
+        names.INCLUSION_WEIGHT,
+        names.PREDICTED_FAILURES,
+        names.PREDICTED_FAILURES_SQ,
+        names.PREDICTED_FAILURES_SQ_WEIGHT,
+        names.JUDGED_FAILURE_WEIGHT,
+        names.JUDGED_FAILURE_WEIGHT_SQ,
+        names.JUDGED_PREDICTION_WEIGHT,
+        names.JUDGED_HIT_WEIGHT,
+        names.JUDGED_HIT_WEIGHT_SQ,
+    ],
 )
 def test_every_counter_is_read_through_increase_in_every_window(counter) -> None:
     exprs = "\n".join(_records().values())

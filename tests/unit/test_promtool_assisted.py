@@ -21,6 +21,7 @@ import pytest
 import yaml
 
 from tests.simulation.promql_mirror import Counters, estimates
+from undercurrent import conventions as names
 from undercurrent.estimate import assisted_rules as rules
 
 STRATA = [("chat", "legal"), ("chat", "gaming"), ("search", "legal"), ("search", "gaming")]
@@ -37,10 +38,10 @@ CELL_FIELDS = (
     "prediction_weight", "hit_weight", "hit_weight_sq",
 )
 COUNTER_OF = {
-    "predicted": rules.PREDICTED, "predicted_sq": rules.PREDICTED_SQ,
-    "predicted_sq_weight": rules.PREDICTED_SQ_WEIGHT, "failure_weight": rules.FAILURE_WEIGHT,
-    "failure_weight_sq": rules.FAILURE_WEIGHT_SQ, "prediction_weight": rules.PREDICTION_WEIGHT,
-    "hit_weight": rules.HIT_WEIGHT, "hit_weight_sq": rules.HIT_WEIGHT_SQ,
+    "predicted": names.PREDICTED_FAILURES, "predicted_sq": names.PREDICTED_FAILURES_SQ,
+    "predicted_sq_weight": names.PREDICTED_FAILURES_SQ_WEIGHT, "failure_weight": names.JUDGED_FAILURE_WEIGHT,
+    "failure_weight_sq": names.JUDGED_FAILURE_WEIGHT_SQ, "prediction_weight": names.JUDGED_PREDICTION_WEIGHT,
+    "hit_weight": names.JUDGED_HIT_WEIGHT, "hit_weight_sq": names.JUDGED_HIT_WEIGHT_SQ,
 }
 # Per-minute steps per (stratum, cell), in CELL_FIELDS order.
 CELL_STEPS = {
@@ -85,9 +86,9 @@ def _input_series() -> list[dict[str, str]]:
         stratum = {"feature": feature, "domain": domain}
         out += [
             _series("undercurrent_sessions_closed_total", {**stratum, "reason": "idle"}, closed),
-            _series(rules.SAMPLED, stratum, sampled),
-            _series(rules.JUDGED, {**stratum, "quality": "poor"}, judged),
-            _series(rules.INCLUSION_WEIGHT, stratum, weight),
+            _series(names.JUDGE_SAMPLED_SESSIONS, stratum, sampled),
+            _series(names.JUDGED_SESSIONS, {**stratum, "quality": "poor"}, judged),
+            _series(names.INCLUSION_WEIGHT, stratum, weight),
         ]
         for archetype, measure in CELLS:
             steps = CELL_STEPS.get(((feature, domain), (archetype, measure)), (0.0,) * len(CELL_FIELDS))

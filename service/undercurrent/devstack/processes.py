@@ -14,6 +14,7 @@ from urllib.parse import urlencode
 
 from prometheus_client.parser import text_string_to_metric_families
 
+from .. import conventions as names
 from ..errors import UndercurrentError
 from .stack import stop_process
 
@@ -76,7 +77,7 @@ def wait_for_metrics(child: Child, timeout_s: float = 60.0) -> None:
     while time.monotonic() < deadline:
         child.check()
         try:
-            scrape(child.metrics_url, ["undercurrent_sessions_open"])
+            scrape(child.metrics_url, [names.SESSIONS_OPEN])
             return
         except (urllib.error.URLError, ConnectionError, OSError):
             time.sleep(0.3)

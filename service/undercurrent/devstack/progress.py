@@ -15,6 +15,7 @@ from aiokafka import AIOKafkaConsumer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskID, TextColumn
 
+from .. import conventions as names
 from ..config import KafkaSettings, Settings
 from ..kafka.options import client_options
 from ..replay.agent_synth import synthesize_trace
@@ -33,11 +34,11 @@ moved for this long (longer than the worker's 5 s refresh of its open-session ga
 
 
 PROGRESS_SAMPLES = (
-    "undercurrent_events_total",
-    "undercurrent_sessions_closed_total",
-    "undercurrent_sessions_open",
-    "undercurrent_judge_sampled_sessions_total",
-    "undercurrent_judged_sessions_total",
+    names.EVENTS,
+    names.SESSIONS_CLOSED,
+    names.SESSIONS_OPEN,
+    names.JUDGE_SAMPLED_SESSIONS,
+    names.JUDGED_SESSIONS,
 )
 
 
@@ -179,11 +180,11 @@ async def replay_and_watch(
 
 
 def _read(samples: Samples, counts: _Counts, worker: Child) -> None:
-    counts.ingested = total(samples, "undercurrent_events_total")
-    counts.closed = total(samples, "undercurrent_sessions_closed_total")
-    counts.open = total(samples, "undercurrent_sessions_open")
-    counts.sampled = total(samples, "undercurrent_judge_sampled_sessions_total")
-    counts.judged = total(samples, "undercurrent_judged_sessions_total")
+    counts.ingested = total(samples, names.EVENTS)
+    counts.closed = total(samples, names.SESSIONS_CLOSED)
+    counts.open = total(samples, names.SESSIONS_OPEN)
+    counts.sampled = total(samples, names.JUDGE_SAMPLED_SESSIONS)
+    counts.judged = total(samples, names.JUDGED_SESSIONS)
     if counts.worker_ready_s is None and counts.ingested > 0:
         counts.worker_ready_s = time.monotonic() - worker.started
 

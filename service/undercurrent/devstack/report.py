@@ -17,6 +17,7 @@ from rich.console import RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from .. import conventions as names
 from ..detectors import behaviour
 from ..detectors.registry import DETECTORS
 from ..detectors.risk import WEIGHTS
@@ -86,16 +87,16 @@ def shares(counts: Counter[str], closed: float, names: Iterable[str] | None = No
 
 
 def judge_row(samples: Samples, closed: float, judge_on: bool) -> tuple[str, str]:
-    sampled = total(samples, "undercurrent_judge_sampled_sessions_total")
+    sampled = total(samples, names.JUDGE_SAMPLED_SESSIONS)
     share = f" ({sampled / closed:.0%} of closed)" if closed else ""
     if not judge_on:
         return "would be sampled for the judge (judge off: none judged)", f"{sampled:,.0f}{share}"
-    judged = total(samples, "undercurrent_judged_sessions_total")
+    judged = total(samples, names.JUDGED_SESSIONS)
     return "sampled for the judge / judged so far", f"{sampled:,.0f}{share} / {judged:,.0f}"
 
 
 def pipeline_table(samples: Samples, replay: ReplaySummary, judge_on: bool, agent_runs: int = 0) -> Table:
-    closed = total(samples, "undercurrent_sessions_closed_total")
+    closed = total(samples, names.SESSIONS_CLOSED)
     table = Table(title="What the pipeline saw")
     table.add_column("measure")
     table.add_column("value", justify="right")
@@ -106,9 +107,9 @@ def pipeline_table(samples: Samples, replay: ReplaySummary, judge_on: bool, agen
         source = "text" if event_type == "turn" else "synthesised"
         table.add_row(f"  {event_type} events produced ({source})", f"{n:,}")
     for outcome in ("accepted", "duplicate", "late", "invalid"):
-        table.add_row(f"events {outcome}", f"{total(samples, 'undercurrent_events_total', outcome=outcome):,.0f}")
+        table.add_row(f"events {outcome}", f"{total(samples, names.EVENTS, outcome=outcome):,.0f}")
     table.add_row("sessions closed", f"{closed:,.0f}")
-    for reason, n in by_label(samples, "undercurrent_sessions_closed_total", "reason").most_common():
+    for reason, n in by_label(samples, names.SESSIONS_CLOSED, "reason").most_common():
         table.add_row(f"  closed by {reason}", f"{n:,.0f}")
     table.add_row(*judge_row(samples, closed, judge_on))
     return table
@@ -133,21 +134,21 @@ def share_table(title: str, rows: list[Share], *, with_source: bool = False) -> 
 def report(
     samples: Samples, replay: ReplaySummary, rates: BehaviourRates, *, judge_on: bool, agent_runs: int = 0
 ) -> list[RenderableType]:
-    closed = total(samples, "undercurrent_sessions_closed_total")
-    signals = by_label(samples, "undercurrent_signal_sessions_total", "signal")
+    closed = total(samples, names.SESSIONS_CLOSED)
+    signals = by_label(samples, names.SIGNAL_SESSIONS, "signal")
     failure = [name for name in signals if name not in SUCCESS_SIGNALS]
     return [
         Text(synthesis_note(rates)),
         pipeline_table(samples, replay, judge_on, agent_runs),
         share_table(
             "Heuristic archetype flags (detector estimates, not verdicts)",
-            shares(by_label(samples, "undercurrent_heuristic_archetype_sessions_total", "archetype"), closed),
+            shares(by_label(samples, names.HEURISTIC_ARCHETYPE_SESSIONS, "archetype"), closed),
         ),
         share_table("Failure signals (share of closed sessions)", shares(signals, closed, failure), with_source=True),
         share_table("Success signals (share of closed sessions)", shares(signals, closed, SUCCESS_SIGNALS),
                     with_source=True),
         share_table("Domains (producer or classifier)",
-                    shares(by_label(samples, "undercurrent_sessions_closed_total", "domain"), closed)[:8]),
+                    shares(by_label(samples, names.SESSIONS_CLOSED, "domain"), closed)[:8]),
     ]
 
 

@@ -16,11 +16,9 @@ from typing import NamedTuple
 
 import yaml
 
+from .. import conventions as names
 from .interval import Z95
 
-WEIGHT = "undercurrent_flag_agreement_weight_total"
-VARIANCE = "undercurrent_flag_agreement_weight_variance_total"
-SESSIONS = "undercurrent_flag_agreement_sessions_total"
 WINDOWS: dict[str, str] = {"1d": "5m", "7d": "5m"}  # window -> evaluation interval, at most the 5m lookback
 LEVELS: dict[str, tuple[str, ...]] = {"kind_flag": ("kind", "flag"), "kind_flag_feature": ("kind", "flag", "feature")}
 
@@ -31,12 +29,12 @@ class Measure(NamedTuple):
     """The outcome besides ``tp`` in the denominator."""
 
 
-MEASURES = (Measure("undercurrent_flag_precision", "fp"), Measure("undercurrent_flag_recall", "fn"))
+MEASURES = (Measure(names.FLAG_PRECISION, "fp"), Measure(names.FLAG_RECALL, "fn"))
 
 
 def rule_name(level: str, measure: Measure, window: str, suffix: str = "") -> str:
     kind = "support" if suffix == "support" else "ratio_rate"
-    return f"{level}:{measure.metric}:{kind}{window}{'' if suffix == 'support' else suffix}"
+    return names.recorded(level, measure.metric, f"{kind}{window}{'' if suffix == 'support' else suffix}")
 
 
 def _sum(level: str, metric: str, outcomes: str, window: str) -> str:
@@ -46,14 +44,15 @@ def _sum(level: str, metric: str, outcomes: str, window: str) -> str:
 def _rules(level: str, measure: Measure, window: str) -> list[dict[str, str]]:
     both = f"tp|{measure.miss}"
     ratio, stderr = rule_name(level, measure, window), rule_name(level, measure, window, "_stderr")
-    weight = f"({_sum(level, WEIGHT, both, window)} > 0)"
+    weight = f"({_sum(level, names.FLAG_AGREEMENT_WEIGHT, both, window)} > 0)"
     spread = (
-        f"(1 - {ratio}) ^ 2 * {_sum(level, VARIANCE, 'tp', window)}"
-        f" + {ratio} ^ 2 * {_sum(level, VARIANCE, measure.miss, window)}"
+        f"(1 - {ratio}) ^ 2 * {_sum(level, names.FLAG_AGREEMENT_WEIGHT_VARIANCE, 'tp', window)}"
+        f" + {ratio} ^ 2 * {_sum(level, names.FLAG_AGREEMENT_WEIGHT_VARIANCE, measure.miss, window)}"
     )
+    support = _sum(level, names.FLAG_AGREEMENT_SESSIONS, both, window)
     return [
-        {"record": rule_name(level, measure, window, "support"), "expr": _sum(level, SESSIONS, both, window)},
-        {"record": ratio, "expr": f"{_sum(level, WEIGHT, 'tp', window)} / {weight}"},
+        {"record": rule_name(level, measure, window, "support"), "expr": support},
+        {"record": ratio, "expr": f"{_sum(level, names.FLAG_AGREEMENT_WEIGHT, 'tp', window)} / {weight}"},
         {"record": stderr, "expr": f"sqrt({spread}) / {weight}"},
         {"record": rule_name(level, measure, window, "_lower95"), "expr": f"clamp({ratio} - {Z95} * {stderr}, 0, 1)"},
         {"record": rule_name(level, measure, window, "_upper95"), "expr": f"clamp({ratio} + {Z95} * {stderr}, 0, 1)"},

@@ -22,21 +22,11 @@ from typing import NamedTuple
 
 import yaml
 
+from .. import conventions as names
 from .interval import Z95
-from .rules import SESSIONS, WINDOWS
+from .rules import WINDOWS
 
 # Counters the rules read (ingest side, then judge side); docs/estimation.md §7 lists their increments.
-SAMPLED = "undercurrent_judge_sampled_sessions_total"
-JUDGED = "undercurrent_judged_sessions_total"
-INCLUSION_WEIGHT = "undercurrent_inclusion_weight_total"
-PREDICTED = "undercurrent_predicted_failures_total"
-PREDICTED_SQ = "undercurrent_predicted_failures_sq_total"
-PREDICTED_SQ_WEIGHT = "undercurrent_predicted_failures_sq_weight_total"
-FAILURE_WEIGHT = "undercurrent_judged_failure_weight_total"
-FAILURE_WEIGHT_SQ = "undercurrent_judged_failure_weight_sq_total"
-PREDICTION_WEIGHT = "undercurrent_judged_prediction_weight_total"
-HIT_WEIGHT = "undercurrent_judged_hit_weight_total"
-HIT_WEIGHT_SQ = "undercurrent_judged_hit_weight_sq_total"
 
 # Pseudo-failures at the stratum's mean weight that steady the variance slope of a
 # cell with few judged failures (docs/estimation.md §8).
@@ -62,11 +52,11 @@ class Level(NamedTuple):
 LEVELS = (Level("feature_domain", STRATUM), Level("feature", ("feature",)), Level("", ()))
 # Stage-1 and stage-2 sums per cell: name -> the counter summed (stage 1) and the power of r it is divided by.
 JUDGED_SUMS = {
-    "failure_weight": (FAILURE_WEIGHT, 1),
-    "failure_weight_sq": (FAILURE_WEIGHT_SQ, 2),
-    "prediction_weight": (PREDICTION_WEIGHT, 1),
-    "hit_weight": (HIT_WEIGHT, 1),
-    "hit_weight_sq": (HIT_WEIGHT_SQ, 2),
+    "failure_weight": (names.JUDGED_FAILURE_WEIGHT, 1),
+    "failure_weight_sq": (names.JUDGED_FAILURE_WEIGHT_SQ, 2),
+    "prediction_weight": (names.JUDGED_PREDICTION_WEIGHT, 1),
+    "hit_weight": (names.JUDGED_HIT_WEIGHT, 1),
+    "hit_weight_sq": (names.JUDGED_HIT_WEIGHT_SQ, 2),
 }
 CELL_SUMS = (*JUDGED_SUMS, "predicted", "prediction_variance", "closed", "mean_weight")
 
@@ -102,19 +92,21 @@ def _increase(counter: str, labels: tuple[str, ...], window: str) -> str:
 def _stage1(window: str) -> list[dict[str, str]]:
     cells = LEVELS[0].labels
     ratio, per_r = response_ratio(window), f"{_on(STRATUM)} group_left ()"
-    closed = _increase(SESSIONS, STRATUM, window)
+    closed = _increase(names.SESSIONS_CLOSED, STRATUM, window)
+    judged = _increase(names.JUDGED_SESSIONS, STRATUM, window)
+    sampled = _increase(names.JUDGE_SAMPLED_SESSIONS, STRATUM, window)
     rules = [
         {
             # r = judged ÷ sampled, at most 1 (verdicts of sessions sampled before the window);
             # a stratum without verdicts keeps r = 1 (docs/estimation.md §9).
             "record": ratio,
-            "expr": f"(clamp_max({_increase(JUDGED, STRATUM, window)} / {_increase(SAMPLED, STRATUM, window)}, 1)"
+            "expr": f"(clamp_max({judged} / {sampled}, 1)"
             f" > 0) or {_on(STRATUM)} ({closed} * 0 + 1)",
         },
         {"record": stratum_sum("assisted_sessions_closed", window), "expr": closed},
         {
             "record": stratum_sum("inclusion_weight_adjusted", window),
-            "expr": f"{_increase(INCLUSION_WEIGHT, STRATUM, window)} / {ratio}",
+            "expr": f"{_increase(names.INCLUSION_WEIGHT, STRATUM, window)} / {ratio}",
         },
     ]
     for name, (counter, power) in JUDGED_SUMS.items():
@@ -124,12 +116,13 @@ def _stage1(window: str) -> list[dict[str, str]]:
             "expr": f"{_increase(counter, cells, window)} / {per_r} ({divisor})",
         })
     rules += [
-        {"record": cell_sum(LEVELS[0], "predicted", window), "expr": _increase(PREDICTED, cells, window)},
+        {"record": cell_sum(LEVELS[0], "predicted", window),
+         "expr": _increase(names.PREDICTED_FAILURES, cells, window)},
         {
             # Σ f²(1 − π r)/(π r) over all closed sessions: the exactly known part of the variance.
             "record": cell_sum(LEVELS[0], "prediction_variance", window),
-            "expr": f"{_increase(PREDICTED_SQ_WEIGHT, cells, window)} / {per_r} {ratio}"
-            f" - {_increase(PREDICTED_SQ, cells, window)}",
+            "expr": f"{_increase(names.PREDICTED_FAILURES_SQ_WEIGHT, cells, window)} / {per_r} {ratio}"
+            f" - {_increase(names.PREDICTED_FAILURES_SQ, cells, window)}",
         },
     ]
     return rules

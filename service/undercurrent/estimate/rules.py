@@ -18,11 +18,9 @@ from typing import NamedTuple
 
 import yaml
 
+from .. import conventions as names
 from .interval import Z95
 
-WEIGHT = "undercurrent_failure_weight_total"
-VARIANCE = "undercurrent_failure_weight_variance_total"
-SESSIONS = "undercurrent_sessions_closed_total"
 WINDOWS: dict[str, str] = {"5m": "1m", "1h": "1m", "6h": "5m", "1d": "5m"}  # window -> evaluation interval
 INVISIBLE = 'visibility=~"invisible|mixed"'
 
@@ -49,13 +47,13 @@ LEVELS = (
     Level("release_archetype", ("release",), between_releases=True),
 )
 MEASURES = (
-    Measure("undercurrent_failure_rate", ""),
-    Measure("undercurrent_invisible_failure_rate", INVISIBLE),
+    Measure(names.FAILURE_RATE, ""),
+    Measure(names.INVISIBLE_FAILURE_RATE, INVISIBLE),
 )
 
 
 def rule_name(level: Level, measure: Measure, window: str, suffix: str = "") -> str:
-    return f"{level.name}:{measure.metric}:ratio_rate{window}{suffix}"
+    return names.recorded(level.name, measure.metric, f"ratio_rate{window}{suffix}")
 
 
 def _by(labels: tuple[str, ...]) -> str:
@@ -63,7 +61,7 @@ def _by(labels: tuple[str, ...]) -> str:
 
 
 def _per_session(numerator: str, level: Level, window: str) -> str:
-    sessions = f"{_by(level.strata)} (increase({SESSIONS}[{window}]))"
+    sessions = f"{_by(level.strata)} (increase({names.SESSIONS_CLOSED}[{window}]))"
     return f"{numerator} / on ({', '.join(level.strata)}) group_left () ({sessions} > 0)"
 
 
@@ -72,7 +70,7 @@ def _stderr(level: Level, variance: str, rate: str, window: str) -> str:
     if not level.between_releases:
         return _per_session(f"sqrt({variance})", level, window)
     share = f"clamp({rate}, 0, 1)"
-    sessions = f"{_by(level.strata)} (increase({SESSIONS}[{window}]))"
+    sessions = f"{_by(level.strata)} (increase({names.SESSIONS_CLOSED}[{window}]))"
     on = f"on ({', '.join(level.strata)}) group_left ()"
     return _per_session(f"sqrt({variance} + {share} * (1 - {share}) * {on} {sessions})", level, window)
 
@@ -81,11 +79,11 @@ def _rules(level: Level, measure: Measure, window: str) -> list[dict[str, str]]:
     by = _by((*level.strata, "archetype"))
     selector = f"{{{measure.selector}}}" if measure.selector else ""
     rate, stderr = rule_name(level, measure, window), rule_name(level, measure, window, "_stderr")
-    variance = f"{by} (increase({VARIANCE}{selector}[{window}]))"
+    variance = f"{by} (increase({names.FAILURE_WEIGHT_VARIANCE}{selector}[{window}]))"
     return [
         {
             "record": rate,
-            "expr": _per_session(f"{by} (increase({WEIGHT}{selector}[{window}]))", level, window),
+            "expr": _per_session(f"{by} (increase({names.FAILURE_WEIGHT}{selector}[{window}]))", level, window),
         },
         {
             "record": stderr,
@@ -102,12 +100,8 @@ def _rules(level: Level, measure: Measure, window: str) -> list[dict[str, str]]:
     ]
 
 
-TRAJECTORY_WEIGHT = "undercurrent_trajectory_weight_total"
-TRAJECTORY_VARIANCE = "undercurrent_trajectory_weight_variance_total"
-TRAJECTORIES_JUDGED = "undercurrent_trajectories_judged_total"
-STEP_ERROR = "undercurrent_step_error_weight"
-TRAJECTORY_SUCCESS = Measure("undercurrent_trajectory_success", "")
-STEP_ERRORS = Measure("undercurrent_step_errors_per_trajectory", "")
+TRAJECTORY_SUCCESS = Measure(names.TRAJECTORY_SUCCESS, "")
+STEP_ERRORS = Measure(names.STEP_ERRORS_PER_TRAJECTORY, "")
 TRAJECTORY_LEVELS = (Level("feature_trajectory", ("feature",)), Level("trajectory", ()))
 STEP_ERROR_LEVELS = (Level("feature_category_severity", ("feature",)), Level("category_severity", ()))
 STEP_ERROR_LABELS = ("branch", "category", "severity")
@@ -133,17 +127,17 @@ def _trajectory_rules(level: Level, window: str) -> list[dict[str, str]]:
     """Success rate S / W with stderr sqrt((1-R)² V_success + R² V_failure) / W."""
     m = TRAJECTORY_SUCCESS
     rate = rule_name(level, m, window)
-    weight = f"({_sum(level.strata, TRAJECTORY_WEIGHT, window)} > 0)"
+    weight = f"({_sum(level.strata, names.TRAJECTORY_WEIGHT, window)} > 0)"
     spread = (
-        f"(1 - {rate}) ^ 2 * {_sum(level.strata, TRAJECTORY_VARIANCE, window, SUCCESS)}"
-        f" + {rate} ^ 2 * {_sum(level.strata, TRAJECTORY_VARIANCE, window, FAILURE)}"
+        f"(1 - {rate}) ^ 2 * {_sum(level.strata, names.TRAJECTORY_WEIGHT_VARIANCE, window, SUCCESS)}"
+        f" + {rate} ^ 2 * {_sum(level.strata, names.TRAJECTORY_WEIGHT_VARIANCE, window, FAILURE)}"
     )
     return [
         {
             "record": f"{level.name}:undercurrent_trajectories_judged:support{window}",
-            "expr": _sum(level.strata, TRAJECTORIES_JUDGED, window),
+            "expr": _sum(level.strata, names.TRAJECTORIES_JUDGED, window),
         },
-        {"record": rate, "expr": f"{_sum(level.strata, TRAJECTORY_WEIGHT, window, SUCCESS)} / {weight}"},
+        {"record": rate, "expr": f"{_sum(level.strata, names.TRAJECTORY_WEIGHT, window, SUCCESS)} / {weight}"},
         {"record": rule_name(level, m, window, "_stderr"), "expr": f"sqrt({spread}) / {weight}"},
         *_interval(level, m, window, "clamp({}, 0, 1)"),
     ]
@@ -155,14 +149,14 @@ def _step_error_rules(level: Level, window: str) -> list[dict[str, str]]:
     rate = rule_name(level, m, window)
     by = (*level.strata, *STEP_ERROR_LABELS)
     on = f"on ({', '.join(level.strata)}) group_left ()"
-    weight = f"({_sum(level.strata, TRAJECTORY_WEIGHT, window)} > 0)"
+    weight = f"({_sum(level.strata, names.TRAJECTORY_WEIGHT, window)} > 0)"
     spread = (
-        f"{_sum(by, f'{STEP_ERROR}_variance_total', window)}"
-        f" - 2 * {rate} * {_sum(by, f'{STEP_ERROR}_cross_total', window)}"
-        f" + {rate} ^ 2 * {on} {_sum(level.strata, TRAJECTORY_VARIANCE, window)}"
+        f"{_sum(by, names.STEP_ERROR_WEIGHT_VARIANCE, window)}"
+        f" - 2 * {rate} * {_sum(by, names.STEP_ERROR_WEIGHT_CROSS, window)}"
+        f" + {rate} ^ 2 * {on} {_sum(level.strata, names.TRAJECTORY_WEIGHT_VARIANCE, window)}"
     )
     return [
-        {"record": rate, "expr": f"{_sum(by, f'{STEP_ERROR}_total', window)} / {on} {weight}"},
+        {"record": rate, "expr": f"{_sum(by, names.STEP_ERROR_WEIGHT, window)} / {on} {weight}"},
         {"record": rule_name(level, m, window, "_stderr"), "expr": f"sqrt(clamp_min({spread}, 0)) / {on} {weight}"},
         *_interval(level, m, window, "{}"),
     ]

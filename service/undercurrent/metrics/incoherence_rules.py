@@ -16,16 +16,20 @@ import sys
 
 import yaml
 
-VARIANCE = "undercurrent_judge_brier_variance_total"
-ERROR = "undercurrent_judge_brier_error_total"
-ENSEMBLES = "undercurrent_judge_ensemble_weight_total"
+from .. import conventions as names
+
 WINDOWS: dict[str, str] = {"1h": "1m", "1d": "5m"}  # window -> evaluation interval
 LEVELS: dict[str, tuple[str, ...]] = {"archetype": ("archetype",), "": ()}
 """Per archetype, and over every archetype (no level prefix in the rule name)."""
 
 
+METRICS = {"incoherence": names.JUDGE_INCOHERENCE, "brier_variance": names.JUDGE_VOTE_VARIANCE}
+
+
 def rule_name(level: str, measure: str, window: str) -> str:
-    return f"{level}:" * bool(level) + f"undercurrent_judge_{measure}{window}"
+    """``measure`` is ``<metric>:<operation>``, e.g. ``incoherence:ratio_rate``."""
+    metric, operation = measure.split(":")
+    return names.recorded(level, METRICS[metric], f"{operation}{window}")
 
 
 def _sum(level: str, metric: str, window: str) -> str:
@@ -34,16 +38,17 @@ def _sum(level: str, metric: str, window: str) -> str:
 
 
 def _rules(level: str, window: str) -> list[dict[str, str]]:
-    ensembles = f"(sum (increase({ENSEMBLES}[{window}])) > 0)"
+    ensembles = f"(sum (increase({names.JUDGE_ENSEMBLE_WEIGHT}[{window}])) > 0)"
     join = " / ignoring (archetype) group_left () " if LEVELS[level] else " / "
+    variance = _sum(level, names.JUDGE_BRIER_VARIANCE, window)
     return [
         {
             "record": rule_name(level, "incoherence:ratio_rate", window),
-            "expr": f"{_sum(level, VARIANCE, window)} / ({_sum(level, ERROR, window)} > 0)",
+            "expr": f"{variance} / ({_sum(level, names.JUDGE_BRIER_ERROR, window)} > 0)",
         },
         {
             "record": rule_name(level, "brier_variance:mean", window),
-            "expr": f"{_sum(level, VARIANCE, window)}{join}{ensembles}",
+            "expr": f"{variance}{join}{ensembles}",
         },
     ]
 

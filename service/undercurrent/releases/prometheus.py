@@ -8,9 +8,8 @@ import urllib.parse
 import urllib.request
 from typing import NamedTuple
 
+from .. import conventions as names
 from .compare import Component, RateSums, Signature
-
-SESSIONS = "undercurrent_sessions_closed_total"
 
 
 class Source(NamedTuple):
@@ -24,7 +23,7 @@ class Source(NamedTuple):
 
 # Step-error categories join here once their HT counters carry the release label.
 SOURCES = (
-    Source("archetype", "undercurrent_failure_weight_total", "undercurrent_failure_weight_variance_total", "archetype"),
+    Source("archetype", names.FAILURE_WEIGHT, names.FAILURE_WEIGHT_VARIANCE, "archetype"),
 )
 
 
@@ -39,7 +38,7 @@ class ReleaseNotFound(LookupError):
 def read_signature(url: str, release: str, window: str, timeout_s: float = 10.0) -> Signature:
     """Sums over the last ``window`` of every source's counters and the release's closed sessions."""
     matcher = f"release={json.dumps(release)}"
-    sessions = sum(_query(url, f"sum(increase({SESSIONS}{{{matcher}}}[{window}]))", timeout_s).values())
+    sessions = sum(_query(url, f"sum(increase({names.SESSIONS_CLOSED}{{{matcher}}}[{window}]))", timeout_s).values())
     if sessions <= 0:
         raise ReleaseNotFound(f"release {release!r} closed no sessions in the last {window} (see the release label)")
     sums: dict[Component, RateSums] = {}
