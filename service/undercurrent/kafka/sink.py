@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Sequence
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from .message import Headers
+
+if TYPE_CHECKING:
+    from faust.types import ProducerT
 
 
 class RecordSink(Protocol):
@@ -17,7 +20,7 @@ class RecordSink(Protocol):
 class FaustProducerSink:
     """Writes through the faust app's producer (aiokafka underneath)."""
 
-    def __init__(self, producer: Any) -> None:
+    def __init__(self, producer: ProducerT) -> None:
         self._producer = producer
 
     async def send(self, topic: str, key: bytes | None, value: bytes, headers: Headers = ()) -> Awaitable[Any]:

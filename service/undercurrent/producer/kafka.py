@@ -59,7 +59,10 @@ class KafkaTransport:
         return sorted(found)
 
     async def send(self, message: Message) -> asyncio.Future[Any]:
-        return await self._producer.send(message.topic, message.value, key=message.key, partition=message.partition)
+        delivery: asyncio.Future[Any] = await self._producer.send(
+            message.topic, message.value, key=message.key, partition=message.partition
+        )
+        return delivery
 
 
 async def open_producer(

@@ -39,7 +39,8 @@ class Message:
 @lru_cache(maxsize=65536)
 def partition_of(key: bytes, partitions: tuple[int, ...]) -> int:
     """The partition Kafka's default (murmur2) partitioner picks for ``key``."""
-    return DefaultPartitioner()(key, list(partitions), list(partitions))
+    partition: int = DefaultPartitioner()(key, list(partitions), list(partitions))
+    return partition
 
 
 @dataclass(slots=True)

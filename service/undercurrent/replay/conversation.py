@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterable, Iterator
-from typing import Literal
+from typing import Literal, TypeVar
 
 import msgspec
 
@@ -22,9 +22,10 @@ class Conversation(msgspec.Struct, frozen=True, kw_only=True):
         return any(role == "user" for role, _ in self.messages)
 
 
-def window(
-    conversations: Iterable[Conversation], *, skip: int = 0, limit: int | None = None
-) -> Iterator[Conversation]:
-    """Drop the first ``skip`` conversations and stop after ``limit`` more."""
+Item = TypeVar("Item")
+
+
+def window(conversations: Iterable[Item], *, skip: int = 0, limit: int | None = None) -> Iterator[Item]:
+    """Drop the first ``skip`` conversations (or traces) and stop after ``limit`` more."""
     stop = None if limit is None else skip + limit
     return itertools.islice(conversations, skip, stop)

@@ -13,7 +13,8 @@ from collections.abc import Iterable, Iterator
 import msgspec
 
 from ..events.decode import EventDecoder
-from ..sessions.model import SessionSnapshot, TranscriptTurn, build_snapshot
+from ..events.model import Event
+from ..sessions.model import CloseReason, SessionSnapshot, TranscriptTurn, build_snapshot
 from .agent_synth import synthesize_trace
 from .conversation import Conversation
 from .synth import SynthOptions, conversation_rng
@@ -34,13 +35,13 @@ def trace_snapshots(
     encode = msgspec.json.Encoder().encode
     for trace in traces:
         events = synthesize_trace(trace, conversation_rng(seed, trace.id), START_MS, options)
-        decoded = []
+        decoded: list[tuple[Event, bool]] = []
         for event in events:
             result = decoders["chat" if event["type"] == "turn" else "client"].decode(encode(event))
             if result.rejects:
                 raise ReplayContractError(f"{trace.id}: {result.rejects[0].reason}: {result.rejects[0].detail}")
             decoded.extend((e, False) for e in result.events)
-        close = "end" if trace.ending == "session_end" else "idle"
+        close: CloseReason = "end" if trace.ending == "session_end" else "idle"
         yield trace, build_snapshot(events[0]["session_id"], decoded, close_reason=close)
 
 

@@ -25,7 +25,8 @@ INDEXES = ("deadlines", "closing", "closed", "wm")
 
 def partition_of(session_id: str, partitions: int) -> int:
     """The partition a producer's default partitioner sends a message keyed by ``session_id`` to."""
-    return (murmur2(session_id.encode()) & 0x7FFFFFFF) % partitions
+    hashed: int = murmur2(session_id.encode())
+    return (hashed & 0x7FFFFFFF) % partitions
 
 
 @dataclass(frozen=True, slots=True)

@@ -29,7 +29,7 @@ import asyncio
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import msgspec
 import redis.asyncio as aioredis
@@ -275,14 +275,15 @@ class RedisSessionStore:
             meta, entries, results = await pipe.execute()
         if not meta:
             return None
-        meta = {k.decode(): v.decode() for k, v in meta.items()}
-        reason = meta.get("reason") if meta.get("state") != "open" else None
-        snapshot = build_snapshot(session_id, decode_entries(entries), close_reason=reason)  # type: ignore[arg-type]
+        fields: dict[str, str] = {k.decode(): v.decode() for k, v in meta.items()}
+        # The close scripts write only the reasons of CloseReason into the hash.
+        reason = cast("CloseReason | None", fields.get("reason") if fields.get("state") != "open" else None)
+        snapshot = build_snapshot(session_id, decode_entries(entries), close_reason=reason)
         return StoredSession(
             snapshot=snapshot,
-            state=meta["state"],
-            last_wall_ms=int(meta.get("wall", 0)),
-            closed_at_ms=int(meta["closed_at"]) if "closed_at" in meta else None,
+            state=fields["state"],
+            last_wall_ms=int(fields.get("wall", 0)),
+            closed_at_ms=int(fields["closed_at"]) if "closed_at" in fields else None,
             results={k.decode(): msgspec.json.decode(v) for k, v in results.items()} or None,
         )
 
@@ -299,8 +300,8 @@ class RedisSessionStore:
 
     async def result(self, session_id: str, stage: str) -> bytes | None:
         """One stage's stored result, without reading the session's events."""
-        value: bytes | None = await self.redis.hget(self.session_key(session_id, "r"), stage)
-        return value
+        # The client is built without decode_responses, so every reply is bytes.
+        return cast("bytes | None", await self.redis.hget(self.session_key(session_id, "r"), stage))
 
     async def attach(self, session_id: str, stage: str, payload: bytes, *, retention_s: int) -> None:
         """Keep a later stage's result (e.g. the judge verdict) with a closed session."""
