@@ -59,7 +59,6 @@ class SessionSettings(BaseModel):
         5.0, ge=0, description="wall-clock quiet time a session needs before it may close"
     )
     retention_s: int = Field(7 * 24 * 3600, gt=0, description="how long closed sessions stay in Redis")
-    dedup_retention_s: int = Field(7 * 24 * 3600, gt=0)
     sweep_interval_s: float = Field(1.0, gt=0)
     sweep_batch: int = Field(100, ge=1)
     close_workers: int = Field(

@@ -150,7 +150,6 @@ def create_app(
         await builder.close()
         await store.close()
 
-    app.undercurrent = {"pipeline": pipeline, "closer": closer, "store": store, "sweeper": sweeper}  # type: ignore[attr-defined]
     return app
 
 
