@@ -17,7 +17,7 @@ def entry(session_id: str) -> BatchEntry:
 
 
 async def test_a_batch_is_kept_until_every_session_is_settled(store: RedisSessionStore, redis_mode: str) -> None:
-    ledger = BatchLedger(store.redis, prefix=store.prefix, cluster=redis_mode == "cluster")
+    ledger = BatchLedger(store.redis, prefix=store.layout.prefix, cluster=redis_mode == "cluster")
     await ledger.record("b1", 1_000, [entry("s1"), entry("s2")])
     assert await ledger.pending() == {"b1": 1_000}
     assert sorted(e.session_id for e in await ledger.entries("b1")) == ["s1", "s2"]

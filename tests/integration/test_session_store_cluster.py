@@ -14,6 +14,6 @@ pytestmark = [pytest.mark.integration, pytest.mark.parametrize("redis_mode", ["c
 async def test_sessions_and_their_close_indexes_are_spread_over_every_primary(store: RedisSessionStore) -> None:
     await apply(store, [turn(f"s{i}", 1, NOW - 120_000) for i in range(60)])
     primaries = store.redis.get_primaries()
-    holding = [node for node in primaries if await store.redis.keys(f"{store.prefix}:*", target_nodes=node)]
+    holding = [node for node in primaries if await store.redis.keys(f"{store.layout.prefix}:*", target_nodes=node)]
     assert len(primaries) == 3 and holding == primaries
     assert len(await claim(store, NOW)) == 60

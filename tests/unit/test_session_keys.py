@@ -45,6 +45,20 @@ def test_a_partitions_watermark_lives_with_that_partitions_sessions(shards: int 
     assert KeyLayout("uc", shards).mark_shard(mark) == shard
 
 
+@pytest.mark.parametrize(
+    ("shards", "marks", "groups"),
+    [
+        (None, [], {}),
+        (None, ["chat/3", "client/0"], {None: ["chat/3", "client/0"]}),
+        (4, ["chat/3", "client/7", "chat/0"], {3: ["chat/3", "client/7"], 0: ["chat/0"]}),
+    ],
+)
+def test_watermarks_are_grouped_by_the_shard_keeping_them(
+    shards: int | None, marks: list[str], groups: dict[int | None, list[str]]
+) -> None:
+    assert KeyLayout("uc", shards).marks_by_shard(marks) == groups
+
+
 @pytest.mark.parametrize("prefix", ["u{c", "u}c"])
 def test_a_cluster_prefix_may_not_carry_a_hash_tag(prefix: str) -> None:
     KeyLayout(prefix)  # one primary: any prefix

@@ -56,6 +56,13 @@ class KeyLayout:
         partition = mark.rpartition("/")[2]
         return int(partition) % self.shards if partition.isdigit() else partition_of(mark, self.shards)
 
+    def marks_by_shard(self, marks: Iterable[str]) -> dict[int | None, list[str]]:
+        """Input partitions (``topic/partition``) grouped by the shard keeping their watermarks."""
+        groups: dict[int | None, list[str]] = {}
+        for mark in marks:
+            groups.setdefault(self.mark_shard(mark), []).append(mark)
+        return groups
+
     def head_tail(self, shard: int | None) -> tuple[str, str]:
         """A session's keys are ``head + session_id + tail + suffix``: the scripts build them from these."""
         if shard is None:

@@ -26,10 +26,10 @@ one primary a batch costs one ``EVALSHA`` and claiming one, both atomic as a who
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import msgspec
 import redis.asyncio as aioredis
@@ -44,6 +44,8 @@ if TYPE_CHECKING:
     from ..config import Settings
 
 OUTCOMES = {"0": "accepted", "1": "duplicate", "2": "late"}
+T = TypeVar("T")
+R = TypeVar("R")
 
 
 def _script(name: str) -> str:
@@ -80,7 +82,6 @@ class RedisSessionStore:
 
     def __init__(self, client: aioredis.Redis | RedisCluster, *, prefix: str = "uc", shards: int | None = None) -> None:
         self.redis = client
-        self.prefix = prefix
         self.layout = KeyLayout(prefix, shards)
         self._apply = client.register_script(_script("apply.lua"))
         self._claim = client.register_script(_script("claim.lua"))
@@ -127,35 +128,24 @@ class RedisSessionStore:
         marks = marks or {}
         if not events and not marks:
             return []
-        layout = self.layout
-        if layout.shards is None:
-            return await self._apply_shard(None, events, timings, now_ms, open_ttl_s, marks)
-        by_shard: dict[int | None, list[int]] = {}
-        for i, event in enumerate(events):
-            by_shard.setdefault(layout.shard(event.session_id), []).append(i)
-        replies = await asyncio.gather(*(
-            self._apply_shard(
-                shard, [events[i] for i in at], [timings[i] for i in at], now_ms, open_ttl_s, {}
-            ) for shard, at in by_shard.items()
-        ))
-        outcomes = [""] * len(events)
-        for at, reply in zip(by_shard.values(), replies, strict=True):
-            for i, outcome in zip(at, reply, strict=True):
-                outcomes[i] = outcome
-        marks_by_shard: dict[int | None, dict[str, int]] = {}
-        for name, ts in marks.items():
-            marks_by_shard.setdefault(layout.mark_shard(name), {})[name] = ts
+        timed = list(zip(events, timings, strict=True))
+        if self.layout.shards is None:
+            return await self._apply_shard(None, timed, now_ms, open_ttl_s, marks)
+        outcomes = await self._per_shard(
+            timed,
+            lambda pair: pair[0].session_id,
+            lambda shard, pairs: self._apply_shard(shard, pairs, now_ms, open_ttl_s, {}),
+        )
         await asyncio.gather(*(
-            self._apply_shard(shard, [], [], now_ms, open_ttl_s, shard_marks)
-            for shard, shard_marks in marks_by_shard.items()
+            self._apply_shard(shard, [], now_ms, open_ttl_s, {name: marks[name] for name in names})
+            for shard, names in self.layout.marks_by_shard(marks).items()
         ))
         return outcomes
 
     async def _apply_shard(
         self,
         shard: int | None,
-        events: Sequence[Event],
-        timings: Sequence[EventTiming],
+        timed: Sequence[tuple[Event, EventTiming]],
         now_ms: int,
         open_ttl_s: int,
         marks: Mapping[str, int],
@@ -165,7 +155,7 @@ class RedisSessionStore:
         for name, ts in marks.items():
             args += (name, ts)
         encode = msgspec.json.encode
-        for event, timing in zip(events, timings, strict=True):
+        for event, timing in timed:
             kind = "t" if isinstance(event, Turn) else "e" if isinstance(event, SessionEnd) else "b"
             args += (
                 event.session_id,
@@ -180,6 +170,21 @@ class RedisSessionStore:
         codes: bytes = await self._apply(keys=keys, args=args)
         return [OUTCOMES[c] for c in codes.decode()]
 
+    async def _per_shard(
+        self,
+        items: Sequence[T],
+        session_of: Callable[[T], str],
+        call: Callable[[int | None, list[T]], Awaitable[Sequence[R]]],
+    ) -> list[R]:
+        """One ``call`` per shard over the items of its sessions, all at once; one reply per item, in order."""
+        at: dict[int | None, list[int]] = {}
+        for i, item in enumerate(items):
+            at.setdefault(self.layout.shard(session_of(item)), []).append(i)
+        replies = await asyncio.gather(*(call(shard, [items[i] for i in indexes]) for shard, indexes in at.items()))
+        placed = {i: reply for indexes, shard_replies in zip(at.values(), replies, strict=True)
+                  for i, reply in zip(indexes, shard_replies, strict=True)}
+        return [placed[i] for i in range(len(items))]
+
     async def touch_marks(self, partitions: Sequence[str] | None, *, now_ms: int) -> None:
         """Count these input partitions (``topic/partition``; None: all) as active at ``now_ms``,
         watermarks unchanged."""
@@ -187,9 +192,7 @@ class RedisSessionStore:
         if partitions is None:
             groups: dict[int | None, list[str]] = {shard: [] for shard in layout.all_shards()}
         else:
-            groups = {}
-            for name in partitions:
-                groups.setdefault(layout.mark_shard(name), []).append(name)
+            groups = layout.marks_by_shard(partitions)
         await asyncio.gather(*(
             self._touch(keys=[layout.index(shard, "wm")], args=[now_ms, *names]) for shard, names in groups.items()
         ))
@@ -244,20 +247,14 @@ class RedisSessionStore:
         if not results:
             return []
         layout = self.layout
-        by_shard: dict[int | None, list[int]] = {}
-        for i, (session_id, _) in enumerate(results):
-            by_shard.setdefault(layout.shard(session_id), []).append(i)
-        replies = await asyncio.gather(*(
-            self._finalize(
-                keys=[layout.index(shard, "closing"), layout.index(shard, "closed")],
-                args=[*layout.head_tail(shard), now_ms, retention_s, *(v for i in at for v in results[i])],
-            ) for shard, at in by_shard.items()
-        ))
-        finalised = [False] * len(results)
-        for at, codes in zip(by_shard.values(), replies, strict=True):
-            for i, code in zip(at, codes.decode(), strict=True):
-                finalised[i] = code == "1"
-        return finalised
+
+        async def finalize_shard(shard: int | None, shard_results: list[tuple[str, bytes]]) -> list[bool]:
+            keys = [layout.index(shard, "closing"), layout.index(shard, "closed")]
+            args = [*layout.head_tail(shard), now_ms, retention_s, *(v for result in shard_results for v in result)]
+            codes: bytes = await self._finalize(keys=keys, args=args)
+            return [code == "1" for code in codes.decode()]
+
+        return await self._per_shard(results, lambda result: result[0], finalize_shard)
 
     async def open_count(self) -> int:
         async with self.redis.pipeline(transaction=False) as pipe:
