@@ -21,7 +21,7 @@ from undercurrent.judge.record import Judged, JudgeFailed, JudgeRecord
 from undercurrent.judge.steps import StepVerdict, Trajectory
 from undercurrent.judge.verdict import ArchetypeFinding, Verdict
 from undercurrent.sampling.inclusion import SamplingDecision
-from undercurrent.sessions.store import EventTiming, RedisSessionStore
+from undercurrent.sessions.protocol import EventTiming, SessionStore
 from undercurrent.vocabulary import ARCHETYPES
 
 BASE_MS = 1_736_935_200_000  # 2025-01-15T10:00:00Z
@@ -156,7 +156,7 @@ def verdict(
     )
 
 
-async def seed(store: RedisSessionStore, seeds: Sequence[Seed]) -> None:
+async def seed(store: SessionStore, seeds: Sequence[Seed]) -> None:
     """Ingest, close, finalise and (where given) judge each session, in the order given."""
     now = max(s.start_ms for s in seeds) + 3_600_000
     for s in seeds:

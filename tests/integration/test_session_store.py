@@ -7,7 +7,8 @@ import asyncio
 import pytest
 
 from undercurrent.events import Copy, SessionEnd, Turn
-from undercurrent.sessions.store import EventTiming, RedisSessionStore
+from undercurrent.sessions.protocol import EventTiming, Mark
+from undercurrent.sessions.store import RedisSessionStore
 
 pytestmark = pytest.mark.parametrize("redis_mode", ["primary", "cluster"], indirect=True)
 
@@ -133,12 +134,12 @@ async def test_touched_partitions_hold_closes_back_again_with_their_watermark(st
     await store.apply([turn("a", 1, 1_000)], [T], now_ms=NOW, open_ttl_s=60, marks={"chat/0": 1_000, "chat/1": 900})
     await store.touch_marks(["chat/1", "chat/7"], now_ms=NOW + 40_000)  # chat/1 reassigned; chat/7 never seen
     marks = await store.marks()
-    assert marks == {"chat/0": f"1000:{NOW}".encode(), "chat/1": f"900:{NOW + 40_000}".encode()}
+    assert marks == {"chat/0": Mark(1000, NOW), "chat/1": Mark(900, NOW + 40_000)}
     # chat/0 went quiet, chat/1 counts as active again: the watermark is its 900 ms, before the session's deadline
     assert await store.claim_due(now_ms=NOW + 41_000, grace_ms=0, limit=10, lease_ms=1, quiet_ms=30_000) == []
     await store.touch_marks(None, now_ms=NOW + 50_000)  # after an outage: every partition
     marks = await store.marks()
-    assert marks == {"chat/0": f"1000:{NOW + 50_000}".encode(), "chat/1": f"900:{NOW + 50_000}".encode()}
+    assert marks == {"chat/0": Mark(1000, NOW + 50_000), "chat/1": Mark(900, NOW + 50_000)}
 
 
 async def test_a_batch_across_many_sessions_reports_outcomes_in_its_own_order(store: RedisSessionStore) -> None:

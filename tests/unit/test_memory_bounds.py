@@ -11,7 +11,7 @@ from undercurrent.config import SessionSettings, Settings
 from undercurrent.detectors.memo import MEMO_MAX_CHARS, TextMemo, text_memo
 from undercurrent.detectors.text import content_tokens, fold, prose
 from undercurrent.ingest.pipeline import IngestPipeline, feature_timings
-from undercurrent.sessions.store import EventTiming
+from undercurrent.sessions.protocol import EventTiming
 
 
 class Text(str):

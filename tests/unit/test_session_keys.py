@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from aiokafka.partitioner import DefaultPartitioner
 
-from undercurrent.sessions.keys import KeyLayout, partition_of, watermark
+from undercurrent.sessions.keys import KeyLayout, partition_of
 
 
 @pytest.mark.parametrize("session_id", ["a", "s17", "conv-9f2c", "ünï{code}", ""])
@@ -64,17 +64,3 @@ def test_a_cluster_prefix_may_not_carry_a_hash_tag(prefix: str) -> None:
     KeyLayout(prefix)  # one primary: any prefix
     with pytest.raises(ValueError, match="hash tag"):
         KeyLayout(prefix, 4)
-
-
-@pytest.mark.parametrize(
-    ("marks", "expected"),
-    [
-        ([], 10_000),  # no partition seen: the wall clock
-        ([b"5000:9000"], 5_000),
-        ([b"5000:9000", b"4000:9500"], 4_000),  # the lagging partition holds back
-        ([b"5000:9000", b"100:1000"], 5_000),  # quiet for 9 s of a 5 s quiet time: ignored
-        ([b"100:1000"], 10_000),
-    ],
-)
-def test_the_watermark_is_the_lowest_of_the_active_partitions(marks: list[bytes], expected: int) -> None:
-    assert watermark(marks, now_ms=10_000, quiet_ms=5_000) == expected

@@ -5,7 +5,7 @@ from undercurrent.events import Copy, Edit, Feedback, Regenerate, Turn
 from undercurrent.events.model import Event, Step
 from undercurrent.judge.record import JudgeFailed
 from undercurrent.sessions.model import build_snapshot
-from undercurrent.sessions.store import StoredSession
+from undercurrent.sessions.protocol import StoredSession
 from undercurrent.web.detail import BehaviourItem, TurnItem, detail
 
 from ..browser.seed import judged, report_of, signal, verdict
@@ -128,7 +128,7 @@ def test_a_record_of_another_shape_is_reported_not_fatal() -> None:
 
 async def test_an_open_session_shows_live_per_turn_signals(store) -> None:
     from undercurrent.events import Turn
-    from undercurrent.sessions.store import EventTiming
+    from undercurrent.sessions.protocol import EventTiming
     from undercurrent.web.detail import detail
 
     events = [

@@ -24,7 +24,7 @@ from ..kafka.sink import RecordSink
 from ..metrics.definitions import IngestMetrics, SessionMetrics
 from ..metrics.labels import OTHER, LabelBounds
 from ..sessions.model import CloseReason
-from ..sessions.store import Claim, RedisSessionStore
+from ..sessions.protocol import Claim, SessionStore
 from .build import ClosedRecord, RecordBuilder
 
 log = structlog.get_logger(__name__)
@@ -34,7 +34,7 @@ class SessionCloser:
     def __init__(
         self,
         settings: Settings,
-        store: RedisSessionStore,
+        store: SessionStore,
         sink: RecordSink,
         metrics: SessionMetrics,
         ingest_metrics: IngestMetrics,

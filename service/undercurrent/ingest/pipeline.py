@@ -1,4 +1,4 @@
-"""One batch of Kafka messages → validated events → sessions in Redis, rejects → dead letters.
+"""One batch of Kafka messages → validated events → sessions in the store, rejects → dead letters.
 
 Nothing in one message can stop a batch: a message that fails to decode or to
 apply for any reason other than an unreachable Redis or broker is dead-lettered
@@ -29,7 +29,7 @@ from ..kafka.retry import until_done
 from ..kafka.sink import RecordSink, send_all
 from ..metrics.definitions import IngestMetrics
 from ..otlp.decoder import OtlpDecoder
-from ..sessions.store import EventTiming, RedisSessionStore
+from ..sessions.protocol import EventTiming, SessionStore
 
 log = structlog.get_logger(__name__)
 APPLY_CHUNK = 500
@@ -56,7 +56,7 @@ class IngestPipeline:
     def __init__(
         self,
         settings: Settings,
-        store: RedisSessionStore,
+        store: SessionStore,
         sink: RecordSink,
         metrics: IngestMetrics,
     ) -> None:

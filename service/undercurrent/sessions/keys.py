@@ -77,9 +77,3 @@ class KeyLayout:
         """One of :data:`INDEXES` of a shard (or of the one primary)."""
         return f"{self.prefix}:{name}" if shard is None else f"{self.prefix}:{{p{shard}}}:{name}"
 
-
-def watermark(marks: Iterable[bytes], *, now_ms: int, quiet_ms: int) -> int:
-    """The lowest event time of the input partitions active in the last ``quiet_ms`` (each mark
-    ``"event ms:wall ms"``); with none active, the wall clock. The same rule as claim.lua's."""
-    active = [int(ts) for ts, wall in (mark.split(b":") for mark in marks) if int(wall) + quiet_ms > now_ms]
-    return min(active, default=now_ms)

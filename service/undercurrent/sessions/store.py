@@ -1,4 +1,4 @@
-"""Session storage in Redis: the only module that talks to Redis.
+"""The session store the service runs, :class:`~.protocol.SessionStore` in Redis: the only module that talks to Redis.
 
 Keys on one primary (``P`` is the configured prefix, ``S`` a session id)::
 
@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from importlib import resources
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
@@ -37,44 +36,20 @@ from redis.asyncio.cluster import RedisCluster
 
 from ..events.model import Event, SessionEnd, Turn, ts_millis
 from .claimed import ClaimedSession, decode_entries
-from .keys import KeyLayout, watermark
-from .model import CloseReason, SessionSnapshot, build_snapshot
+from .keys import KeyLayout
+from .model import CloseReason, build_snapshot
+from .protocol import Claim, EventTiming, Mark, Outcome, StoredSession, watermark
 
 if TYPE_CHECKING:
     from ..config import Settings
 
-OUTCOMES = {"0": "accepted", "1": "duplicate", "2": "late"}
+OUTCOMES: dict[str, Outcome] = {"0": "accepted", "1": "duplicate", "2": "late"}
 T = TypeVar("T")
 R = TypeVar("R")
 
 
 def _script(name: str) -> str:
     return resources.files(__package__).joinpath("lua", name).read_text()
-
-
-@dataclass(frozen=True, slots=True)
-class Claim:
-    session_id: str
-    reason: CloseReason
-
-
-@dataclass(frozen=True, slots=True)
-class StoredSession:
-    """A session read back from Redis."""
-
-    snapshot: SessionSnapshot
-    state: str
-    last_wall_ms: int
-    closed_at_ms: int | None
-    results: dict[str, Any] | None
-
-
-@dataclass(frozen=True, slots=True)
-class EventTiming:
-    """How long a session may stay quiet, and open at all, in event time."""
-
-    idle_ms: int
-    max_ms: int
 
 
 class RedisSessionStore:
@@ -118,7 +93,7 @@ class RedisSessionStore:
         now_ms: int,
         open_ttl_s: int,
         marks: Mapping[str, int] | None = None,
-    ) -> list[str]:
+    ) -> list[Outcome]:
         """Apply events atomically per shard; return each event's outcome (accepted, duplicate or late).
 
         ``marks`` maps input ``topic/partition`` to the highest event time consumed from it
@@ -149,7 +124,7 @@ class RedisSessionStore:
         now_ms: int,
         open_ttl_s: int,
         marks: Mapping[str, int],
-    ) -> list[str]:
+    ) -> list[Outcome]:
         layout = self.layout
         args: list[Any] = [*layout.head_tail(shard), now_ms, open_ttl_s, len(marks)]
         for name, ts in marks.items():
@@ -197,13 +172,13 @@ class RedisSessionStore:
             self._touch(keys=[layout.index(shard, "wm")], args=[now_ms, *names]) for shard, names in groups.items()
         ))
 
-    async def marks(self) -> dict[str, bytes]:
-        """Every input partition's watermark, ``b"max event ms:wall ms"``."""
+    async def marks(self) -> dict[str, Mark]:
+        """Every input partition's watermark, kept as ``b"max event ms:wall ms"``."""
         async with self.redis.pipeline(transaction=False) as pipe:
             for shard in self.layout.all_shards():
                 pipe.hgetall(self.layout.index(shard, "wm"))
             replies = await pipe.execute()
-        return {name.decode(): mark for reply in replies for name, mark in reply.items()}
+        return {name.decode(): Mark(*map(int, mark.split(b":"))) for reply in replies for name, mark in reply.items()}
 
     async def claim_due(
         self, *, now_ms: int, grace_ms: int, limit: int, lease_ms: int, quiet_ms: int = 30_000

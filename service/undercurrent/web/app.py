@@ -28,7 +28,7 @@ from starlette.templating import Jinja2Templates
 from ..detectors import SIGNAL_NAMES
 from ..metrics.labels import UNKNOWN_DOMAIN, LabelBounds
 from ..privacy.redact import Redact
-from ..sessions.store import RedisSessionStore
+from ..sessions.protocol import SessionStore
 from ..vocabulary import ARCHETYPES, VERTICALS
 from . import format as fmt
 from .auth import TokenAuth
@@ -56,7 +56,7 @@ class WebConfig:
     sign_in: SignInLimit = SignInLimit()
 
 
-def create_app(open_store: Callable[[], RedisSessionStore], config: WebConfig) -> Starlette:
+def create_app(open_store: Callable[[], SessionStore], config: WebConfig) -> Starlette:
     """``open_store`` is called at start-up, in the server's event loop; the store is closed at shutdown."""
     templates = _templates()
 
@@ -156,7 +156,7 @@ def _older_url(p: ListParams, page: Page) -> str | None:
 
 
 async def _find(request: Request, p: ListParams, config: WebConfig) -> Page:
-    store: RedisSessionStore = request.app.state.store
+    store: SessionStore = request.app.state.store
     return await find_sessions(
         store, p.filter, config.bounds, config.redact, offset=p.offset, limit=p.limit, scan_limit=config.scan_limit
     )

@@ -19,7 +19,7 @@ from ..judge.steps import BRANCH_OF, Trajectory, final_score, first_error_positi
 from ..judge.verdict import Verdict
 from ..privacy.redact import Redact
 from ..sessions.model import Behaviour, TranscriptTurn
-from ..sessions.store import StoredSession
+from ..sessions.protocol import StoredSession
 from .records import StoredFlag, StoredSignal, read_results
 from .summary import SessionSummary, summarize
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from ..metrics.labels import LabelBounds
 from ..privacy.redact import Redact
-from ..sessions.store import RedisSessionStore, StoredSession
+from ..sessions.protocol import SessionStore, StoredSession
 from .filters import SessionFilter, matches
 from .summary import SessionSummary, summarize
 
@@ -38,7 +38,7 @@ class Page:
 
 
 async def find_sessions(
-    store: RedisSessionStore,
+    store: SessionStore,
     f: SessionFilter,
     bounds: LabelBounds,
     redact: Redact,
@@ -68,7 +68,7 @@ async def find_sessions(
     return Page(shown, scanned, scan_stopped_early=len(found) < limit, next_until=until, next_offset=offset + consumed)
 
 
-async def _fetch(store: RedisSessionStore, session_ids: Sequence[str]) -> list[StoredSession | None]:
+async def _fetch(store: SessionStore, session_ids: Sequence[str]) -> list[StoredSession | None]:
     """The closed sessions, in order; None where one expired or is not closed."""
     out: list[StoredSession | None] = []
     for start in range(0, len(session_ids), _FETCH_CONCURRENCY):

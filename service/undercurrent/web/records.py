@@ -14,7 +14,7 @@ from typing import Any
 import msgspec
 
 from ..judge.record import JudgeRecord
-from ..sessions.store import StoredSession
+from ..sessions.protocol import StoredSession
 
 
 class StoredSignal(msgspec.Struct, frozen=True, kw_only=True):

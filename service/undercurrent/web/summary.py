@@ -9,7 +9,7 @@ from ..judge.record import Judged, JudgeFailed
 from ..judge.verdict import Verdict
 from ..metrics.labels import UNKNOWN_DOMAIN
 from ..privacy.redact import Redact
-from ..sessions.store import StoredSession
+from ..sessions.protocol import StoredSession
 from ..vocabulary import NO_FAILURE
 from .records import Results, read_results
 
