@@ -16,12 +16,13 @@ import pytest
 from hypothesis import settings
 
 from undercurrent.devstack.stack import Managed, start_broker, start_redis
+from undercurrent.sessions.memory import MemorySessionStore
 from undercurrent.sessions.store import RedisSessionStore
 
 from .support.redis_cluster import redis_cluster
+from .support.stores import Clock, redis_store
 
 ROOT = Path(__file__).resolve().parents[1]
-CLUSTER_SHARDS = 4  # the default partition count: the shards' hash tags land on all three primaries
 
 # No test asserts how long something takes: Hypothesis' per-example deadline would fail
 # property tests for the machine's load, not for a wrong answer.
@@ -113,9 +114,16 @@ def key_prefix() -> str:
 
 @pytest.fixture
 async def store(session_redis_url: str, redis_mode: str, key_prefix: str) -> AsyncIterator[RedisSessionStore]:
-    shards = CLUSTER_SHARDS if redis_mode == "cluster" else None
-    store = RedisSessionStore.from_url(session_redis_url, prefix=key_prefix, cluster_shards=shards)
-    yield store
-    async for key in store.redis.scan_iter(match=f"{key_prefix}:*", count=1000):
-        await store.redis.delete(key)
-    await store.close()
+    async with redis_store(session_redis_url, cluster=redis_mode == "cluster", prefix=key_prefix) as store:
+        yield store
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def memory_store(clock: Clock) -> MemorySessionStore:
+    """The in-memory session store, for tests that need a store's semantics but no Redis behaviour."""
+    return MemorySessionStore(clock=clock)
