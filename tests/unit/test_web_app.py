@@ -1,4 +1,5 @@
-"""The evidence view over a real Redis, through Starlette's TestClient."""
+"""The evidence view through Starlette's TestClient, on the in-memory session store: the view needs a store's
+sessions and index, no Redis behaviour (tests/faults/test_evidence_view.py covers Redis going away)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from starlette.testclient import TestClient
 
 from undercurrent.metrics.labels import LabelBounds
 from undercurrent.privacy.redact import Redactor
-from undercurrent.sessions.store import RedisSessionStore
+from undercurrent.sessions.memory import MemorySessionStore
 from undercurrent.web.app import WebConfig, create_app
 from undercurrent.web.auth import COOKIE
 
@@ -30,15 +31,15 @@ BEARER = {"Authorization": f"Bearer {TOKEN}"}
 
 
 @pytest.fixture
-async def seeded(store: RedisSessionStore) -> RedisSessionStore:
-    await seed(store, [quiet_session(), spiral_session(), drift_session()])
-    return store
+async def seeded(memory_store: MemorySessionStore) -> MemorySessionStore:
+    await seed(memory_store, [quiet_session(), spiral_session(), drift_session()])
+    return memory_store
 
 
 @pytest.fixture
-def client(seeded: RedisSessionStore, redis_url: str, key_prefix: str) -> Iterator[TestClient]:
+def client(seeded: MemorySessionStore) -> Iterator[TestClient]:
     config = WebConfig(token=TOKEN, bounds=LabelBounds(["writer", "search"]), redact=Redactor())
-    app = create_app(lambda: RedisSessionStore.from_url(redis_url, prefix=key_prefix), config)
+    app = create_app(lambda: seeded, config)
     with TestClient(app, base_url="http://127.0.0.1") as client:
         yield client
 
@@ -139,7 +140,7 @@ def test_unknown_session_is_404(client: TestClient) -> None:
     assert client.get("/sessions/nope", headers=BEARER).status_code == 404
 
 
-async def test_markup_in_text_is_escaped(client: TestClient, seeded: RedisSessionStore) -> None:
+async def test_markup_in_text_is_escaped(client: TestClient, seeded: MemorySessionStore) -> None:
     hostile = Seed(
         session_id="xss-1",
         closed_at_ms=BASE_MS + 700_000,
@@ -153,7 +154,7 @@ async def test_markup_in_text_is_escaped(client: TestClient, seeded: RedisSessio
     assert "<img src=x" not in page and "&lt;img src=x onerror=alert(1)&gt;" in page
 
 
-async def test_a_verdict_from_a_split_ensemble_is_marked(client: TestClient, seeded: RedisSessionStore) -> None:
+async def test_a_verdict_from_a_split_ensemble_is_marked(client: TestClient, seeded: MemorySessionStore) -> None:
     split = Seed(
         session_id="split-1",
         closed_at_ms=BASE_MS + 800_000,

@@ -4,6 +4,7 @@ import pytest
 from undercurrent.events import Copy, Edit, Feedback, Regenerate, Turn
 from undercurrent.events.model import Event, Step
 from undercurrent.judge.record import JudgeFailed
+from undercurrent.sessions.memory import MemorySessionStore
 from undercurrent.sessions.model import build_snapshot
 from undercurrent.sessions.protocol import StoredSession
 from undercurrent.web.detail import BehaviourItem, TurnItem, detail
@@ -126,7 +127,8 @@ def test_a_record_of_another_shape_is_reported_not_fatal() -> None:
     assert d.unreadable == ("close",) and d.flags == () and d.summary.risk is None
 
 
-async def test_an_open_session_shows_live_per_turn_signals(store) -> None:
+async def test_an_open_session_shows_live_per_turn_signals(memory_store: MemorySessionStore) -> None:
+    """On the in-memory session store: an open session read back, no Redis behaviour."""
     from undercurrent.events import Turn
     from undercurrent.sessions.protocol import EventTiming
     from undercurrent.web.detail import detail
@@ -136,8 +138,8 @@ async def test_an_open_session_shows_live_per_turn_signals(store) -> None:
         Turn(event_id="o2", session_id="open1", ts=2_000, role="assistant",
              text="I'm sorry, but I can't help with that."),
     ]
-    await store.apply(events, [EventTiming(idle_ms=10**9, max_ms=10**10)] * 2, now_ms=3_000, open_ttl_s=60)
-    stored = await store.get("open1")
+    await memory_store.apply(events, [EventTiming(idle_ms=10**9, max_ms=10**10)] * 2, now_ms=3_000, open_ttl_s=60)
+    stored = await memory_store.get("open1")
     assert stored is not None and stored.state == "open"
     view = detail(stored, lambda text: text)
     assert view.live is True

@@ -1,4 +1,5 @@
-"""The evidence view of a deployment without a judge tier (``undercurrent web --no-judge``, as in the demo)."""
+"""The evidence view of a deployment without a judge tier (``undercurrent web --no-judge``, as in the demo), on
+the in-memory session store: the view needs a store's sessions, no Redis behaviour."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from starlette.testclient import TestClient
 
 from undercurrent.metrics.labels import LabelBounds
 from undercurrent.privacy.redact import Redactor
-from undercurrent.sessions.store import RedisSessionStore
+from undercurrent.sessions.memory import MemorySessionStore
 from undercurrent.web.app import WebConfig, create_app
 
 from ..browser.seed import drift_session, failed_session, quiet_session, seed, spiral_session
@@ -19,12 +20,11 @@ BEARER = {"Authorization": f"Bearer {TOKEN}"}
 
 
 @pytest.fixture(params=[True, False], ids=["judge-tier", "no-judge-tier"])
-async def client(request: pytest.FixtureRequest, store: RedisSessionStore, redis_url: str,
-                 key_prefix: str) -> AsyncIterator[TestClient]:
-    await seed(store, [failed_session(), quiet_session(), spiral_session(), drift_session()])
+async def client(request: pytest.FixtureRequest, memory_store: MemorySessionStore) -> AsyncIterator[TestClient]:
+    await seed(memory_store, [failed_session(), quiet_session(), spiral_session(), drift_session()])
     config = WebConfig(token=TOKEN, bounds=LabelBounds(["writer", "search"]), redact=Redactor(),
                        judge_tier=request.param)
-    app = create_app(lambda: RedisSessionStore.from_url(redis_url, prefix=key_prefix), config)
+    app = create_app(lambda: memory_store, config)
     with TestClient(app, base_url="http://127.0.0.1") as client:
         yield client
 
