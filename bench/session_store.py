@@ -2,13 +2,15 @@
 Redis CPU-second, on one primary and on a three-primary Redis Cluster, alternating in one run.
 
     .venv/bin/python bench/session_store.py [--events 20000] [--runs 3] [--before OTHER_CHECKOUT/service]
+                                            [--before-cluster]
 
 ShareGPT sessions become contract events, applied in chunks of 500 with their partitions' watermarks
 (as the worker's pipeline does), then every session is claimed, loaded and finalised in batches of
 the default sweep size. Each pass runs in its own spawned process against a private redis-server
 (or a private cluster, every node's CPU counted) under a new key prefix. ``--before`` adds, in the
 same alternation, passes importing the store from another checkout (an earlier commit), on the one
-primary: the figure the single-primary path is compared with.
+primary: the figure the single-primary path is compared with; ``--before-cluster`` adds that
+checkout's store on the cluster too, and the cluster's figures are then compared with those.
 """
 
 from __future__ import annotations
@@ -108,6 +110,7 @@ def main() -> None:
     parser.add_argument("--events", type=int, default=20_000)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--before", help="another checkout's service/ directory, measured alternately")
+    parser.add_argument("--before-cluster", action="store_true", help="measure --before on the cluster too")
     args = parser.parse_args()
     traffic = synthesise(args.events)
     encode = msgspec.json.Encoder().encode
@@ -123,34 +126,41 @@ def main() -> None:
             if args.before:
                 variants["one primary, --before"] = (args.before, primary.url, None, [primary.proc.pid])
             variants["one primary"] = (None, primary.url, None, [primary.proc.pid])
-            variants[f"cluster, 3 primaries, {SHARDS} shards"] = (None, nodes[0].url, SHARDS, cluster_pids)
+            cluster = f"cluster, 3 primaries, {SHARDS} shards"
+            if args.before and args.before_cluster:
+                variants[f"{cluster}, --before"] = (args.before, nodes[0].url, SHARDS, cluster_pids)
+            variants[cluster] = (None, nodes[0].url, SHARDS, cluster_pids)
             passes: dict[str, list[Pass]] = {name: [] for name in variants}
             for _ in range(args.runs):
                 for name, variant in variants.items():
                     passes[name].append(spawned(*variant, bodies))
         finally:
             primary.stop()
-    report(passes, len(bodies), len(traffic.sessions))
+    baselines = {f"{cluster}": f"{cluster}, --before"} if args.before and args.before_cluster else {}
+    report(passes, baselines, len(bodies), len(traffic.sessions))
 
 
-def report(passes: dict[str, list[Pass]], events: int, sessions: int) -> None:
-    """Medians over the passes; ratios to the first row are taken per run (the passes alternate) and
-    shown as median [min-max]."""
+def report(passes: dict[str, list[Pass]], baselines: dict[str, str], events: int, sessions: int) -> None:
+    """Medians over the passes; ratios to a row's baseline (``baselines``, else the first row) are taken
+    per run (the passes alternate) and shown as median [min-max]."""
     runs = len(next(iter(passes.values())))
     table = Table(title=f"session store: {events} events, {sessions} sessions, median of {runs} passes")
     for column in ("store", "wall s", "events/s", "events/redis CPU-s", "busiest node's CPU share",
-                   "client CPU µs/event", "events/s ÷ first row", "per redis CPU-s ÷ first row", "sessions closed"):
+                   "client CPU µs/event", "baseline", "events/s ÷ baseline", "per redis CPU-s ÷ baseline",
+                   "sessions closed"):
         table.add_column(column)
-    first = next(iter(passes.values()))
+    first_name = next(iter(passes))
     for name, measured in passes.items():
+        baseline = baselines.get(name, first_name)
+        base = passes[baseline]
         wall = statistics.median(p.wall_s for p in measured)
         redis = statistics.median(p.redis_cpu_s for p in measured)
         client = statistics.median(p.client_cpu_s for p in measured)
         share = statistics.median(p.busiest_share for p in measured)
-        rates = [b.wall_s / p.wall_s for p, b in zip(measured, first, strict=True)]
-        per_redis = [b.redis_cpu_s / p.redis_cpu_s for p, b in zip(measured, first, strict=True)]
+        rates = [b.wall_s / p.wall_s for p, b in zip(measured, base, strict=True)]
+        per_redis = [b.redis_cpu_s / p.redis_cpu_s for p, b in zip(measured, base, strict=True)]
         table.add_row(name, f"{wall:.2f}", f"{ratio(events, wall):,.0f}", f"{ratio(events, redis):,.0f}",
-                      f"{share:.2f}", f"{client / events * 1e6:.0f}", _spread(rates), _spread(per_redis),
+                      f"{share:.2f}", f"{client / events * 1e6:.0f}", baseline, _spread(rates), _spread(per_redis),
                       " ".join(str(p.closed) for p in measured))
     Console(width=180).print(table)
 
