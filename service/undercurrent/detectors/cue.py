@@ -127,15 +127,23 @@ class Cue:
 
 
 class AnyCue:
-    """Cues tried in turn; ``search`` returns the first cue's match (not the leftmost of all)."""
+    """Cues tried in turn; ``search`` returns the first cue's match (not the leftmost of all).
 
-    __slots__ = ("cues",)
+    The text's candidates are looked up once for all the cues, which share one scanner.
+    """
+
+    __slots__ = ("cues", "candidates")
 
     def __init__(self, cues: Iterable[Cue]) -> None:
         self.cues = tuple(cues)
+        scanners = {id(cue.candidates) for cue in self.cues}
+        if len(scanners) > 1:
+            raise ValueError("the cues of an AnyCue must share one scanner")
+        self.candidates = self.cues[0].candidates if self.cues else SCANNER.candidates
 
     def search(self, text: str) -> re.Match[str] | None:
+        found = self.candidates(text)
         for cue in self.cues:
-            if match := cue.search(text):
+            if (found is None or cue.id in found) and (match := cue.pattern.search(text)):
                 return match
         return None
