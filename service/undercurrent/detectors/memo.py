@@ -18,6 +18,7 @@ Detectors run on the event loop's thread only, so no locking is needed.
 from __future__ import annotations
 
 import functools
+from collections import deque
 from collections.abc import Callable, Hashable
 from typing import ClassVar, Generic, TypeVar
 
@@ -43,16 +44,21 @@ class TextMemo(Generic[T]):
         self.chars = 0
         self.values: dict[Hashable, T] = {}
         self._weights: dict[Hashable, int] = {}
+        self._order: deque[Hashable] = deque()
+        """Keys oldest first: taking the first key of a dict whose front was deleted scans the deleted slots."""
         TextMemo._all.append(self)  # type: ignore[arg-type]
 
     def store(self, key: Hashable, value: T, weight: int) -> T:
         """Keep ``value`` unless its text alone exceeds the bound; drop the oldest entries to fit."""
-        if weight <= self.max_chars:
+        if key in self._weights:
+            self.values[key] = value
+        elif weight <= self.max_chars:
             self.values[key] = value
             self._weights[key] = weight
+            self._order.append(key)
             self.chars += weight
             while len(self.values) > self.max_entries or self.chars > self.max_chars:
-                oldest = next(iter(self.values))
+                oldest = self._order.popleft()
                 del self.values[oldest]
                 self.chars -= self._weights.pop(oldest)
         return value
@@ -60,6 +66,7 @@ class TextMemo(Generic[T]):
     def clear(self) -> None:
         self.values.clear()
         self._weights.clear()
+        self._order.clear()
         self.chars = 0
 
     def __len__(self) -> int:
