@@ -98,10 +98,19 @@ class _Claim(NamedTuple):
 def _claims(body: str) -> tuple[_Claim, ...]:
     """Short sentences with enough topic words to compare; the only ones ``_flipped`` can pair."""
     found = [c for c in sentences(body, len(body)) if 4 <= len(c.split()) <= 40][:_MAX_SENTENCES]
-    claims = (
-        _Claim(c, bool(lx.NEGATION.search(c)), content_tokens(lx.NEGATION.sub(" ", c[:_SENTENCE_CHARS]))) for c in found
-    )
+    claims = (_claim(c, bool(lx.NEGATION.search(c))) for c in found)
     return tuple(c for c in claims if len(c.topic) >= _MIN_CLAIM_TOKENS)
+
+
+def _claim(sentence: str, negated: bool) -> _Claim:
+    """Topic words of the sentence's head without its negations.
+
+    A whole sentence without a negation has none to remove; a cut one is read again, as the cut
+    may end a word early and make a negation of it ("no" of "nothing").
+    """
+    head = sentence[:_SENTENCE_CHARS]
+    cut = len(head) < len(sentence)
+    return _Claim(sentence, negated, content_tokens(lx.NEGATION.sub(" ", head) if negated or cut else head))
 
 
 def _flipped(earlier: _Claim, later: _Claim) -> bool:
