@@ -20,6 +20,7 @@ import msgspec
 
 from . import lexicon as lx
 from . import lexicon_i18n as i18n
+from .cue import Cue
 from .model import Context
 from .text import cap
 from .turns import chat_turns
@@ -30,8 +31,10 @@ _ANSWERS = 6
 _REQUESTS = 6
 _REQUEST_CHARS = 600
 _OPENING = 300
-_LINK = re.compile(r"https?://|\bwww\.\w")
-_NUMBER = re.compile(r"(?<![\w.])[$€£]?\d[\d,]*(?:\.\d+)?%?(?!\w|\.\d)")
+_LINK = Cue(re.compile(r"https?://|\bwww\.\w"))
+"""A cue, as the answer views it reads are scanned for the lexicons anyway."""
+_NUMBER = re.compile(r"(?=[$€£\d])(?<![\w.])[$€£]?\d[\d,]*(?:\.\d+)?%?(?!\w|\.\d)")
+"""The leading lookahead names the characters a figure starts with, so ``re`` skips to them."""
 _CODE = re.compile(r"```|^\s{4}\S.*[;{}()=]\s*$", re.M)
 _FACT_OR_CALC = re.compile(
     r"\b(?:how (?:many|much|long|far|old)|what (?:is|was|are|were) the (?:\w+ )?(?:number|price|cost|population|date|"

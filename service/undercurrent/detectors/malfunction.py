@@ -17,7 +17,7 @@ from collections.abc import Iterator
 
 from .behaviour import stopped_turns
 from .model import Context, Hit
-from .text import excerpt, strip_code
+from .text import SENTENCE_BREAK, excerpt, strip_code
 from .turns import chat_turns
 
 _LOOP_MIN_WORDS = 5
@@ -25,7 +25,6 @@ _LOOP_REPEATS = 3
 _WORD_RUN = re.compile(r"\b(\w{2,}+)(?:\W+\1\b){5,}", re.IGNORECASE)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")  # category Cc except \t \n \r
 _MOJIBAKE = re.compile(r"Ã[\x80-\xbf©¨§ ]|â€[™œ\x9d“”˜]|ï¿½")
-_SENTENCE_END = re.compile(r"(?<=[.!?。！？])\s+|\n+")
 _LIST_OR_HEADING = re.compile(r"^\s*(?:[-*+#>|]|\d+[.)]|\w[.)]\s)")
 _TERMINAL = set(".!?。！？…:;)]}\"'`»”’*")
 _INVISIBLE = re.compile(r"[\s\u200b-\u200f\u2060\ufeff]*")
@@ -111,7 +110,7 @@ def _defect(text: str, body: str, finish_reason: str | None, stopped: bool = Fal
 
 
 def _looped_sentence(text: str) -> str | None:
-    counts = Counter(" ".join(p.split()) for p in _SENTENCE_END.split(strip_code(text).lower()))
+    counts = Counter(" ".join(p.split()) for p in SENTENCE_BREAK.split(strip_code(text).lower()))
     repeated = (
         p
         for p, n in counts.items()
