@@ -68,11 +68,51 @@ _KEYWORDS: dict[str, str] = {
     "adversarial_invalid": r"ignore (?:all |your )?previous instructions|jailbreak|dan mode|developer mode",
     "explicit_nsfw": r"nsfw|porn\w*|explicit sex|erotic\w*",
 }
-# One scan for all verticals: at each place the first vertical in this table whose keyword matches counts.
-# It runs case-sensitively on folded text (``text.fold``), which gives the same matches as IGNORECASE for
-# these ASCII keywords at a third of the cost.
-# The leading word boundary is shared by every vertical, so it is tested once per place, not once per vertical.
-_KEYWORD = re.compile(r"\b(?:" + "|".join(rf"(?P<{v}>{kw})\b" for v, kw in _KEYWORDS.items()) + ")")
+
+
+def _alternatives(keywords: str) -> list[str]:
+    """The top-level alternatives of a keyword pattern, in order."""
+    parts, depth, start, i = [], 0, 0, 0
+    while i < len(keywords):
+        ch = keywords[i]
+        if ch == "\\":
+            i += 2
+            continue
+        depth += (ch in "([") - (ch in ")]")
+        if ch == "|" and depth == 0:
+            parts.append(keywords[start:i])
+            start = i + 1
+        i += 1
+    return [*parts, keywords[start:]]
+
+
+def _keyword_pattern(keywords: dict[str, str]) -> tuple[re.Pattern[str], dict[str, str]]:
+    """One scan for all verticals: at each place the first vertical in the table whose keyword matches counts.
+
+    It runs case-sensitively on folded text (``text.fold``), which gives the same matches as IGNORECASE for
+    these ASCII keywords at a third of the cost. Every keyword starts with a letter or digit, so the
+    verticals are tried only with their keywords that start with the character at hand (a lookahead per
+    first character), in the table's order: the same first match as trying every keyword, without
+    trying hundreds of them at every word boundary. Each group is named vertical__character.
+    """
+    firsts: dict[str, list[tuple[str, list[str]]]] = {}
+    for vertical, kw in keywords.items():
+        by_first: dict[str, list[str]] = {}
+        for alternative in _alternatives(kw):
+            if not alternative[:1].isalnum():
+                raise ValueError(f"a keyword of {vertical} does not start with a letter or digit: {alternative!r}")
+            by_first.setdefault(alternative[0], []).append(alternative)
+        for first, alternatives in by_first.items():
+            firsts.setdefault(first, []).append((vertical, alternatives))
+    groups = {f"{v}__{ord(first)}": v for first, entries in firsts.items() for v, _ in entries}
+    branches = (
+        f"(?={re.escape(first)})(?:" + "|".join(rf"(?P<{v}__{ord(first)}>{'|'.join(a)})\b" for v, a in entries) + ")"
+        for first, entries in firsts.items()
+    )
+    return re.compile(r"\b(?:" + "|".join(branches) + ")"), groups
+
+
+_KEYWORD, _VERTICAL_OF_GROUP = _keyword_pattern(_KEYWORDS)
 _MIN_HITS = 2
 _TEXT_CAP = 1500
 _MAX_TURNS = 4
@@ -86,7 +126,7 @@ def classify(user_texts: Iterable[str]) -> str:
     """The vertical whose keywords occur most often in the first user turns, else ``unknown``."""
     texts = [cap(t, _TEXT_CAP) for _, t in zip(range(_MAX_TURNS), user_texts, strict=False)]
     counts = Counter({v: 0 for v in _KEYWORDS})
-    counts.update(m.lastgroup for t in texts for m in _KEYWORD.finditer(fold(t)))
+    counts.update(_VERTICAL_OF_GROUP[m.lastgroup] for t in texts for m in _KEYWORD.finditer(fold(t)))
     counts["software_development"] += 2 * sum(has_code(t) for t in texts)
     best = max(counts, key=lambda v: counts[v])
     return best if counts[best] >= _MIN_HITS else UNKNOWN
