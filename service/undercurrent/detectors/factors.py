@@ -31,22 +31,30 @@ _ANSWERS = 6
 _REQUESTS = 6
 _REQUEST_CHARS = 600
 _OPENING = 300
-_LINK = Cue(re.compile(r"https?://|\bwww\.\w"))
+
+
+def _cue(pattern: str, flags: int = 0) -> Cue:
+    return Cue(re.compile(pattern, flags))
+
+
+_LINK = _cue(r"https?://|\bwww\.\w")
 """A cue, as the answer views it reads are scanned for the lexicons anyway."""
 _NUMBER = re.compile(r"(?=[$€£\d])(?<![\w.])[$€£]?\d[\d,]*(?:\.\d+)?%?(?!\w|\.\d)")
 """The leading lookahead names the characters a figure starts with, so ``re`` skips to them."""
-_CODE = re.compile(r"```|^\s{4}\S.*[;{}()=]\s*$", re.M)
-_FACT_OR_CALC = re.compile(
+_CODE = re.compile(r"(?=[`\s])(?:```|^\s{4}\S.*[;{}()=]\s*$)", re.M)
+"""Multi-line, which the scan does not take; the leading lookahead lets ``re`` skip to backticks and spaces."""
+_FACT_OR_CALC = _cue(
     r"\b(?:how (?:many|much|long|far|old)|what (?:is|was|are|were) the (?:\w+ )?(?:number|price|cost|population|date|"
     r"year|rate|value|name|capital|formula)|when (?:did|was|is|were)|who (?:is|was|wrote|invented|founded)|calculate|"
     r"compute|convert|solve|estimate)\b|\d\s*[-+*/×÷^]\s*\d",
     re.I,
 )
-_CURRENT_OR_SOURCE = re.compile(
+_CURRENT_OR_SOURCE = _cue(
     r"\b(?:latest|current(?:ly)?|today|recent(?:ly)?|this year|news|20[12]\d|links?|urls?|websites?|sources?|"
     r"references?|citations?|cite|papers?|articles?|studies|books?)\b",
     re.I,
 )
+"""Request cues read the user turns that the lexicons scan anyway."""
 _CONTINUE = re.compile(r"^\W*(?:continue[sz]?|go on|keep going|next|more|계속|继续|続けて|continúa|weiter)\W*$", re.I)
 
 
