@@ -13,7 +13,6 @@ detector may read less than the view (an opening apology), never more.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
 from rapidfuzz import fuzz
 
@@ -201,18 +200,28 @@ def _stem(word: str) -> str:
     return word
 
 
-_cached_stem = lru_cache(maxsize=65536)(_stem)
-_CACHED_WORD_CHARS = 32  # longer "words" (ids, base64, hostile input) are stemmed without caching them
+_CACHED_WORD_CHARS = 32  # longer "words" (ids, base64, hostile input) are tokenised without caching them
+_MAX_CACHED_WORDS = 65536
+_TOKENS: dict[str, str] = {}
+"""Each word's topic token, "" for a stopword or a single letter; emptied when full."""
+
+
+def _token(word: str) -> str:
+    token = "" if len(word) <= 1 or word in STOPWORDS else _stem(word)
+    if len(word) <= _CACHED_WORD_CHARS:
+        if len(_TOKENS) >= _MAX_CACHED_WORDS:
+            _TOKENS.clear()
+        _TOKENS[word] = token
+    return token
 
 
 @text_memo(max_entries=4096)
 def content_tokens(text: str) -> frozenset[str]:
     """Stemmed words that carry topic: stopwords and one-letter tokens removed."""
-    return frozenset(
-        _cached_stem(w) if len(w) <= _CACHED_WORD_CHARS else _stem(w)
-        for w in set(words(text)) - STOPWORDS
-        if len(w) > 1
-    )
+    known = _TOKENS
+    tokens = {known[w] if w in known else _token(w) for w in set(words(text))}
+    tokens.discard("")
+    return frozenset(tokens)
 
 
 def jaccard(a: frozenset[str], b: frozenset[str]) -> float:
