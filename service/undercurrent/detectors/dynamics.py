@@ -95,11 +95,24 @@ class _Claim(NamedTuple):
 
 
 @text_memo(max_entries=256)
+def _compared(body: str) -> tuple[tuple[str, bool], ...]:
+    """The short sentences of an answer that may be claims, each with whether it holds a negation."""
+    found = [c for c in sentences(body, len(body)) if 4 <= len(c.split()) <= 40][:_MAX_SENTENCES]
+    return tuple((c, bool(lx.NEGATION.search(c))) for c in found)
+
+
+@text_memo(max_entries=256)
 def _claims(body: str) -> tuple[_Claim, ...]:
     """Short sentences with enough topic words to compare; the only ones ``_flipped`` can pair."""
-    found = [c for c in sentences(body, len(body)) if 4 <= len(c.split()) <= 40][:_MAX_SENTENCES]
-    claims = (_claim(c, bool(lx.NEGATION.search(c))) for c in found)
+    claims = (_claim(c, negated) for c, negated in _compared(body))
     return tuple(c for c in claims if len(c.topic) >= _MIN_CLAIM_TOKENS)
+
+
+def _may_flip(earlier: str, later: str) -> bool:
+    """Whether a sentence of one answer is negated and one of the other is not: without such a pair no
+    claim can flip another, and neither answer's topic words are needed."""
+    first = {negated for _, negated in _compared(earlier)}
+    return any(a != b for a in first for _, b in _compared(later))
 
 
 def _claim(sentence: str, negated: bool) -> _Claim:
@@ -135,11 +148,16 @@ def self_contradiction(ctx: Context) -> Iterator[Hit]:
 
 def _contradiction(questions: tuple[str, str], texts: tuple[str, str], bodies: tuple[str, str]) -> str | None:
     y1, y2 = _YES_NO.match(texts[0]), _YES_NO.match(texts[1])
-    same_question = jaccard(content_tokens(cap(questions[0], 300)), content_tokens(cap(questions[1], 300))) >= 0.5
-    if y1 and y2 and y1.group(1).lower() != y2.group(1).lower() and same_question:
+    if y1 and y2 and y1.group(1).lower() != y2.group(1).lower() and _same_question(*questions):
         return f"answered {y1.group(1)!r} then {y2.group(1)!r} to the same question"
+    if not _may_flip(*bodies):
+        return None
     for claim in _claims(bodies[0]):
         for other in _claims(bodies[1]):
             if _flipped(claim, other):
                 return f'"{excerpt(claim.text, 50)}" vs "{excerpt(other.text, 50)}"'
     return None
+
+
+def _same_question(first: str, second: str) -> bool:
+    return jaccard(content_tokens(cap(first, 300)), content_tokens(cap(second, 300))) >= 0.5
