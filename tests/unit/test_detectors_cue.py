@@ -143,3 +143,29 @@ def test_any_cue_returns_the_first_cue_that_matches() -> None:
     assert cue.search("No, it is still broken").group(0) == "still broken"
     assert cue.search("no way").group(0) == "no"
     assert cue.search("fine") is None
+
+
+@pytest.mark.parametrize(
+    ("pattern", "head", "text", "head_safe"),
+    [
+        (r"\bsorry\b", "I am sorry", "I am sorry for that", True),
+        (r"^\W*my\s+mistake\b", "My mistake", "My mistake, here it is", True),
+        (r"\bsorry$", "I am sorry", "I am sorry for that", False),  # matches the head, not the text
+        (r"\bsorry\b", "I am sorry", "Something else entirely", True),  # not a head of that text
+    ],
+)
+def test_a_head_is_searched_as_search_would(pattern: str, head: str, text: str, head_safe: bool) -> None:
+    cue = Cue(re.compile(pattern, re.IGNORECASE), Scanner())
+    found, expected = cue.search_head(head, text), cue.pattern.search(head)
+    assert cue.head_safe is head_safe
+    assert (found and found.span()) == (expected and expected.span())
+
+
+@settings(deadline=None, max_examples=25)
+@given(_TEXTS, st.integers(min_value=0, max_value=60))
+@pytest.mark.parametrize("name", sorted(CUES))
+def test_every_lexicon_cue_finds_in_a_head_what_its_regex_finds(compiled: None, name: str, text: str, cut: int) -> None:
+    cue, head = CUES[name], text[:cut]
+    expected = cue.pattern.search(head)
+    found = cue.search_head(head, text)
+    assert (found and found.span()) == (expected and expected.span())

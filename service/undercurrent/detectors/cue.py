@@ -42,6 +42,15 @@ def _compile(expressions: list[tuple[int, str, int]]) -> hyperscan.Database:
     return database
 
 
+_FOLDED = tuple(chr(c) for c in ASCII_FOLDS)
+
+
+def _has_folds(text: str) -> bool:
+    """Whether the text holds a letter of ``ASCII_FOLDS``: a few substring searches cost far less than
+    ``translate``, which looks up every character of a non-ASCII text."""
+    return not text.isascii() and any(c in text for c in _FOLDED)
+
+
 class Scanner:
     """Every cue pattern in one Hyperscan database, compiled on the first scan after a pattern is added."""
 
@@ -49,6 +58,8 @@ class Scanner:
         self.expressions: list[tuple[int, str, int]] = []
         self.unscanned: set[int] = set()
         """Ids of the patterns Hyperscan does not take; their cues always run the regex."""
+        self.end_anchored: set[int] = set()
+        """Ids of the expressions with ``$``: one may match a text's head without matching the text."""
         self._count = 0
         self._database: hyperscan.Database | None = None
         self.candidates = text_memo(max_entries=1024)(self.scan)
@@ -59,7 +70,10 @@ class Scanner:
         id_ = self._count
         self._count += 1
         try:
-            self.expressions.append((id_, widened(pattern), _flags(pattern)))
+            expression = widened(pattern)
+            self.expressions.append((id_, expression, _flags(pattern)))
+            if "$" in expression:  # the rewrite writes every literal character as an escape
+                self.end_anchored.add(id_)
         except Unsupported:
             self.unscanned.add(id_)
         self._database = None
@@ -89,7 +103,7 @@ class Scanner:
     def scan(self, text: str) -> frozenset[int] | None:
         """Ids of the patterns that may match ``text``; None when it cannot be scanned (every one may)."""
         try:
-            data = (text if text.isascii() else text.translate(ASCII_FOLDS)).encode()
+            data = (text.translate(ASCII_FOLDS) if _has_folds(text) else text).encode()
         except UnicodeEncodeError:
             return None
         found = set(self.unscanned)
@@ -105,12 +119,14 @@ SCANNER = Scanner()
 class Cue:
     """A compiled pattern whose ``search``/``match``/``sub`` skip the regex on texts it cannot match."""
 
-    __slots__ = ("pattern", "id", "candidates")
+    __slots__ = ("pattern", "id", "candidates", "head_safe")
 
     def __init__(self, pattern: re.Pattern[str], scanner: Scanner = SCANNER) -> None:
         self.pattern = pattern
         self.id = scanner.add(pattern)
         self.candidates = scanner.candidates
+        self.head_safe = self.id not in scanner.end_anchored
+        """Whether the scan of a text also pre-checks its heads (see ``search_head``)."""
 
     def possible(self, text: str) -> bool:
         found = self.candidates(text)
@@ -118,6 +134,17 @@ class Cue:
 
     def search(self, text: str) -> re.Match[str] | None:
         return self.pattern.search(text) if self.possible(text) else None
+
+    def search_head(self, head: str, text: str) -> re.Match[str] | None:
+        """``search(head)`` for a ``head`` that starts ``text``, pre-checked by the scan of ``text``.
+
+        Hyperscan's expression has no lookaround and no word boundary, only ``^`` and ``$``, so a match
+        in the head that does not end on ``$`` is a match in the text: a head (an answer's opening)
+        of a text the lexicons scan anyway (the answer's view) costs no scan of its own.
+        """
+        if self.head_safe and text.startswith(head):
+            return self.pattern.search(head) if self.possible(text) else None
+        return self.search(head)
 
     def match(self, text: str) -> re.Match[str] | None:
         return self.pattern.match(text) if self.possible(text) else None
@@ -132,7 +159,7 @@ class AnyCue:
     The text's candidates are looked up once for all the cues, which share one scanner.
     """
 
-    __slots__ = ("cues", "candidates")
+    __slots__ = ("cues", "candidates", "head_safe")
 
     def __init__(self, cues: Iterable[Cue]) -> None:
         self.cues = tuple(cues)
@@ -140,9 +167,18 @@ class AnyCue:
         if len(scanners) > 1:
             raise ValueError("the cues of an AnyCue must share one scanner")
         self.candidates = self.cues[0].candidates if self.cues else SCANNER.candidates
+        self.head_safe = all(cue.head_safe for cue in self.cues)
 
     def search(self, text: str) -> re.Match[str] | None:
-        found = self.candidates(text)
+        return self._first(text, self.candidates(text))
+
+    def search_head(self, head: str, text: str) -> re.Match[str] | None:
+        """``search(head)`` for a ``head`` that starts ``text``, pre-checked by the scan of ``text`` (see ``Cue``)."""
+        if self.head_safe and text.startswith(head):
+            return self._first(head, self.candidates(text))
+        return self.search(head)
+
+    def _first(self, text: str, found: frozenset[int] | None) -> re.Match[str] | None:
         for cue in self.cues:
             if (found is None or cue.id in found) and (match := cue.pattern.search(text)):
                 return match

@@ -138,7 +138,7 @@ def self_contradiction(ctx: Context) -> Iterator[Hit]:
     """Pre-filter: a later answer negates an earlier claim, or flips yes/no on the same question, unacknowledged."""
     pairs = list(answers(ctx.snapshot))[-ctx.config.answers_compared :]
     for (q1, a1), (q2, a2) in combinations(pairs, 2):
-        if lx.ACKNOWLEDGE.search(cap(a2.text, 400)):
+        if lx.ACKNOWLEDGE.search_head(cap(a2.text, 400), ctx.config.answer(a2.text)):
             continue
         questions = (q1.text if q1 else "", q2.text if q2 else "")
         bodies = (ctx.config.answer_prose(a1.text), ctx.config.answer_prose(a2.text))

@@ -111,10 +111,13 @@ def continuation(ctx: Context) -> float:
 def answer_admits_error(ctx: Context) -> float:
     """An answer that opens by admitting a mistake ("I apologize", "you're right", "tienes razón"): the
     conversation already went wrong once, and on the labelled dev split such sessions fail more often."""
+    openings = (
+        (cap(t.text, _OPENING), ctx.config.answer(t.text)) for t in chat_turns(ctx.snapshot) if t.role == "assistant"
+    )
     return float(
         any(
-            lx.ADMITS_ERROR.search(opening) or i18n.ADMITS_ERROR_CUES.search(opening)
-            for opening in (cap(t.text, _OPENING) for t in chat_turns(ctx.snapshot) if t.role == "assistant")
+            lx.ADMITS_ERROR.search_head(opening, view) or i18n.ADMITS_ERROR_CUES.search_head(opening, view)
+            for opening, view in openings
         )
     )
 
