@@ -13,12 +13,13 @@ and rebalancing are faust's, unchanged.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Coroutine, Generator
+from collections.abc import Callable, Coroutine, Generator
 from typing import Any, cast
 
 from faust.transport.consumer import CONSUMER_FETCHING
 from faust.transport.drivers import aiokafka as faust_aiokafka
-from mode import Service
+from faust.types import Message
+from mode import Service, ServiceT
 
 YIELD_EVERY = 100  # messages between two yields to the event loop, as faust's own loop
 
@@ -36,6 +37,7 @@ class Resumed:
 
     def __await__(self) -> Generator[Any, Any, Any]:
         coro, yielded = self.coro, self.yielded
+        step: tuple[Callable[[Any], Any], Any]
         while True:
             try:
                 sent = yield yielded
@@ -59,11 +61,12 @@ def start_eagerly(coro: Coroutine[Any, Any, Any]) -> Resumed | None:
 
 
 class EagerConsumer(faust_aiokafka.Consumer):
-    async def _drain_messages(self, fetcher: Service) -> None:  # pragma: no cover -- faust's fetcher task
+    async def _drain_messages(self, fetcher: ServiceT) -> None:  # pragma: no cover -- faust's fetcher task
         """faust's drain loop (``faust.transport.consumer.Consumer._drain_messages``) with eager delivery."""
-        callback = self.callback
+        # faust types the callback as returning an awaitable; it is the conductor's ``async def on_message``.
+        callback = cast(Callable[[Message], Coroutine[Any, Any, None]], self.callback)
         stopped = cast(Service, self)._stopped.is_set
-        fetcher_stopped = fetcher._stopped.is_set
+        fetcher_stopped = cast(Service, fetcher)._stopped.is_set
         read_offsets = self._read_offset
         acks_enabled_for = self.app.topics.acks_enabled_for
         since_yield = 0
