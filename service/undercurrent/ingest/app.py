@@ -35,7 +35,7 @@ from ..kafka.sink import FaustProducerSink
 from ..metrics.definitions import IngestMetrics, PredictionMetrics, SamplingMetrics, SessionMetrics
 from ..metrics.labels import LabelBounds
 from ..privacy.stage import user_id_key
-from ..runtime import watch_health
+from ..runtime import every, noack_batches, watch_health
 from ..sampling.stage import BudgetView
 from ..sampling.usage_log import UsageLog
 from ..sessions.store import RedisSessionStore
@@ -94,17 +94,17 @@ def create_app(
         closer.sweep_once, batch=settings.sessions.sweep_batch, paused=lambda: pipeline.retrying > 0, retries=retries
     )
 
-    @app.timer(settings.sessions.sweep_interval_s)
+    @every(app, settings.sessions.sweep_interval_s)
     async def sweep() -> None:
         sweeper.tick()
 
 
-    @app.timer(settings.sampling.budget_refresh_s)
+    @every(app, settings.sampling.budget_refresh_s)
     @tolerant("budget", retries)
     async def refresh_budget() -> None:
         await budget.refresh()
 
-    @app.timer(5.0)
+    @every(app, 5.0)
     @tolerant("probe", retries)
     async def probe() -> None:
         await probe_partitions()
@@ -129,7 +129,8 @@ def create_app(
     async def presume_active(partitions: list[str]) -> None:
         await store.touch_marks(partitions, now_ms=int(time.time() * 1000))
 
-    @app.on_partitions_assigned.connect  # type: ignore[misc]
+    # mode types a receiver as taking any positional arguments; this signal sends one, the assigned set.
+    @app.on_partitions_assigned.connect  # type: ignore[arg-type]
     async def on_assigned(sender: faust.App, assigned: set[Any], **_: Any) -> None:
         # Newly assigned input partitions may hold a backlog (a restart after an outage): they count as
         # active, holding closes back, until their batches move their watermarks or they go quiet.
@@ -143,7 +144,8 @@ def create_app(
 
     watch_health(app, health or WorkerHealth(), redis=store.redis, probe_topic=topics.chat)
 
-    @app.on_before_shutdown.connect  # type: ignore[misc]
+    # mode types a receiver as taking any positional arguments; this signal sends none.
+    @app.on_before_shutdown.connect  # type: ignore[arg-type]
     async def stop_closing(sender: faust.App, **_: Any) -> None:
         # The batch in flight is published and finalised before the producer and Redis go away.
         await sweeper.stop()
@@ -164,8 +166,8 @@ def _input_agent(
     topic = app.topic(topic_name, partitions=settings.kafka.partitions, value_serializer="raw")
     batch, within = settings.ingest.batch_max_messages, settings.ingest.batch_max_wait_s
 
-    async def consume(stream: faust.StreamT) -> None:
-        async for events in stream.noack_take(batch, within=within):
+    async def consume(stream: faust.StreamT[Any]) -> None:
+        async for events in noack_batches(stream, batch, within=within):
             messages = [
                 Message(e.message.topic, e.message.partition, e.message.offset, e.message.key, e.message.value)
                 for e in events

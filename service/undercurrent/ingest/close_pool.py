@@ -131,10 +131,12 @@ class ClosePool:
         replies = await asyncio.gather(
             *(loop.run_in_executor(self.executor, close_process.run, job) for job in jobs), return_exceptions=True
         )
+        encoded: list[bytes] = []
         for reply in replies:
             if isinstance(reply, BaseException):
                 raise reply
-        results = [close_process.result_decoder.decode(reply) for reply in replies]
+            encoded.append(reply)
+        results = [close_process.result_decoder.decode(reply) for reply in encoded]
         built: list[Built] = []
         for result in results:
             self._apply(result.updates)

@@ -144,9 +144,10 @@ def _expand(messages: tuple[Message, ...], default_finish: str | None = None) ->
         for position, call in enumerate(message.tool_calls):
             if call.id:
                 tools[call.id] = call.name
-            body = {"role": "assistant", "text": call.arguments, "step": {"kind": "tool_call"}}
+            step = {"kind": "tool_call"}
             if call.name:
-                body["step"]["tool"] = call.name[:_MAX_LABEL]
+                step["tool"] = call.name[:_MAX_LABEL]
+            body = {"role": "assistant", "text": call.arguments, "step": step}
             if position == len(message.tool_calls) - 1:
                 body["finish_reason"] = "tool_use"
             yield body

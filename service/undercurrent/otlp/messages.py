@@ -190,7 +190,8 @@ def _event_messages(events: Sequence[SpanEvent], *, output: bool) -> list[Messag
     for event in events:
         if output and event.name == "gen_ai.choice":
             body = _event_body(event.attributes)
-            message = body.get("message") if isinstance(body.get("message"), dict) else body
+            inner = body.get("message")
+            message = inner if isinstance(inner, dict) else body
             out += _from_dict({**message, "finish_reason": body.get("finish_reason")}, default_role="assistant")
         elif not output and event.name in _INPUT_EVENTS:
             out += _from_dict(_event_body(event.attributes), default_role=_INPUT_EVENTS[event.name])
@@ -206,7 +207,8 @@ def _event_body(attributes: Attributes) -> dict[str, Any]:
 
 
 def _openai_call(call: Mapping[str, Any]) -> ToolCall:
-    function = call.get("function") if isinstance(call.get("function"), dict) else call
+    inner = call.get("function")
+    function = inner if isinstance(inner, dict) else call
     return ToolCall(_str(call.get("id")), _str(function.get("name")) or "", _json_text(function.get("arguments", "")))
 
 

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
 from itertools import product
@@ -57,7 +57,6 @@ from ..judge.runner import SessionJudgement, judge_session
 from ..judge.steps import BRANCH_OF, SEVERITIES, Trajectory, final_score, first_error_position
 from ..judge.verdict import Quality, Verdict
 from ..kafka.lag import partition_progress
-from ..kafka.message import Headers
 from ..kafka.options import faust_app
 from ..kafka.retry import tolerant, until_done
 from ..kafka.sink import FaustProducerSink, RecordSink, send_all
@@ -67,7 +66,7 @@ from ..otlp.evaluations import evaluation_events
 from ..otlp.export import OUTCOMES as EXPORT_OUTCOMES
 from ..otlp.export import EvaluationExporter
 from ..privacy.redact import Redactor
-from ..runtime import watch_health
+from ..runtime import every, noack_batches, watch_health
 from ..sampling.usage_log import UsageEntry, UsageLog
 from ..sessions.from_record import snapshot_from_record
 from ..sessions.model import SessionSnapshot, TranscriptTurn
@@ -106,9 +105,9 @@ def preinitialise(metrics: JudgeMetrics, bounds: LabelBounds, releases: Sequence
         metrics.disagreement.labels(archetype)
         metrics.brier_variance.labels(archetype)
         metrics.brier_error.labels(archetype)
-    for (kind, flag), feature, outcome in product(FLAGS, (*sorted(bounds.features), OTHER), OUTCOMES):
+    for (kind, flag), feature, agreement in product(FLAGS, (*sorted(bounds.features), OTHER), OUTCOMES):
         for counter in (metrics.agreement_weight, metrics.agreement_variance, metrics.agreement_sessions):
-            counter.labels(kind, flag, feature, outcome)
+            counter.labels(kind, flag, feature, agreement)
     for reason, (feature, domain) in product(FAILURE_REASONS, bounds.pairs()):
         metrics.dead.labels(reason, feature, domain)
     # The response ratio judged ÷ sampled of the model-assisted rules reads this counter per stratum.
@@ -124,8 +123,8 @@ def preinitialise(metrics: JudgeMetrics, bounds: LabelBounds, releases: Sequence
         for (category, branch), severity in product(BRANCH_OF.items(), SEVERITIES):
             for counter in (t.step_error_weight, t.step_error_variance, t.step_error_cross):
                 counter.labels(branch, category, severity, feature)
-    for outcome in EXPORT_OUTCOMES:
-        metrics.evaluation_events.labels(outcome)
+    for export_outcome in EXPORT_OUTCOMES:
+        metrics.evaluation_events.labels(export_outcome)
 
 
 def _no_predictions() -> FailurePredictions:
@@ -382,7 +381,7 @@ class Judge:
         self, key: bytes | None, value: bytes, request: RequestFacts | None, attempt: int, decision: GiveUp
     ) -> None:
         """Dead-letter the request with its reason and stratum; keep the reason with the session."""
-        headers: Headers = [("undercurrent-reason", decision.reason.encode()),
+        headers: list[tuple[str, bytes]] = [("undercurrent-reason", decision.reason.encode()),
                             ("undercurrent-detail", decision.detail.encode()),
                             ("undercurrent-attempts", str(attempt).encode())]
         if request is not None:
@@ -475,20 +474,20 @@ def create_judge_app(
             await judge.give_up(message.key, message.value, facts_in(message.value), attempt_of(headers),
                                 GiveUp(reason="processing_error", detail=repr(exc)[:1000]))
 
-    async def consume(stream: faust.StreamT) -> None:
-        async for events in stream.noack_take(settings.judge.batch_max_messages, within=0.2):
+    async def consume(stream: faust.StreamT[Any]) -> None:
+        async for events in noack_batches(stream, settings.judge.batch_max_messages, within=0.2):
             await asyncio.gather(*(settle(e.message) for e in events))
             for e in events:
                 await stream.ack(e)
                 processed[e.message.tp] = e.message.offset
 
-    if settings.judge.mode == "batch":
-        consume = batched_consumer(app, judge, processed, JudgeBatchMetrics(registry))
+    body = batched_consumer(app, judge, processed, JudgeBatchMetrics(registry)) if settings.judge.mode == "batch" \
+        else consume
     for name, agent in ((topics.judge_requests, "judge"), (topics.judge_retry, "judge-retry")):
         topic = app.topic(name, partitions=settings.kafka.partitions, value_serializer="raw")
-        app.agent(topic, name=agent)(consume)
+        app.agent(topic, name=agent)(body)
 
-    @app.timer(5.0)
+    @every(app, 5.0)
     @tolerant("probe", metrics.retries)
     async def probe() -> None:
         for p in await partition_progress(app.consumer, (topics.judge_requests,), processed):
@@ -499,7 +498,8 @@ def create_judge_app(
     # Only the store is closed here. This signal comes before the agents are cancelled, and closing the
     # API client would fail the calls in flight as if the API were down, sending their requests to the
     # retry topic while they are still unacknowledged on the requests topic; the client ends with the process.
-    @app.on_before_shutdown.connect  # type: ignore[misc]
+    # mode types a receiver as taking any positional arguments; this signal sends none.
+    @app.on_before_shutdown.connect  # type: ignore[arg-type]
     async def close(sender: faust.App, **_: Any) -> None:
         await store.close()
         if evaluations is not None:  # exports what is queued, within its timeout, off the event loop
@@ -510,7 +510,7 @@ def create_judge_app(
 
 def batched_consumer(
     app: faust.App, judge: Judge, processed: dict[Any, int], metrics: JudgeBatchMetrics
-) -> Callable[[faust.StreamT], Awaitable[None]]:
+) -> Callable[[faust.StreamT[Any]], Coroutine[Any, Any, None]]:
     """The agent body of ``judge.mode=batch``: messages join the open batch and are acknowledged
     once their batch is submitted and recorded (:mod:`.judge_batch`)."""
     from .judge_batch import BatchMode  # judge_batch builds on this module
@@ -518,12 +518,12 @@ def batched_consumer(
     settings = judge.settings
     ledger = BatchLedger(judge.store.redis, prefix=settings.redis_key_prefix, cluster=settings.redis_cluster)
     batches = BatchMode(judge, ledger, metrics)
-    app.timer(min(1.0, settings.judge.batch_max_age_s))(tolerant("batch_submit", judge.metrics.retries)(
+    every(app, min(1.0, settings.judge.batch_max_age_s))(tolerant("batch_submit", judge.metrics.retries)(
         batches.submit_if_due))
-    app.timer(min(settings.judge.batch_poll_s, 5.0))(tolerant("batch_poll", judge.metrics.retries)(batches.poll))
+    every(app, min(settings.judge.batch_poll_s, 5.0))(tolerant("batch_poll", judge.metrics.retries)(batches.poll))
 
-    async def consume(stream: faust.StreamT) -> None:
-        async for events in stream.noack_take(settings.judge.batch_max_messages, within=0.2):
+    async def consume(stream: faust.StreamT[Any]) -> None:
+        async for events in noack_batches(stream, settings.judge.batch_max_messages, within=0.2):
             for e in events:
                 message = e.message
                 headers = dict(message.headers or ())
