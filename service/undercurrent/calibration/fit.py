@@ -100,7 +100,8 @@ def _fit(x: NDArray[np.float64], y: NDArray[np.int_], w: NDArray[np.float64], c:
 def _predict(model: LogisticRegression | float, x: NDArray[np.float64]) -> NDArray[np.float64]:
     if isinstance(model, float):
         return np.full(len(x), model)
-    return model.predict_proba(x)[:, 1]
+    failing: NDArray[np.float64] = model.predict_proba(x)[:, 1]
+    return failing
 
 
 def _logit(p: float) -> float:

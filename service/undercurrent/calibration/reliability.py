@@ -47,7 +47,8 @@ class Calibration(msgspec.Struct, frozen=True, kw_only=True):
 
 
 def _bin_index(p: NDArray[np.float64]) -> NDArray[np.int_]:
-    return np.minimum((p * BINS).astype(int), BINS - 1)
+    index: NDArray[np.int_] = np.minimum((p * BINS).astype(int), BINS - 1)
+    return index
 
 
 def ece(p: NDArray[np.float64], y: NDArray[np.float64], w: NDArray[np.float64]) -> float:
@@ -71,7 +72,7 @@ def _auroc(p: NDArray[np.float64], y: NDArray[np.float64], w: NDArray[np.float64
     return float(roc_auc_score(y, p, sample_weight=w))
 
 
-def _percentile(values: list[float]) -> tuple[float, float] | None:
+def _percentile(values: Sequence[float | None]) -> tuple[float, float] | None:
     finite = [v for v in values if v is not None and np.isfinite(v)]
     if not finite:
         return None

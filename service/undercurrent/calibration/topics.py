@@ -39,7 +39,7 @@ async def read_topic(kafka: KafkaSettings, topic: str, *, poll_ms: int = 500, ti
         consumer.assign(assigned)
         await consumer.seek_to_beginning(*assigned)
         deadline = time.monotonic() + timeout_s
-        pending, values = set(assigned), []
+        pending, values = set(assigned), list[bytes]()
         while pending:
             if time.monotonic() > deadline:
                 raise TopicReadError(f"topic {topic!r}: partitions {sorted(tp.partition for tp in pending)} "

@@ -163,7 +163,7 @@ def _step_error_rules(level: Level, window: str) -> list[dict[str, str]]:
 
 
 def rule_groups() -> dict[str, list[dict[str, object]]]:
-    failure = [
+    failure: list[dict[str, object]] = [
         {
             "name": f"undercurrent_failure_estimates_{window}",
             "interval": interval,
@@ -171,7 +171,7 @@ def rule_groups() -> dict[str, list[dict[str, object]]]:
         }
         for window, interval in WINDOWS.items()
     ]
-    trajectories = [
+    trajectories: list[dict[str, object]] = [
         {
             "name": f"undercurrent_trajectory_estimates_{window}",
             "interval": interval,

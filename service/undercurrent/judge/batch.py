@@ -89,7 +89,7 @@ def next_step(processing_status: str) -> Step:
 
 def poll_delay_s(polls: int, *, base_s: float, max_s: float) -> float:
     """Wait before the next poll of a batch polled ``polls`` times already: doubling from ``base_s``."""
-    return min(max_s, base_s * 2 ** polls)
+    return min(max_s, base_s * 2.0 ** polls)
 
 
 _ERRORS: Mapping[str, type[JudgeError]] = {

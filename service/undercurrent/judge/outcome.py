@@ -43,7 +43,7 @@ class RetryPolicy(msgspec.Struct, frozen=True, kw_only=True):
 
     def delay_s(self, attempt: int, retry_after_s: float | None = None) -> float:
         """Wait before attempt ``attempt + 1``: doubling from ``backoff_s``, at least what the server asked."""
-        delay = self.backoff_s * 2 ** (attempt - 1)
+        delay = self.backoff_s * 2.0 ** (attempt - 1)
         return min(self.backoff_max_s, max(delay, retry_after_s or 0.0))
 
 

@@ -156,7 +156,8 @@ class StepErrorCount(NamedTuple):
     branch: str
     category: str
     severity: str
-    count: int
+    # The field shadows tuple.count(), which nothing calls on these rows.
+    count: int  # type: ignore[assignment]
 
 
 def error_counts(steps: Sequence[StepVerdict]) -> tuple[StepErrorCount, ...]:

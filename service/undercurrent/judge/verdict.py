@@ -63,7 +63,7 @@ def verdict_schema(*, agent: bool = False) -> dict[str, Any]:
     session the schema has no ``trajectory`` at all.
     """
     schema = msgspec.json.schema(Verdict)
-    inlined = _inline(schema, schema.get("$defs", {}))
+    inlined: dict[str, Any] = _inline(schema, schema.get("$defs", {}))
     properties = inlined["properties"]
     if agent:
         trajectory = properties["trajectory"]

@@ -6,7 +6,7 @@ import json
 import urllib.error
 import urllib.parse
 import urllib.request
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from .. import conventions as names
 from .compare import Component, RateSums, Signature
@@ -71,7 +71,7 @@ def _query(url: str, expr: str, timeout_s: float, label: str | None = None) -> d
     }
 
 
-def _json_or_none(raw: bytes) -> dict | None:
+def _json_or_none(raw: bytes) -> dict[str, Any] | None:
     try:
         body = json.loads(raw)
     except ValueError:
