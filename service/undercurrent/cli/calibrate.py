@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -199,7 +200,7 @@ def eval_calibration(
         raise typer.Exit(1)
     console = Console(width=160)
     console.print(f"risk model {risk_model.version}, {split} split")
-    groups = {
+    groups: dict[str, Callable[[Example], bool]] = {
         "chat, all languages": lambda e: e.feature != "agent",
         "chat, English": lambda e: e.feature != "agent" and e.language == "en",
         "chat, non-English": lambda e: e.feature != "agent" and e.language not in (None, "en", "und"),

@@ -41,11 +41,11 @@ def compare_command(
 
     err = Console(stderr=True)
     try:
-        signatures = [read_signature(prometheus, release, window) for release in (baseline, candidate)]
+        before, after = (read_signature(prometheus, release, window) for release in (baseline, candidate))
     except (PrometheusError, ReleaseNotFound) as exc:
         err.print(f"[red]{exc}[/red]", highlight=False)
         raise typer.Exit(2) from exc
-    result = compare(*signatures, alpha=alpha)
+    result = compare(before, after, alpha=alpha)
     Console(width=160).print(render(result, window))
 
 

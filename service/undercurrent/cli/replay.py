@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -147,7 +147,7 @@ def _read(kind: Format, path: Path | None, skip: int, limit: int | None) -> Iter
         return read_sharegpt(skip=skip, limit=limit)
     if path is None or not path.is_file():
         raise typer.BadParameter(f"--format {kind.value} needs a file; {path or 'none'} is not one")
-    readers = {
+    readers: dict[Format, Callable[[], Iterator[Any]]] = {
         Format.sharegpt: lambda: _read_sharegpt_file(path, skip, limit),
         Format.conversations: lambda: read_jsonl(path, skip=skip, limit=limit),
         Format.tau_bench: lambda: read_tau_bench(path, skip=skip, limit=limit),
@@ -167,7 +167,7 @@ def _synth(agent: bool) -> Synthesiser[Any]:
     from ..replay.agent_synth import synthesize_trace
     from ..replay.synth import synthesize
 
-    return synthesize_trace if agent else synthesize  # type: ignore[return-value]
+    return synthesize_trace if agent else synthesize
 
 
 def _progress(console: Console) -> Progress:

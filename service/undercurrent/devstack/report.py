@@ -48,7 +48,7 @@ def by_label(samples: Samples, name: str, label: str) -> Counter[str]:
     out: Counter[str] = Counter()
     for (n, labels), value in samples.items():
         if n == name and value:
-            out[dict(labels)[label]] += value
+            out[dict(labels)[label]] += int(value)  # counters of sessions: whole numbers
     return out
 
 
