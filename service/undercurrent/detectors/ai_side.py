@@ -102,7 +102,7 @@ def generate_without_clarifying(ctx: Context) -> Iterator[Hit]:
     """The opening request, short and vague, answered at length with no question and no stated interpretation."""
     opening = next(iter(answers(ctx.snapshot)), None)
     if opening is not None and opening[0] is not None:
-        user, ai = opening
+        user, ai = opening[0], opening[1]
         request = cap(user.text, 300).strip()
         n_words = len(words(request))
         vague = lx.VAGUE_REQUEST.search(request)

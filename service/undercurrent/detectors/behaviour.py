@@ -12,7 +12,7 @@ from rapidfuzz.distance import Levenshtein
 
 from ..sessions.model import Behaviour, SessionSnapshot, TranscriptTurn
 from . import lexicon as lx
-from .model import Context, Hit
+from .model import Context, DetectorFn, Hit
 from .text import cap
 from .turns import chat_turns
 
@@ -75,7 +75,7 @@ def large_edit(ctx: Context) -> Iterator[Hit]:
             yield Hit(_target(ctx.snapshot, event), min(1.0, ratio), f"{ratio:.0%} of the answer edited")
 
 
-def _event_signal(kind: str, score: float, evidence: str):  # noqa: ANN202 - returns a detector function
+def _event_signal(kind: str, score: float, evidence: str) -> DetectorFn:
     def detect(ctx: Context) -> Iterator[Hit]:
         for event in _events(ctx.snapshot, kind):
             if _on_answer(ctx.snapshot, event):
@@ -100,7 +100,7 @@ def _rating(event: Behaviour, ctx: Context) -> str | None:
     return None
 
 
-def _feedback_signal(polarity: str):  # noqa: ANN202 - returns a detector function
+def _feedback_signal(polarity: str) -> DetectorFn:
     def detect(ctx: Context) -> Iterator[Hit]:
         for event in _events(ctx.snapshot, "feedback"):
             if _rating(event, ctx) == polarity:

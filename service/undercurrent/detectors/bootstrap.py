@@ -58,7 +58,8 @@ def ratio_interval(
 def _comparisons(scores: NDArray[np.float64], positive: NDArray[np.bool_]) -> NDArray[np.float64]:
     """Positives × negatives: 1 where the positive scores higher, 0.5 on ties, 0 otherwise."""
     pos, neg = scores[positive][:, None], scores[~positive][None, :]
-    return (pos > neg) + 0.5 * (pos == neg)
+    comparisons: NDArray[np.float64] = (pos > neg) + 0.5 * (pos == neg)
+    return comparisons
 
 
 def auroc(scores: Sequence[float], positive: Sequence[bool]) -> float | None:

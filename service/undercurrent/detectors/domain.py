@@ -126,7 +126,8 @@ def classify(user_texts: Iterable[str]) -> str:
     """The vertical whose keywords occur most often in the first user turns, else ``unknown``."""
     texts = [cap(t, _TEXT_CAP) for _, t in zip(range(_MAX_TURNS), user_texts, strict=False)]
     counts = Counter({v: 0 for v in _KEYWORDS})
-    counts.update(_VERTICAL_OF_GROUP[m.lastgroup] for t in texts for m in _KEYWORD.finditer(fold(t)))
+    # Every alternative of _KEYWORD is a named group, so a match always has a lastgroup.
+    counts.update(_VERTICAL_OF_GROUP[m.lastgroup or ""] for t in texts for m in _KEYWORD.finditer(fold(t)))
     counts["software_development"] += 2 * sum(has_code(t) for t in texts)
     best = max(counts, key=lambda v: counts[v])
     return best if counts[best] >= _MIN_HITS else UNKNOWN

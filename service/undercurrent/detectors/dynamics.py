@@ -22,7 +22,9 @@ _MIN_CHARS = 120
 def repetition(ctx: Context) -> Iterator[Hit]:
     """After a failure signal (negative reaction, re-ask or regenerate) the answer barely changes."""
     regenerated = {b.turn for b in ctx.snapshot.behaviours if b.type == "regenerate"}
-    previous_ai = previous_user = reaction = None
+    previous_ai: TranscriptTurn | None = None
+    previous_user: TranscriptTurn | None = None
+    reaction: tuple[TranscriptTurn, TranscriptTurn | None] | None = None
     for turn in chat_turns(ctx.snapshot):
         if turn.role == "user":
             reaction, previous_user = (turn, previous_user), turn

@@ -127,8 +127,12 @@ def language_groups(languages: Sequence[str], min_language: int) -> dict[str, Ca
         counts[lang] = counts.get(lang, 0) + 1
     for lang, count in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
         if lang not in (ENGLISH, UNDETERMINED) and count >= min_language:
-            groups[lang] = lambda candidate, lang=lang: candidate == lang
+            groups[lang] = _is_language(lang)
     return groups
+
+
+def _is_language(lang: str) -> Callable[[str], bool]:
+    return lambda candidate: candidate == lang
 
 
 def _row(name: str, counts: Sequence[Counts], weights: NDArray[np.float64]) -> RateRow:
