@@ -40,12 +40,15 @@ demo: $(STAMP)
 # Most integration tests wait on brokers, timers and subprocesses rather than the CPU, so three
 # pytest-xdist workers shorten the suite even on two cores; TEST_WORKERS=0 runs it in one process.
 TEST_WORKERS ?= 3
+# mypy --strict over service/undercurrent, configured in pyproject.toml ([tool.mypy]).
 test: $(STAMP) system-tools deploy-tools
 	$(BIN)/ruff check service tests bench dashboards tools
+	$(BIN)/mypy
 	$(BIN)/python -m pytest -q -n $(TEST_WORKERS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check service tests bench dashboards tools
+	$(BIN)/mypy
 
 bench: $(STAMP)
 	$(BIN)/python bench/worker_throughput.py
