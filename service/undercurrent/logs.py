@@ -23,6 +23,7 @@ def resolve_format(fmt: str) -> LogFormat:
         return "console" if sys.stderr.isatty() else "json"
     if fmt not in ("json", "console"):
         raise ValueError(f"unknown log format {fmt!r}: use json, console or auto")
+    # fmt was checked to be json or console just above.
     return fmt  # type: ignore[return-value]
 
 

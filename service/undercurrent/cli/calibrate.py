@@ -99,11 +99,13 @@ def _offline_examples(labelled: Path | None, tau_bench: Path | None, tau_split: 
     examples: list[Example] = []
     if labelled is not None:
         try:
+            # split is a str from the CLI, checked to be dev or test before this call.
             examples += labelled_examples(labelled, split)  # type: ignore[arg-type]
         except LabelledSetError as error:
             typer.echo(f"error: {error}", err=True)
             raise typer.Exit(1) from None
     if tau_bench is not None:
+        # split is a str from the CLI, checked to be dev or test before this call.
         examples += tau_bench_examples(tau_bench, tau_split, split)  # type: ignore[arg-type]
     return examples
 

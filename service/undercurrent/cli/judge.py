@@ -137,6 +137,7 @@ def _gate_table(rows: list[GateRow], model: str, baseline: str, margin: float) -
                   title=f"Quality gate: {model} against {baseline} (margin {margin:.2f} of κ)",
                   caption="same sessions for both; n/a: κ undefined (one label only), not compared")
     for r in rows:
+        # passed is None exactly when either kappa is None, so both are floats here.
         diff = "" if r.passed is None else f"{r.candidate - r.baseline:+.2f}"  # type: ignore[operator]
         verdict = "n/a" if r.passed is None else ("yes" if r.passed else "NO")
         table.add_row(r.label, _number(r.candidate), _number(r.baseline), diff, verdict)

@@ -77,6 +77,7 @@ class Scanner:
         except Unsupported:
             self.unscanned.add(id_)
         self._database = None
+        # candidates is wrapped by text_memo, which attaches the memo to the function.
         self.candidates.memo.clear()  # type: ignore[attr-defined]
         return id_
 

@@ -46,6 +46,7 @@ class TextMemo(Generic[T]):
         self._weights: dict[Hashable, int] = {}
         self._order: deque[Hashable] = deque()
         """Keys oldest first: taking the first key of a dict whose front was deleted scans the deleted slots."""
+        # the registry holds memos of every value type; it only clears and measures them.
         TextMemo._all.append(self)  # type: ignore[arg-type]
 
     def store(self, key: Hashable, value: T, weight: int) -> T:
@@ -92,6 +93,7 @@ def text_memo(*, max_entries: int, max_chars: int = MEMO_MAX_CHARS) -> Callable[
             except KeyError:
                 return memo.store(key, fn(text, *args), len(text))
 
+        # the cache is reachable from the function it wraps, as functools.lru_cache does with cache_info.
         cached.memo = memo  # type: ignore[attr-defined]
         return cached
 

@@ -192,6 +192,7 @@ class IngestPipeline:
             )
             outcomes = await self._wait_out(apply, stage)
             for event, outcome in zip(chunk, outcomes, strict=True):
+                # msgspec types a struct tag as str | int | None; every event type is tagged with its name.
                 counts[event.__struct_config__.tag, outcome] += 1  # type: ignore[index]
 
     async def _wait_out(self, work: Callable[[], Awaitable[T]], what: str) -> T:

@@ -124,6 +124,7 @@ class JudgeClient:
         requests and submits them again later.
         """
         async with self._limiter:
+            # requests are built as plain dicts of the SDK's Request shape.
             batch = await self._sdk.messages.batches.create(requests=requests)  # type: ignore[arg-type]
         return batch.id
 

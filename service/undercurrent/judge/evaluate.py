@@ -170,6 +170,7 @@ def quality_gate(candidate: Sequence[Agreement], baseline: Sequence[Agreement], 
         base = by_label[row.label]
         compared = row.kappa is not None and base.kappa is not None
         # a drop of exactly the margin passes, whatever the last bit of the floating-point κ
+        # compared is true only when both kappas are floats.
         passed = base.kappa - row.kappa <= margin + 1e-9 if compared else None  # type: ignore[operator]
         rows.append(GateRow(label=row.label, candidate=row.kappa, baseline=base.kappa, passed=passed))
     return rows

@@ -68,6 +68,7 @@ SEVERITY_WEIGHTS: dict[str, int] = {"minor": 1, "major": 5, "critical": 10}
 FAILING_SEVERITIES = frozenset({"major", "critical"})
 MAX_SCORE = 100
 
+# A Literal built from the taxonomy's names: mypy reads it as invalid, msgspec validates against them.
 StepCategory = Literal[CATEGORIES]  # type: ignore[valid-type]
 TurnIndex = Annotated[int, msgspec.Meta(ge=0)]
 

@@ -18,6 +18,7 @@ from .steps import Trajectory, trajectory_problem
 
 Quality = Literal["good", "acceptable", "poor", "critical"]
 FailureOrigin = Literal["interactional", "capability", "none"]
+# Literals built from the vocabulary's tuples: mypy reads them as invalid, msgspec validates against them.
 ArchetypeName = Literal[(*ARCHETYPES, NO_FAILURE)]  # type: ignore[valid-type]
 Domain = Literal[VERTICALS]  # type: ignore[valid-type]
 

@@ -22,6 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from .. import conventions as names
 from ..vocabulary import ARCHETYPES, FailureVisibility
 
+# A Literal built from the vocabulary's tuple: mypy reads it as invalid, pydantic validates against the tuple.
 Archetype = Literal[("any", *ARCHETYPES)]  # type: ignore[valid-type]
 
 SLI_WINDOWS = ("5m", "30m", "1h", "2h", "6h", "1d", "3d")

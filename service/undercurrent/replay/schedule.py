@@ -61,6 +61,7 @@ def sessions(
     window: Window,
     expected: int,
     options: SynthOptions,
+    # the default synthesises conversations, the Item of every caller that does not pass synth.
     synth: Synthesiser[Item] = synthesize,  # type: ignore[assignment]
 ) -> Iterator[list[Event]]:
     """Synthesised events of each conversation (or agent trace, with its ``synth``), in start order."""

@@ -189,10 +189,12 @@ def _behaviour(event: Event, ts: int, late: bool) -> Behaviour:
     elif isinstance(event, Feedback):
         extra = {"value": event.value, "score": event.score, "comment": event.comment}
     return Behaviour(
+        # msgspec types a struct tag as str | int | None; client events' tags are their Behaviour type names.
         type=type(event).__struct_config__.tag,  # type: ignore[arg-type]
         ts_ms=ts,
         event_id=event.event_id,
         turn=event.turn,
         late=late,
+        # extra holds exactly the typed fields of an Edit or a Feedback, read from the event just above.
         **extra,  # type: ignore[arg-type]
     )
