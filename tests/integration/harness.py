@@ -65,10 +65,11 @@ class Deployment:
         index = len(self.workers)
         log_path = self.log_dir / f"{self.name}-worker{index}.log"
         env = {**self.env(), "UNDERCURRENT_METRICS_PORT": str(port)}
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "undercurrent.cli", *(args or ("worker",))],
-            env=env, stdout=open(log_path, "wb"), stderr=subprocess.STDOUT, cwd=ROOT,  # noqa: SIM115
-        )
+        with open(log_path, "wb") as log:  # the worker writes through its own copy of the descriptor
+            proc = subprocess.Popen(
+                [sys.executable, "-m", "undercurrent.cli", *(args or ("worker",))],
+                env=env, stdout=log, stderr=subprocess.STDOUT, cwd=ROOT,
+            )
         worker = Worker(proc, port, log_path)
         self.workers.append(worker)
         return worker

@@ -23,7 +23,7 @@ CAP = 4000  # a backstop above the default answer view; callers bound their text
 _WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)?", re.UNICODE)
 _FENCE = re.compile(r"```.*?(?:```|\Z)", re.DOTALL)
 SENTENCE_BREAK = re.compile(r"(?=\s)(?:(?<=[.!?。！？])\s+|\n+)")
-"""Whitespace after a sentence's final mark, or a line break. Every break starts with whitespace, and the
+r"""Whitespace after a sentence's final mark, or a line break. Every break starts with whitespace, and the
 leading ``(?=\s)`` says so to ``re``, which then skips to whitespace instead of trying every place."""
 
 STOPWORDS = frozenset(

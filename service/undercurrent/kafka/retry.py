@@ -71,7 +71,7 @@ async def until_done(
 
     retrying = AsyncRetrying(
         retry=retry_if_exception(is_transient),
-        wait=wait_exponential_jitter(initial=0.2, max=max_wait_s),
+        wait=wait_exponential_jitter(multiplier=0.2, max=max_wait_s),
         before_sleep=note,
         reraise=True,
     )
