@@ -67,7 +67,7 @@ chart-rules:
 	cp deploy/prometheus/rules/*.yml helm/undercurrent/files/prometheus-rules/
 
 # Every generated file from the code that defines it: the rule files, the chart's copy of them, the
-# event JSON Schemas and the dashboards. Each has a test that fails when the committed file is stale.
+# event and record JSON Schemas and the dashboards. Each has a test that fails when the committed file is stale.
 generate: $(STAMP)
 	$(BIN)/python -m undercurrent.estimate.rules > deploy/prometheus/rules/estimates.yml
 	$(BIN)/python -m undercurrent.estimate.assisted_rules > deploy/prometheus/rules/assisted.yml
@@ -75,6 +75,7 @@ generate: $(STAMP)
 	$(BIN)/python -m undercurrent.metrics.incoherence_rules > deploy/prometheus/rules/incoherence.yml
 	$(BIN)/undercurrent slo generate
 	$(BIN)/python -m undercurrent.events.schema
+	$(BIN)/python -m undercurrent.records.schema
 	$(BIN)/python -m dashboards.build
 	$(MAKE) --no-print-directory chart-rules
 
