@@ -30,10 +30,10 @@ from undercurrent.ingest.stages import StageMetrics, close_stages
 from undercurrent.kafka.message import value_budget
 from undercurrent.metrics.definitions import SamplingMetrics
 from undercurrent.metrics.labels import LabelBounds
-from undercurrent.sampling.stage import BudgetView
-from undercurrent.sessions.fit import encode_within
+from undercurrent.records.fit import encode_within
+from undercurrent.records.session import session_record
+from undercurrent.sampling.budget_view import BudgetView
 from undercurrent.sessions.model import Behaviour, SessionSnapshot, TranscriptTurn
-from undercurrent.sessions.record import base_record
 
 VOCABULARY = (
     "invoice", "order", "account", "payment", "refund", "shipping", "delivery", "password", "report", "table",
@@ -86,7 +86,7 @@ class ClosePath:
         self.budget = settings.kafka.max_request_bytes
 
     def close(self, snapshot: SessionSnapshot) -> int:
-        record = base_record(snapshot, closed_at_ms=snapshot.last_event_ms)
+        record = session_record(snapshot, closed_at_ms=snapshot.last_event_ms)
         for stage in self.stages:
             stage(snapshot, record)
         key = snapshot.session_id.encode()

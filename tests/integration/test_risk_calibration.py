@@ -17,8 +17,9 @@ from undercurrent.detectors.risk import RiskModel, RiskTerms, encode_model, load
 from undercurrent.judge.cost import Usage
 from undercurrent.judge.record import Judged
 from undercurrent.judge.verdict import ArchetypeFinding, Verdict
+from undercurrent.records.session import session_record
+from undercurrent.sampling.inclusion import SamplingDecision
 from undercurrent.sessions.model import SessionSnapshot, TranscriptTurn
-from undercurrent.sessions.record import base_record
 
 from .harness import ROOT, Deployment, collect, encode, event, produce
 
@@ -78,7 +79,9 @@ def session(session_id: str) -> SessionSnapshot:
 def judged(session_id: str, failed: bool, pi: float) -> tuple[bytes, bytes]:
     """A judge request record and the verdict the judge worker would publish for it."""
     snapshot = session(session_id)
-    record = base_record(snapshot, closed_at_ms=3000) | {"sampling": {"pi": pi, "sampled": True}}
+    record = session_record(snapshot, closed_at_ms=3000)
+    record.sampling = SamplingDecision(sampled=True, pi=pi, pi_unscaled=pi, floor_binding=False, budget_scale=1.0,
+                                       policy_version="v1")
     verdict = Judged(
         session_id=session_id, feature="chat", domain=None, pi=pi, model="stand-in", votes=1, disagreement={},
         usage=Usage(input_tokens=900, output_tokens=120), judged_at_ms=3000,

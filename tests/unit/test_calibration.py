@@ -12,8 +12,9 @@ from undercurrent.detectors.risk import RiskModel, RiskTerms
 from undercurrent.judge.cost import Usage
 from undercurrent.judge.record import Judged
 from undercurrent.judge.verdict import ArchetypeFinding, Verdict
+from undercurrent.records.session import session_record
+from undercurrent.sampling.inclusion import SamplingDecision
 from undercurrent.sessions.model import SessionSnapshot, TranscriptTurn
-from undercurrent.sessions.record import base_record
 
 PRIOR = RiskModel(terms=RiskTerms(bias=-1.0, weights={"corrects": 2.0, "thumbs_down": 3.0}))
 
@@ -116,7 +117,10 @@ def record(session_id: str, *texts: str) -> bytes:
                                  event_id=f"{session_id}:{i}") for i, t in enumerate(texts))
     snapshot = SessionSnapshot(session_id=session_id, feature="chat", domain=None, user_id=None, turns=turns,
                                behaviours=(), opened_ms=0, last_event_ms=1000 * len(texts), close_reason="end")
-    return msgspec.json.encode(base_record(snapshot, closed_at_ms=10_000) | {"sampling": {"pi": 0.25}})
+    record = session_record(snapshot, closed_at_ms=10_000)
+    record.sampling = SamplingDecision(sampled=True, pi=0.25, pi_unscaled=0.25, floor_binding=False, budget_scale=1.0,
+                                       policy_version="v1")
+    return msgspec.json.encode(record)
 
 
 def verdict(session_id: str, visibility: str, pi: float) -> bytes:

@@ -18,7 +18,7 @@ from undercurrent.ingest.close_route import PoolState
 from undercurrent.ingest.stages import StageMetrics, close_stages
 from undercurrent.metrics.definitions import SamplingMetrics, SessionMetrics
 from undercurrent.metrics.labels import LabelBounds
-from undercurrent.sampling.stage import BudgetView
+from undercurrent.sampling.budget_view import BudgetView
 from undercurrent.sessions.claimed import ClaimedSession
 
 KEY = b"pseudonym-key-for-tests-0123456789"

@@ -7,12 +7,14 @@ from prometheus_client import CollectorRegistry
 
 from undercurrent.detectors.model import ArchetypeFlag, DetectorReport
 from undercurrent.estimate.assisted import closed_increments, judged_increments
+from undercurrent.estimate.counting import PredictionCounter
 from undercurrent.estimate.predictions import CELLS, NO_PREDICTIONS, FailurePredictions
 from undercurrent.estimate.residuals import ResidualCounter
-from undercurrent.estimate.stage import PredictionCounter, PredictionStage
+from undercurrent.ingest.predict import PredictionStage
 from undercurrent.judge.verdict import ArchetypeFinding, Verdict
 from undercurrent.metrics.definitions import PredictionMetrics, ResidualMetrics
 from undercurrent.metrics.labels import LabelBounds
+from undercurrent.records.session import session_record
 from undercurrent.sessions.model import SessionSnapshot
 
 BOUNDS = LabelBounds(["chat"], ["legal", "unknown"])
@@ -40,11 +42,12 @@ def _cell(archetype: str, measure: str, feature: str = "chat", domain: str = "le
 def test_a_published_record_adds_its_predictions_and_weight(detectors, feature, domain, labels) -> None:
     registry = CollectorRegistry()
     counter = PredictionCounter(PredictionMetrics(registry), BOUNDS)
-    record = {"detectors": detectors, "feature": feature, "domain": domain}
+    record = session_record(SNAPSHOT, closed_at_ms=1)
+    record.detectors = detectors
     assert PredictionStage()(SNAPSHOT, record) == ()
     if detectors is None:
-        assert record["predictions"] == FailurePredictions(version=NO_PREDICTIONS)
-    increments = closed_increments(record["predictions"], pi=PI)
+        assert record.predictions == FailurePredictions(version=NO_PREDICTIONS)
+    increments = closed_increments(record.predictions, pi=PI)
     counter.count(increments, feature, domain)
     counter.count(increments, feature, domain)  # the closer counts once per first publication; twice adds twice
 

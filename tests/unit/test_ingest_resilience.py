@@ -13,8 +13,9 @@ from faust.exceptions import ProducerSendError
 from undercurrent.events import Reject
 from undercurrent.kafka.message import Message, dead_letter
 from undercurrent.kafka.retry import is_transient
-from undercurrent.sessions.fit import encode_within, water_level
-from undercurrent.sessions.model import Behaviour, TranscriptTurn
+from undercurrent.records.fit import encode_within, water_level
+from undercurrent.records.session import SessionRecord, session_record
+from undercurrent.sessions.model import Behaviour, SessionSnapshot, TranscriptTurn
 
 
 def _wrapped(cause: BaseException) -> ProducerSendError:
@@ -74,10 +75,12 @@ def test_water_level_cuts_the_longest_texts_first(lengths: list[int], excess: in
     assert water_level(lengths, excess) == cap
 
 
-def _record(texts: list[str], behaviours: int = 0) -> dict:
-    turns = [TranscriptTurn(index=i, role="user", text=t, ts_ms=i, event_id=f"e{i}") for i, t in enumerate(texts)]
-    extra = [Behaviour(type="copy", ts_ms=i, event_id=f"b{i}") for i in range(behaviours)]
-    return {"session_id": "s", "event_count": len(texts) + behaviours, "transcript": turns, "behaviours": extra}
+def _record(texts: list[str], behaviours: int = 0) -> SessionRecord:
+    turns = tuple(TranscriptTurn(index=i, role="user", text=t, ts_ms=i, event_id=f"e{i}") for i, t in enumerate(texts))
+    extra = tuple(Behaviour(type="copy", ts_ms=i, event_id=f"b{i}") for i in range(behaviours))
+    snapshot = SessionSnapshot(session_id="s", feature="default", domain=None, user_id=None, turns=turns,
+                               behaviours=extra, opened_ms=0, last_event_ms=len(texts))
+    return session_record(snapshot, closed_at_ms=len(texts))
 
 
 def test_a_record_within_budget_is_unchanged() -> None:

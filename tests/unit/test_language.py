@@ -8,9 +8,10 @@ from prometheus_client import CollectorRegistry
 from undercurrent.config import Settings
 from undercurrent.detectors.language import session_language
 from undercurrent.detectors.registry import SIGNAL_NAMES
-from undercurrent.detectors.stage import DetectorStage, LanguageStage
+from undercurrent.ingest.detect import DetectorStage, LanguageStage
 from undercurrent.metrics.definitions import DetectorMetrics, LanguageMetrics
 from undercurrent.metrics.labels import LabelBounds, LanguageBounds
+from undercurrent.records.session import session_record
 from undercurrent.sessions.model import SessionSnapshot, TranscriptTurn
 
 
@@ -90,8 +91,8 @@ def test_language_series_exist_at_zero_and_their_number_is_bounded():
         ("search", "No, that is wrong. I asked for the population of Lyon, not of Paris, please fix it."),
         ("search", "ok"),
     ]:
-        record: dict = {}
         session = snapshot(feature, text)
+        record = session_record(session, closed_at_ms=0)
         language_stage(session, record)
         detector_stage(session, record)
     after = (_series(registry, "undercurrent_language_sessions_total"),
@@ -108,13 +109,13 @@ def test_language_series_exist_at_zero_and_their_number_is_bounded():
 def test_the_record_carries_the_language_and_the_risk_model_version():
     registry = CollectorRegistry()
     bounds, languages = LabelBounds(["chat"]), LanguageBounds(["en", "ko"])
-    record: dict = {}
     session = snapshot("chat", "서울에서 부산까지 기차로 얼마나 걸리나요?")
+    record = session_record(session, closed_at_ms=0)
     LanguageStage(LanguageMetrics(registry), bounds, languages)(session, record)
     stage = DetectorStage(Settings(), DetectorMetrics(registry), bounds, languages)
     stage(session, record)
-    assert record["language"] == "ko"
-    assert record["detectors"].risk_model == stage.risk_model.version != ""
+    assert record.language == "ko"
+    assert record.detectors.risk_model == stage.risk_model.version != ""
     assert registry.get_sample_value("undercurrent_risk_model_info", {"version": stage.risk_model.version}) == 1.0
 
 

@@ -12,10 +12,10 @@ from undercurrent.config import RedactionSettings
 from undercurrent.detectors.model import DetectorReport, Signal
 from undercurrent.events import Edit, Feedback, Turn
 from undercurrent.events.model import Step
-from undercurrent.privacy.pseudonym import pseudonym
-from undercurrent.privacy.stage import RedactionStage, user_id_key
+from undercurrent.ingest.redact import RedactionStage
+from undercurrent.privacy.pseudonym import pseudonym, user_id_key
+from undercurrent.records.session import SessionRecord, session_record
 from undercurrent.sessions.model import build_snapshot
-from undercurrent.sessions.record import base_record
 
 KEY = b"k" * 32
 
@@ -24,7 +24,7 @@ def shout(text: str) -> str:
     return f"<{text}>"
 
 
-def closed_record(**turn_fields: object) -> dict:
+def closed_record(**turn_fields: object) -> SessionRecord:
     events = [
         Turn(event_id="t", session_id="s", ts=10, role="tool", text="result", user_id="jane@example.org",
              **turn_fields),
@@ -33,8 +33,8 @@ def closed_record(**turn_fields: object) -> dict:
         Feedback(event_id="g", session_id="s", ts=40, value="thumbs_up"),
     ]
     snapshot = build_snapshot("s", [(e, False) for e in events])
-    record = base_record(snapshot, closed_at_ms=50)
-    record["detectors"] = DetectorReport(
+    record = session_record(snapshot, closed_at_ms=50)
+    record.detectors = DetectorReport(
         signals=[Signal(name="n", turns=[0], score=1.0, evidence="quoted", detector="d")], archetypes=[],
         visibility="none", risk=0.0, domain="d", domain_source="classifier", versions={},
     )
@@ -45,13 +45,13 @@ def closed_record(**turn_fields: object) -> dict:
 @pytest.mark.parametrize(
     ("path", "expected"),
     [
-        (lambda r: r["transcript"][0].text, "<result>"),
-        (lambda r: r["behaviours"][0].final_text, "<edited>"),
-        (lambda r: r["behaviours"][1].comment, "<no good>"),
-        (lambda r: r["behaviours"][2].comment, None),
-        (lambda r: r["detectors"].signals[0].evidence, "<quoted>"),
-        (lambda r: r["user_id"], pseudonym("jane@example.org", KEY)),
-        (lambda r: r["redacted"], True),
+        (lambda r: r.transcript[0].text, "<result>"),
+        (lambda r: r.behaviours[0].final_text, "<edited>"),
+        (lambda r: r.behaviours[1].comment, "<no good>"),
+        (lambda r: r.behaviours[2].comment, None),
+        (lambda r: r.detectors.signals[0].evidence, "<quoted>"),
+        (lambda r: r.user_id, pseudonym("jane@example.org", KEY)),
+        (lambda r: r.redacted, True),
     ],
     ids=["turn-text", "edit-final-text", "feedback-comment", "no-comment", "evidence", "user-id", "marked"],
 )
@@ -69,7 +69,7 @@ def test_every_free_text_field_is_redacted(path, expected) -> None:
     ids=["own-error", "error-equal-to-text", "no-error"],
 )
 def test_step_errors_are_redacted(step: Step, error: str | None) -> None:
-    turn = closed_record(step=step)["transcript"][0]
+    turn = closed_record(step=step).transcript[0]
     assert turn.step.error == error and turn.step.tool == "pay"
 
 

@@ -111,9 +111,10 @@ def test_detector_counts_carry_the_release_the_record_was_closed_with() -> None:
     from prometheus_client import CollectorRegistry
 
     from undercurrent.config import ReleaseSettings, Settings
-    from undercurrent.detectors.stage import DetectorStage
+    from undercurrent.ingest.detect import DetectorStage
     from undercurrent.metrics.definitions import DetectorMetrics
     from undercurrent.metrics.labels import LabelBounds, LanguageBounds
+    from undercurrent.records.session import session_record
     from undercurrent.sessions.model import SessionSnapshot, TranscriptTurn
 
     registry = CollectorRegistry()
@@ -131,7 +132,9 @@ def test_detector_counts_carry_the_release_the_record_was_closed_with() -> None:
     )
     session = SessionSnapshot(session_id="s", feature="chat", domain=None, user_id=None, turns=turns,
                               behaviours=(), opened_ms=0, last_event_ms=2, close_reason="idle")
-    stage(session, {"release": "m@v7"})
+    record = session_record(session, closed_at_ms=3)
+    record.release = "m@v7"
+    stage(session, record)
     counted = {s.labels["release"] for m in registry.collect() for s in m.samples
                if s.name == "undercurrent_signal_sessions_total" and s.value}
     assert counted == {"m@v7"}

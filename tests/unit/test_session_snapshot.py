@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import msgspec
 import pytest
 
 from undercurrent.events import Abandon, Copy, Edit, Feedback, SessionEnd, Turn
+from undercurrent.records.session import ending, session_record
 from undercurrent.sessions.model import build_snapshot
-from undercurrent.sessions.record import base_record, ending
 
 
 def turn(n: int, ts: int, role: str = "user", index: int | None = None, **kw) -> Turn:
@@ -64,12 +65,13 @@ def test_first_non_default_feature_and_domain_win() -> None:
 def test_ending_tells_how_the_session_really_ended(behaviours: list, last_role: str, how: str) -> None:
     events = [(turn(1, 10), False), (turn(2, 20, "assistant"), False), *((b, False) for b in behaviours)]
     snapshot = build_snapshot("s", events, close_reason="idle")
-    assert ending(snapshot)["how"] == how and ending(snapshot)["last_role"] == last_role
+    assert ending(snapshot).how == how and ending(snapshot).last_role == last_role
 
 
 def test_record_carries_transcript_behaviours_and_timings() -> None:
     snapshot = build_snapshot("s", [(turn(1, 10), False), (turn(2, 1010, "assistant", latency_ms=900.0), False)],
                               close_reason="end")
-    record = base_record(snapshot, closed_at_ms=5000)
-    assert record["event_count"] == 2 and record["close_reason"] == "end"
-    assert record["timings"] == {"duration_ms": 1000, "mean_assistant_latency_ms": 900.0, "max_gap_ms": 1000}
+    record = session_record(snapshot, closed_at_ms=5000)
+    assert record.event_count == 2 and record.close_reason == "end"
+    timings = msgspec.structs.asdict(record.timings)
+    assert timings == {"duration_ms": 1000, "mean_assistant_latency_ms": 900.0, "max_gap_ms": 1000}

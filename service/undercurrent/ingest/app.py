@@ -23,7 +23,7 @@ import structlog
 from prometheus_client import REGISTRY, CollectorRegistry
 
 from ..config import Settings
-from ..estimate.stage import PredictionCounter
+from ..estimate.counting import PredictionCounter
 from ..events.decode import TopicKind
 from ..health import WorkerHealth
 from ..kafka.eager import EagerTransport
@@ -34,9 +34,9 @@ from ..kafka.retry import tolerant
 from ..kafka.sink import FaustProducerSink
 from ..metrics.definitions import IngestMetrics, PredictionMetrics, SamplingMetrics, SessionMetrics
 from ..metrics.labels import LabelBounds
-from ..privacy.stage import user_id_key
+from ..privacy.pseudonym import user_id_key
 from ..runtime import every, noack_batches, watch_health
-from ..sampling.stage import BudgetView
+from ..sampling.budget_view import BudgetView
 from ..sampling.usage_log import UsageLog
 from ..sessions.store import RedisSessionStore
 from ..sessions.sweeper import Sweeper

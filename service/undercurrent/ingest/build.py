@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import traceback
 from collections.abc import Sequence
-from typing import Any, Protocol
+from typing import Protocol
 
 import msgspec
 
@@ -17,13 +17,12 @@ from ..config import Settings
 from ..estimate.assisted import ClosedIncrements, closed_increments
 from ..kafka.message import value_budget
 from ..metrics.labels import OTHER
+from ..records.fit import encode_within
+from ..records.session import SessionRecord, session_record
 from ..sessions.claimed import ClaimedSession
-from ..sessions.fit import encode_within
 from ..sessions.model import SessionSnapshot
-from ..sessions.record import base_record
 
 YIELD_EVERY = 16
-RESULT_KEYS = ("domain", "domain_source", "detectors", "sampling")
 
 
 class CloseStage(Protocol):
@@ -35,7 +34,7 @@ class CloseStage(Protocol):
     another process (see :mod:`.close_pool`).
     """
 
-    def __call__(self, snapshot: SessionSnapshot, record: dict[str, Any]) -> Sequence[str]: ...
+    def __call__(self, snapshot: SessionSnapshot, record: SessionRecord) -> Sequence[str]: ...
 
 
 class ClosedRecord(msgspec.Struct, frozen=True, tag=True):
@@ -45,7 +44,7 @@ class ClosedRecord(msgspec.Struct, frozen=True, tag=True):
     payload: bytes
     topics: list[str]
     results: bytes
-    """The stage results kept in Redis with the closed session (JSON)."""
+    """The stage results kept in Redis with the closed session (:class:`..records.session.CloseResults`)."""
     feature: str
     domain: str | None
     close_reason: str | None
@@ -83,7 +82,7 @@ def build_record(
 ) -> ClosedRecord:
     """The published record of one claimed session: the base record, every stage's results, encoded."""
     snapshot = session.snapshot()
-    record = base_record(snapshot, closed_at_ms=now_ms)
+    record = session_record(snapshot, closed_at_ms=now_ms)
     topics = [settings.topics.sessions]
     for stage in stages:
         topics.extend(stage(snapshot, record))
@@ -92,17 +91,22 @@ def build_record(
         session_id=snapshot.session_id,
         payload=encode_within(record, value_budget(settings.kafka.max_request_bytes, key, ())),
         topics=topics,
-        results=msgspec.json.encode({k: record.get(k) for k in RESULT_KEYS}),
-        feature=record["feature"],
-        domain=record["domain"],
-        close_reason=record["close_reason"],
-        late_events=record["late_events"],
-        release=record.get("release", OTHER),
+        results=msgspec.json.encode(record.close_results()),
+        feature=record.feature,
+        domain=record.domain,
+        close_reason=record.close_reason,
+        late_events=record.late_events,
+        release=OTHER if record.release is None else record.release,
         wall_ms=session.wall_ms,
-        predicted=(
-            closed_increments(record["predictions"], pi=record["sampling"].pi) if "predictions" in record else None
-        ),
+        predicted=_predicted(record),
     )
+
+
+def _predicted(record: SessionRecord) -> ClosedIncrements | None:
+    if record.predictions is None:
+        return None
+    assert record.sampling is not None, "the sampling stage runs after the prediction stage"
+    return closed_increments(record.predictions, pi=record.sampling.pi)
 
 
 def build_all(

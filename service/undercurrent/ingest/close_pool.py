@@ -28,7 +28,7 @@ import structlog
 
 from ..config import Settings
 from ..metrics.definitions import SessionMetrics
-from ..sampling.stage import BudgetScale
+from ..sampling.budget_view import BudgetScale
 from ..sessions.claimed import ClaimedSession
 from . import close_process
 from .build import Built, InlineBuilder

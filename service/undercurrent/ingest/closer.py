@@ -18,7 +18,7 @@ from typing import Any, get_args
 import structlog
 
 from ..config import Settings
-from ..estimate.stage import PredictionCounter
+from ..estimate.counting import PredictionCounter
 from ..kafka.retry import is_transient, until_done
 from ..kafka.sink import RecordSink
 from ..metrics.definitions import IngestMetrics, SessionMetrics

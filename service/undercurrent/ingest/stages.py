@@ -8,15 +8,17 @@ from typing import Any
 from prometheus_client import CollectorRegistry
 
 from ..config import Settings
-from ..detectors.stage import DetectorStage, LanguageStage
-from ..estimate.stage import PredictionStage
 from ..metrics.definitions import DetectorMetrics, LanguageMetrics, SamplingMetrics
 from ..metrics.labels import LabelBounds, LanguageBounds, ReleaseBounds
 from ..privacy.redact import Redactor
-from ..privacy.stage import RedactionStage
-from ..sampling.stage import BudgetScale, SamplingStage
+from ..records.session import SessionRecord
+from ..sampling.budget_view import BudgetScale
 from ..sessions.model import SessionSnapshot
 from .build import CloseStage
+from .detect import DetectorStage, LanguageStage
+from .predict import PredictionStage
+from .redact import RedactionStage
+from .sample import SamplingStage
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,8 +46,8 @@ class ReleaseStage:
         r = settings.releases
         self.bounds = ReleaseBounds(r.names(), r.top_n, min_sessions=r.min_sessions)
 
-    def __call__(self, snapshot: SessionSnapshot, record: dict[str, Any]) -> tuple[str, ...]:
-        record["release"] = self.bounds.observe(snapshot.release)
+    def __call__(self, snapshot: SessionSnapshot, record: SessionRecord) -> tuple[str, ...]:
+        record.release = self.bounds.observe(snapshot.release)
         return ()
 
 

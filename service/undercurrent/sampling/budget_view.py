@@ -1,18 +1,14 @@
-"""The sampling close stage: decide, record π, route sampled sessions to the judge."""
+"""The sampling policy from the settings and the budget scale the sampling close stage applies."""
 
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
-from typing import Any, Protocol
+from typing import Protocol
 
 from ..config import Settings
 from ..judge.cost import price_table
 from ..metrics.definitions import SamplingMetrics
-from ..metrics.labels import LabelBounds
-from ..sessions.model import SessionSnapshot
 from .budget import BudgetController, BudgetLimits
-from .inclusion import sample
 from .policy import SamplingPolicy
 from .usage_log import UsageLog, decision_of
 
@@ -59,34 +55,3 @@ class BudgetView:
         self.metrics.budget_scale.set(status.scale)
         self.metrics.budget_remaining.set(status.remaining_usd_per_hour)
         return status.scale
-
-
-class SamplingStage:
-    def __init__(
-        self, settings: Settings, metrics: SamplingMetrics, bounds: LabelBounds, budget: BudgetScale
-    ) -> None:
-        self.policy = policy_from(settings)
-        self.topic = settings.topics.judge_requests
-        self.metrics = metrics
-        self.bounds = bounds
-        self.budget = budget
-        # Series exist at zero before their first increment, so increase() never misses it: the
-        # response ratio judged ÷ sampled of the model-assisted rules reads the sampled counter.
-        for feature, domain in bounds.pairs():
-            metrics.sampled.labels(feature, domain)
-            metrics.floor_binding.labels(feature, domain)
-
-    def __call__(self, snapshot: SessionSnapshot, record: dict[str, Any]) -> Sequence[str]:
-        detectors = record.get("detectors")
-        risk = detectors.risk if detectors is not None else 0.0
-        domain = record.get("domain") or "unknown"
-        decision = sample(snapshot.session_id, risk, snapshot.feature, domain, self.policy, self.budget.scale)
-        record["sampling"] = decision
-        self.metrics.inclusion.observe(decision.pi)
-        labels = (self.bounds.feature(snapshot.feature), self.bounds.domain(record.get("domain")))
-        if decision.floor_binding:
-            self.metrics.floor_binding.labels(*labels).inc()
-        if not decision.sampled:
-            return ()
-        self.metrics.sampled.labels(*labels).inc()
-        return (self.topic,)

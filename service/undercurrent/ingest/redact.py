@@ -7,32 +7,14 @@ and ``user_id`` is replaced by its keyed pseudonym. The judge request is the sam
 
 from __future__ import annotations
 
-import logging
-import secrets
 from collections.abc import Sequence
-from typing import Any
 
 import msgspec
-from pydantic import SecretStr
 
+from ..privacy.pseudonym import pseudonym
+from ..privacy.redact import Redact
+from ..records.session import SessionRecord
 from ..sessions.model import Behaviour, SessionSnapshot, TranscriptTurn
-from .pseudonym import pseudonym
-from .redact import Redact
-
-# stdlib logging, rendered like every structlog line (undercurrent.logs): close processes import this
-# module and need no structlog.
-log = logging.getLogger(__name__)
-
-
-def user_id_key(configured: SecretStr | None) -> bytes:
-    """The configured pseudonym key, or a random one for this process only (with a warning)."""
-    if configured is not None:
-        return configured.get_secret_value().encode()
-    log.warning(
-        "UNDERCURRENT_REDACTION__USER_ID_KEY is not set: user ids are hashed with a random key of this "
-        "process, so one user gets a different pseudonym on every replica and after every restart"
-    )
-    return secrets.token_bytes(32)
 
 
 class RedactionStage:
@@ -40,16 +22,16 @@ class RedactionStage:
         self.redact = redact
         self.user_id_key = user_id_key
 
-    def __call__(self, snapshot: SessionSnapshot, record: dict[str, Any]) -> Sequence[str]:
-        record["transcript"] = [self._turn(t) for t in record["transcript"]]
-        record["behaviours"] = [self._behaviour(b) for b in record["behaviours"]]
-        report = record.get("detectors")
+    def __call__(self, snapshot: SessionSnapshot, record: SessionRecord) -> Sequence[str]:
+        record.transcript = tuple(self._turn(t) for t in record.transcript)
+        record.behaviours = tuple(self._behaviour(b) for b in record.behaviours)
+        report = record.detectors
         if report is not None:
             signals = [msgspec.structs.replace(s, evidence=self.redact(s.evidence)) for s in report.signals]
-            record["detectors"] = msgspec.structs.replace(report, signals=signals)
-        if record.get("user_id") is not None:
-            record["user_id"] = pseudonym(record["user_id"], self.user_id_key)
-        record["redacted"] = True
+            record.detectors = msgspec.structs.replace(report, signals=signals)
+        if record.user_id is not None:
+            record.user_id = pseudonym(record.user_id, self.user_id_key)
+        record.redacted = True
         return ()
 
     def _optional(self, text: str | None) -> str | None:

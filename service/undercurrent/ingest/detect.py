@@ -5,19 +5,20 @@ from __future__ import annotations
 import time
 from collections.abc import Sequence
 from itertools import product
-from typing import Any, get_args
+from typing import get_args
 
 from ..config import Settings
+from ..detectors.cue import SCANNER
+from ..detectors.language import UNDETERMINED, identifier, session_language
+from ..detectors.model import DetectorConfig
+from ..detectors.registry import SIGNAL_NAMES
+from ..detectors.risk import load_model
+from ..detectors.run import run_session_detectors
 from ..metrics.definitions import DetectorMetrics, LanguageMetrics
 from ..metrics.labels import OTHER, LabelBounds, LanguageBounds
+from ..records.session import SessionRecord
 from ..sessions.model import SessionSnapshot
 from ..vocabulary import ARCHETYPES, Visibility
-from .cue import SCANNER
-from .language import UNDETERMINED, identifier, session_language
-from .model import DetectorConfig
-from .registry import SIGNAL_NAMES
-from .risk import load_model
-from .run import run_session_detectors
 
 
 def close_event_time(snapshot: SessionSnapshot, settings: Settings) -> int:
@@ -42,11 +43,11 @@ class LanguageStage:
             for language in languages.values():
                 metrics.sessions.labels(feature, language)
 
-    def __call__(self, snapshot: SessionSnapshot, record: dict[str, Any]) -> Sequence[str]:
+    def __call__(self, snapshot: SessionSnapshot, record: SessionRecord) -> Sequence[str]:
         started = time.perf_counter()
         found = session_language(t.text for t in snapshot.turns if t.role == "user")
         self.metrics.seconds.observe(time.perf_counter() - started)
-        record.update(language=found.language, language_confidence=found.confidence)
+        record.language, record.language_confidence = found.language, found.confidence
         feature, language = self.bounds.feature(snapshot.feature), self.languages.language(found.language)
         self.metrics.sessions.labels(feature, language).inc()
         return ()
@@ -77,16 +78,16 @@ class DetectorStage:
         for name, language in product(SIGNAL_NAMES, languages.values()):
             metrics.signals_by_language.labels(name, language)
 
-    def __call__(self, snapshot: SessionSnapshot, record: dict[str, Any]) -> Sequence[str]:
+    def __call__(self, snapshot: SessionSnapshot, record: SessionRecord) -> Sequence[str]:
         started = time.perf_counter()
         report = run_session_detectors(
             snapshot, self.config, closed_ms=close_event_time(snapshot, self.settings), risk_model=self.risk_model
         )
         self.metrics.seconds.observe(time.perf_counter() - started)
-        record.update(detectors=report, domain=report.domain, domain_source=report.domain_source)
+        record.detectors, record.domain, record.domain_source = report, report.domain, report.domain_source
         feature, domain = self.bounds.feature(snapshot.feature), self.bounds.domain(report.domain)
-        language = self.languages.language(record.get("language", UNDETERMINED))
-        release = record.get("release", OTHER)
+        language = self.languages.language(UNDETERMINED if record.language is None else record.language)
+        release = OTHER if record.release is None else record.release
         for signal in report.signals:
             self.metrics.signals.labels(signal.name, feature, domain, release).inc()
             self.metrics.signals_by_language.labels(signal.name, language).inc()

@@ -1,34 +1,18 @@
-"""The model-assisted estimator at close: predictions f on the record, counted once published.
+"""The model-assisted estimator's closed-session sums, counted once a record is published.
 
-The predictions travel with the record (``predictions``), so the judge worker weighs
-the very f the ingest side added (``docs/estimation.md`` §7). The stage only writes
-them (it may run in a close process); the closer's :class:`PredictionCounter` adds them
-to the counters when it counts the session as closed for the first time, so Σ f, Σ 1/π
-and the closed-session count N cover the same sessions, also when a record is
-published again after its claim's lease ran out.
+The predictions f are put on the record at close (``ingest/predict.py``) and travel with it, so
+the judge worker weighs the very f the ingest side added (``docs/estimation.md`` §7). The closer's
+:class:`PredictionCounter` adds them to the counters when it counts the session as closed for the
+first time, so Σ f, Σ 1/π and the closed-session count N cover the same sessions, also when a
+record is published again after its claim's lease ran out.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
-
 from ..metrics.definitions import PredictionMetrics
 from ..metrics.labels import LabelBounds
-from ..sessions.model import SessionSnapshot
 from .assisted import ClosedIncrements
-from .predictions import CELLS, NO_PREDICTIONS, FailurePredictions, predictions_from_report
-
-
-class PredictionStage:
-    """Puts the failure probabilities f of the detector report on the record (after the detector stage)."""
-
-    def __call__(self, snapshot: SessionSnapshot, record: dict[str, Any]) -> Sequence[str]:
-        report = record.get("detectors")
-        record["predictions"] = (
-            FailurePredictions(version=NO_PREDICTIONS) if report is None else predictions_from_report(report)
-        )
-        return ()
+from .predictions import CELLS
 
 
 class PredictionCounter:
