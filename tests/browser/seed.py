@@ -1,7 +1,7 @@
 """Closed sessions for the evidence-view tests, written through the real session store.
 
-Stage results are built from the producers' own structs (DetectorReport,
-SamplingDecision, and the judge worker's Judged and JudgeFailed records), so
+Stage results are built from the producers' own structs (CloseResults with its
+DetectorReport and SamplingDecision, and the judge worker's Judged and JudgeFailed records), so
 the view reads here exactly what the workers store, and a change to their shape
 shows up here.
 """
@@ -20,6 +20,7 @@ from undercurrent.judge.cost import Usage
 from undercurrent.judge.record import Judged, JudgeFailed, JudgeRecord
 from undercurrent.judge.steps import StepVerdict, Trajectory
 from undercurrent.judge.verdict import ArchetypeFinding, Verdict
+from undercurrent.records.session import CloseResults
 from undercurrent.sampling.inclusion import SamplingDecision
 from undercurrent.sessions.protocol import EventTiming, SessionStore
 from undercurrent.vocabulary import ARCHETYPES
@@ -82,9 +83,8 @@ class Seed:
                 policy_version="test",
             )
         report = self.report or report_of()
-        return msgspec.json.encode(
-            {"domain": report.domain, "domain_source": report.domain_source, "detectors": report, "sampling": sampling}
-        )
+        return msgspec.json.encode(CloseResults(domain=report.domain, domain_source=report.domain_source,
+                                                detectors=report, sampling=sampling))
 
 
     def judge_record(self) -> JudgeRecord | None:

@@ -4,6 +4,7 @@ import pytest
 from undercurrent.events import Copy, Edit, Feedback, Regenerate, Turn
 from undercurrent.events.model import Event, Step
 from undercurrent.judge.record import JudgeFailed
+from undercurrent.sampling.inclusion import SamplingDecision
 from undercurrent.sessions.memory import MemorySessionStore
 from undercurrent.sessions.model import build_snapshot
 from undercurrent.sessions.protocol import StoredSession
@@ -15,6 +16,11 @@ from ..browser.seed import judged, report_of, signal, verdict
 def failed(reason: str) -> JudgeFailed:
     return JudgeFailed(session_id="s", feature="default", domain=None, pi=0.25, reason=reason, detail="",
                        attempts=4, failed_at_ms=9_000)
+
+
+def decision(sampled: bool, pi: float = 0.1) -> SamplingDecision:
+    return SamplingDecision(sampled=sampled, pi=pi, pi_unscaled=pi, floor_binding=False, budget_scale=1.0,
+                            policy_version="v1")
 
 
 def stored(events: list[Event], results: dict[str, object] | None = None) -> StoredSession:
@@ -93,10 +99,10 @@ def test_every_free_text_goes_through_redaction() -> None:
     "results, status",
     [
         (None, "no_decision"),
-        ({"close": {"sampling": {"sampled": False, "pi": 0.1}}}, "not_sampled"),
-        ({"close": {"sampling": {"sampled": True, "pi": 0.1}}}, "pending"),
-        ({"close": {"sampling": {"sampled": True}}, "judge": judged(verdict("drift", (0,), "r"))}, "judged"),
-        ({"close": {"sampling": {"sampled": True}}, "judge": failed("timeout")}, "failed"),
+        ({"close": {"sampling": decision(False, pi=0.1)}}, "not_sampled"),
+        ({"close": {"sampling": decision(True, pi=0.1)}}, "pending"),
+        ({"close": {"sampling": decision(True)}, "judge": judged(verdict("drift", (0,), "r"))}, "judged"),
+        ({"close": {"sampling": decision(True)}, "judge": failed("timeout")}, "failed"),
     ],
 )
 def test_judge_status(results: dict[str, object] | None, status: str) -> None:
@@ -104,7 +110,7 @@ def test_judge_status(results: dict[str, object] | None, status: str) -> None:
 
 
 def test_a_judge_failure_says_why_and_shows_no_verdict() -> None:
-    d = detail(stored([turn(0, 1_000)], {"close": {"sampling": {"sampled": True}}, "judge": failed("timeout")}),
+    d = detail(stored([turn(0, 1_000)], {"close": {"sampling": decision(True)}, "judge": failed("timeout")}),
                upper)
     assert (d.summary.judge_status, d.summary.judge_failure, d.verdict) == ("failed", "timeout", None)
 
@@ -118,7 +124,7 @@ def test_a_judge_failure_says_why_and_shows_no_verdict() -> None:
     ids=["bare-verdict", "unknown-schema"],
 )
 def test_a_judge_record_of_another_shape_is_named_unreadable(judge: object) -> None:
-    d = detail(stored([turn(0, 1_000)], {"close": {"sampling": {"sampled": True}}, "judge": judge}), upper)
+    d = detail(stored([turn(0, 1_000)], {"close": {"sampling": decision(True)}, "judge": judge}), upper)
     assert (d.unreadable, d.verdict, d.summary.judge_status) == (("judge",), None, "pending")
 
 

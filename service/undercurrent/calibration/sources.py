@@ -12,17 +12,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
 import msgspec
 
 from ..detectors.risk import risk_inputs
 from ..detectors.run import run_session_detectors
 from ..judge.record import Judged
+from ..records.session import SessionRecord
 from ..replay.offline import trace_snapshots
 from ..replay.synth import SynthOptions
 from ..replay.tau_bench import read_tau_bench, run_id
-from ..sessions.from_record import snapshot_from_record
 from ..sessions.model import SessionSnapshot
 from .fit import Example
 
@@ -69,6 +69,9 @@ class VerdictJoin(msgspec.Struct, frozen=True, kw_only=True):
     """Messages on either topic that were not a verdict (with 0 < π ≤ 1) or a session record."""
 
 
+_record_decoder = msgspec.json.Decoder(SessionRecord)
+
+
 def join_verdicts(verdict_values: Iterable[bytes], record_values: Iterable[bytes]) -> VerdictJoin:
     """One example per judged session (its latest verdict), features from its request record."""
     unreadable = 0
@@ -83,26 +86,23 @@ def join_verdicts(verdict_values: Iterable[bytes], record_values: Iterable[bytes
             unreadable += 1
             continue
         verdicts[message.session_id] = message
-    records: dict[str, dict[str, Any]] = {}
+    records: dict[str, SessionRecord] = {}
     for value in record_values:
         try:
-            record = msgspec.json.decode(value)
-            records[record["session_id"]] = record
-        except (msgspec.DecodeError, KeyError, TypeError):
+            record = _record_decoder.decode(value)
+        except msgspec.DecodeError:  # not JSON, or not a session record
             unreadable += 1
+            continue
+        records[record.session_id] = record
     examples, without_record = [], []
     for session_id, message in verdicts.items():
-        record = records.get(session_id)
-        if record is None:
+        found = records.get(session_id)
+        if found is None:
             without_record.append(session_id)
             continue
-        try:
-            snapshot = snapshot_from_record(record)
-        except (msgspec.ValidationError, KeyError, TypeError):
-            unreadable += 1
-            continue
         examples.append(example_from_session(
-            snapshot, source=VERDICTS, group=session_id, failed=message.verdict.is_failure, weight=1.0 / message.pi
+            found.snapshot(), source=VERDICTS, group=session_id, failed=message.verdict.is_failure,
+            weight=1.0 / message.pi,
         ))
     return VerdictJoin(examples=examples, verdicts=len(verdicts), without_record=sorted(without_record),
                        unreadable=unreadable)

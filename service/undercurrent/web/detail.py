@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..detectors import Signal, run_turn_detectors
+from ..detectors import ArchetypeFlag, Signal, run_turn_detectors
 from ..events.model import Step
 from ..judge.record import Judged
 from ..judge.steps import BRANCH_OF, Trajectory, final_score, first_error_position, running_scores, succeeded
@@ -20,7 +20,7 @@ from ..judge.verdict import Verdict
 from ..privacy.redact import Redact
 from ..sessions.model import Behaviour, TranscriptTurn
 from ..sessions.protocol import StoredSession
-from .records import StoredFlag, StoredSignal, read_results
+from .records import read_results
 from .summary import SessionSummary, summarize
 
 
@@ -106,7 +106,7 @@ class SessionDetail:
     summary: SessionSummary
     timeline: tuple[TurnItem | BehaviourItem, ...]
     session_signals: tuple[SignalView, ...]
-    flags: tuple[StoredFlag, ...]
+    flags: tuple[ArchetypeFlag, ...]
     verdict: VerdictView | None
     unreadable: tuple[str, ...]
     live: bool = False
@@ -197,7 +197,7 @@ def _behaviour_item(behaviour: Behaviour, gap: int | None, redact: Redact) -> Be
     )
 
 
-def _signal_view(signal: StoredSignal | Signal, redact: Redact) -> SignalView:
+def _signal_view(signal: Signal, redact: Redact) -> SignalView:
     return SignalView(name=signal.name, score=signal.score, evidence=redact(signal.evidence), turns=tuple(signal.turns))
 
 

@@ -1,10 +1,9 @@
-"""Read models of the stage results kept with a closed session.
+"""The stage results kept with a closed session, read through the structs their writers write with.
 
-The close results (detectors, sampling) are read tolerantly: those writers
-evolve independently of this view, so every field has a default and unknown
-fields are ignored, and an older or newer record still renders with what it
-has. The judge's result is read through the judge's own record structs
-(:mod:`undercurrent.judge.record`), the ones the judge worker writes with.
+The close results are the record builder's :class:`~undercurrent.records.session.CloseResults`,
+the judge's result one of its records (:mod:`undercurrent.judge.record`), so the stored shape
+cannot drift between writer and reader. Unknown fields are ignored and fields added later have
+defaults; a result that does not decode is reported as unreadable rather than misread.
 """
 
 from __future__ import annotations
@@ -14,40 +13,8 @@ from typing import Any
 import msgspec
 
 from ..judge.record import JudgeRecord
+from ..records.session import CloseResults
 from ..sessions.protocol import StoredSession
-
-
-class StoredSignal(msgspec.Struct, frozen=True, kw_only=True):
-    name: str
-    turns: list[int] = []
-    score: float = 0.0
-    evidence: str = ""
-
-
-class StoredFlag(msgspec.Struct, frozen=True, kw_only=True):
-    archetype: str
-    score: float = 0.0
-    signals: list[str] = []
-
-
-class StoredReport(msgspec.Struct, frozen=True, kw_only=True):
-    signals: list[StoredSignal] = []
-    archetypes: list[StoredFlag] = []
-    visibility: str | None = None
-    risk: float | None = None
-    domain: str | None = None
-
-
-class StoredSampling(msgspec.Struct, frozen=True, kw_only=True):
-    sampled: bool | None = None
-    pi: float | None = None
-
-
-class CloseResults(msgspec.Struct, frozen=True, kw_only=True):
-    domain: str | None = None
-    domain_source: str | None = None
-    detectors: StoredReport | None = None
-    sampling: StoredSampling | None = None
 
 
 class Results(msgspec.Struct, frozen=True, kw_only=True):

@@ -48,7 +48,7 @@ def judge_status(results: Results) -> JudgeStatus:
     if isinstance(results.judge, JudgeFailed):
         return "failed"
     sampling = results.close.sampling if results.close else None
-    if sampling is None or sampling.sampled is None:
+    if sampling is None:
         return "no_decision"
     return "pending" if sampling.sampled else "not_sampled"
 

@@ -66,9 +66,9 @@ from ..otlp.evaluations import evaluation_events
 from ..otlp.export import OUTCOMES as EXPORT_OUTCOMES
 from ..otlp.export import EvaluationExporter
 from ..privacy.redact import Redactor
+from ..records.session import SessionRecord
 from ..runtime import every, noack_batches, watch_health
 from ..sampling.usage_log import UsageEntry, UsageLog
-from ..sessions.from_record import snapshot_from_record
 from ..sessions.model import SessionSnapshot, TranscriptTurn
 from ..sessions.store import RedisSessionStore
 from ..vocabulary import ARCHETYPES
@@ -152,21 +152,41 @@ class RequestFacts(msgspec.Struct, frozen=True, kw_only=True):
     predictions: FailurePredictions = msgspec.field(default_factory=_no_predictions)
 
 
-def request_facts(record: dict[str, Any]) -> RequestFacts:
+def request_facts(record: SessionRecord) -> RequestFacts:
     """The worker bounded the record's ``release`` label at close; a record without one counts as ``other``."""
-    sampling = record["sampling"]
-    pi = float(sampling["pi"])
-    release = record.get("release")
-    predictions = record.get("predictions")
+    if record.sampling is None:
+        raise ValueError("a judge request carries its sampling decision")
     return RequestFacts(
-        session_id=record["session_id"], feature=record["feature"], domain=record.get("domain"),
-        release=release if isinstance(release, str) and release else OTHER,
-        pi=pi, pi_unscaled=float(sampling.get("pi_unscaled", pi)),
-        predictions=_no_predictions() if predictions is None else msgspec.convert(predictions, FailurePredictions),
+        session_id=record.session_id, feature=record.feature, domain=record.domain,
+        release=record.release or OTHER, pi=record.sampling.pi, pi_unscaled=record.sampling.pi_unscaled,
+        predictions=_no_predictions() if record.predictions is None else record.predictions,
     )
 
 
-_UNREADABLE = (msgspec.DecodeError, msgspec.ValidationError, KeyError, TypeError, ValueError, AttributeError)
+class _SampledAt(msgspec.Struct, frozen=True, kw_only=True):
+    pi: float
+    pi_unscaled: float | None = None
+
+
+class _RequestHead(msgspec.Struct, frozen=True, kw_only=True):
+    """What :func:`facts_in` reads of a request that cannot be judged: its stratum and π, nothing else."""
+
+    session_id: str
+    feature: str
+    domain: str | None = None
+    release: object = None
+    sampling: _SampledAt
+
+    def facts(self) -> RequestFacts:
+        pi, release = self.sampling.pi, self.release
+        return RequestFacts(
+            session_id=self.session_id, feature=self.feature, domain=self.domain,
+            release=release if isinstance(release, str) and release else OTHER,
+            pi=pi, pi_unscaled=pi if self.sampling.pi_unscaled is None else self.sampling.pi_unscaled,
+        )
+
+
+_UNREADABLE = (msgspec.DecodeError, ValueError)
 
 
 @dataclass(frozen=True)
@@ -176,28 +196,34 @@ class Prepared:
     key: bytes | None
     value: bytes
     attempt: int
-    record: dict[str, Any]
+    record: SessionRecord
     snapshot: SessionSnapshot
     request: RequestFacts
 
     @property
     def signals(self) -> list[Signal]:
-        return list((self.record.get("detectors") or {}).get("signals", []))
+        """The detectors' signals as the prompt lists them."""
+        report = self.record.detectors
+        return [] if report is None else msgspec.to_builtins(report.signals)
+
+
+_request_decoder = msgspec.json.Decoder(SessionRecord)
+_head_decoder = msgspec.json.Decoder(_RequestHead)
 
 
 def read_request(key: bytes | None, value: bytes, attempt: int) -> Prepared:
-    """Decode a judge request; raises one of ``_UNREADABLE`` when no session can be rebuilt from it."""
-    record = msgspec.json.decode(value)
-    return Prepared(key=key, value=value, attempt=attempt, record=record,
-                    snapshot=snapshot_from_record(record), request=request_facts(record))
+    """Decode a judge request; raises one of ``_UNREADABLE`` when it is not a session record."""
+    record = _request_decoder.decode(value)
+    return Prepared(key=key, value=value, attempt=attempt, record=record, snapshot=record.snapshot(),
+                    request=request_facts(record))
 
 
 def facts_in(value: bytes) -> RequestFacts | None:
     """The facts of a request that cannot be judged, when they can be read: its dead letter then
-    still names its stratum and π, and the evidence view its failure."""
+    still names its stratum and π, and the evidence view its failure (read tolerantly, since the
+    request may be unreadable as a record: unreadable predictions still name the stratum)."""
     try:
-        record = msgspec.json.decode(value)
-        return request_facts({**record, "predictions": None})  # unreadable predictions still name the stratum
+        return _head_decoder.decode(value).facts()
     except _UNREADABLE:
         return None
 
@@ -317,7 +343,7 @@ class Judge:
         return total
 
     async def _publish(
-        self, record: dict[str, Any], turns: tuple[TranscriptTurn, ...], request: RequestFacts,
+        self, record: SessionRecord, turns: tuple[TranscriptTurn, ...], request: RequestFacts,
         judgement: SessionJudgement, usage: Usage,
     ) -> None:
         ensemble = judgement.ensemble
@@ -427,12 +453,12 @@ class Judge:
             t.first_error_position.labels(feature).observe(position)
         t.score.labels(feature).observe(final_score(trajectory.steps))
 
-    def _count_agreement(self, record: dict[str, Any], verdict: Verdict, pi: float, feature: str) -> None:
+    def _count_agreement(self, record: SessionRecord, verdict: Verdict, pi: float, feature: str) -> None:
         """Confusion counts of the detector flags the session's record carries against this verdict."""
-        report = record.get("detectors") or {}
+        report = record.detectors
         for inc in agreement_increments(
-            heuristic_archetypes={a["archetype"] for a in report.get("archetypes", [])},
-            signals={s["name"] for s in report.get("signals", [])},
+            heuristic_archetypes={a.archetype for a in report.archetypes} if report else set(),
+            signals={s.name for s in report.signals} if report else set(),
             judged_archetypes=failing_archetypes(verdict.archetype_names, verdict.failure_visibility),
             judged_failure=verdict.is_failure,
             pi=pi,
