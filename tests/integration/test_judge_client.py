@@ -31,10 +31,15 @@ def request() -> dict:
     return build_request(SESSION, SIGNALS, model="claude-sonnet-4-6", redact=Redactor())
 
 
+_opened: list[JudgeClient] = []
+
+
 @pytest.fixture
 async def fake() -> AsyncIterator[FakeAnthropic]:
     async with FakeAnthropic() as server:
         yield server
+        while _opened:  # the clients' connections close in the loop that opened them
+            await _opened.pop().close()
 
 
 def client(fake: FakeAnthropic, **overrides) -> JudgeClient:
@@ -45,7 +50,9 @@ def client(fake: FakeAnthropic, **overrides) -> JudgeClient:
         "timeout_s": 5.0,
         **overrides,
     }
-    return JudgeClient(JudgeConfig(**config))
+    opened = JudgeClient(JudgeConfig(**config))
+    _opened.append(opened)
+    return opened
 
 
 async def test_good_verdict(fake: FakeAnthropic) -> None:
