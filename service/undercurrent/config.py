@@ -81,9 +81,7 @@ class IngestSettings(BaseModel):
     max_message_bytes: int = Field(
         1_048_576, gt=0, description="larger input messages are dead-lettered (oversized), their body cut to fit"
     )
-    batch_max_messages: int = Field(500, ge=1)
-    batch_max_wait_s: float = Field(0.05, gt=0)
-    stream_buffer_maxsize: int = Field(65536, ge=1)
+    batch_max_messages: int = Field(500, ge=1, description="Kafka messages per fetch, handled as one batch")
 
 
 class OtlpSettings(BaseModel):

@@ -1,11 +1,11 @@
-"""The faust application: three input agents (chat, client, OTLP traces), a close sweeper and a lag probe.
+"""The faust application: three input topics (chat, client, OTLP traces), a close sweeper and a lag probe.
 
-Each agent pulls batches off its topic without automatic acknowledgement
-(``noack_take``) and acknowledges a batch's messages only after the pipeline
-returned, that is once every event's effect is in Redis and every reject is on
-the dead-letter topic: offsets never get committed ahead of durable effects, so
-a worker stopped or killed mid-batch (also during an outage) loses nothing; the
-batch is read again and de-duplicated by event id. Every timer tolerates Redis
+The consumer hands every fetch from the input topics to the pipeline as one
+batch (:mod:`..kafka.batches`) and acknowledges its messages only after the
+pipeline returned, that is once every event's effect is in Redis and every
+reject is on the dead-letter topic: offsets never get committed ahead of durable
+effects, so a worker stopped or killed mid-batch (also during an outage) loses
+nothing; the batch is read again and de-duplicated by event id. Every timer tolerates Redis
 and broker outages. The sweeper closes due sessions on every replica; Redis
 makes each close happen once. The close stages run in a process pool
 (``sessions.close_workers``), so closing a backlog never stalls ingest; until its processes are
@@ -16,17 +16,19 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import faust
 import structlog
+from faust.types import TP
 from prometheus_client import REGISTRY, CollectorRegistry
 
 from ..config import Settings
 from ..estimate.counting import PredictionCounter
 from ..events.decode import TopicKind
 from ..health import WorkerHealth
-from ..kafka.eager import EagerTransport
+from ..kafka.batches import consume_batches
 from ..kafka.lag import partition_progress
 from ..kafka.message import Message
 from ..kafka.options import faust_app
@@ -35,7 +37,7 @@ from ..kafka.sink import FaustProducerSink
 from ..metrics.definitions import IngestMetrics, PredictionMetrics, SamplingMetrics, SessionMetrics
 from ..metrics.labels import LabelBounds
 from ..privacy.pseudonym import user_id_key
-from ..runtime import every, noack_batches, watch_health
+from ..runtime import every, watch_health
 from ..sampling.budget_view import BudgetView
 from ..sampling.usage_log import UsageLog
 from ..sessions.store import RedisSessionStore
@@ -55,13 +57,12 @@ def create_app(
     app = faust_app(
         settings.app_id,
         settings,
-        stream_buffer_maxsize=settings.ingest.stream_buffer_maxsize,
+        broker_max_poll_records=settings.ingest.batch_max_messages,
         producer_linger=0.005,
         # Applying a batch is idempotent (events are de-duplicated by id), so a rebalance or a
         # shutdown need not wait for a batch stuck on an outage: its offsets stay uncommitted.
         stream_wait_empty=False,
     )
-    app.transport = EagerTransport(app.conf.broker_consumer, app)
     bounds = LabelBounds(settings.labels.features, settings.labels.domains)
     store = RedisSessionStore.from_settings(settings)
     sink = FaustProducerSink(app.producer)
@@ -84,10 +85,8 @@ def create_app(
     topics = settings.topics
     for name in (topics.sessions, topics.dlq, topics.judge_requests):
         app.topic(name, partitions=settings.kafka.partitions, internal=False)
-    _input_agent(app, settings, pipeline, processed, "chat", topics.chat)
-    _input_agent(app, settings, pipeline, processed, "client", topics.client)
-    _input_agent(app, settings, pipeline, processed, "otlp", topics.otlp)
     inputs = (topics.chat, topics.client, topics.otlp)
+    _consume_inputs(app, settings, pipeline, processed)
     retries = ingest_metrics.retries
 
     sweeper = Sweeper(
@@ -155,30 +154,23 @@ def create_app(
     return app
 
 
-def _input_agent(
-    app: faust.App,
-    settings: Settings,
-    pipeline: IngestPipeline,
-    processed: dict[Any, int],
-    kind: TopicKind,
-    topic_name: str,
+def _consume_inputs(
+    app: faust.App, settings: Settings, pipeline: IngestPipeline, processed: dict[Any, int]
 ) -> None:
-    topic = app.topic(topic_name, partitions=settings.kafka.partitions, value_serializer="raw")
-    batch, within = settings.ingest.batch_max_messages, settings.ingest.batch_max_wait_s
+    topics = settings.topics
+    kinds: dict[str, TopicKind] = {topics.chat: "chat", topics.client: "client", topics.otlp: "otlp"}
 
-    async def consume(stream: faust.StreamT[Any]) -> None:
-        async for events in noack_batches(stream, batch, within=within):
-            messages = [
-                Message(e.message.topic, e.message.partition, e.message.offset, e.message.key, e.message.value)
-                for e in events
-            ]
-            with pipeline.metrics.batch_seconds.labels(topic_name).time():
-                try:
-                    await pipeline.handle(kind, messages)
-                except Exception as exc:  # a bug outside the per-message guards must not stall the partition
-                    await pipeline.reject_batch(messages, exc)
-            for e in events:
-                await stream.ack(e)
-                processed[e.message.tp] = e.message.offset
+    async def handle(topic: str, messages: Sequence[Message]) -> None:
+        with pipeline.metrics.batch_seconds.labels(topic).time():
+            try:
+                await pipeline.handle(kinds[topic], messages)
+            except Exception as exc:  # a bug outside the per-message guards must not stall the partition
+                await pipeline.reject_batch(messages, exc)
+        for message in messages:
+            processed[TP(message.topic, message.partition)] = message.offset
 
-    app.agent(topic, name=f"ingest-{kind}")(consume)
+    async def handle_fetch(batch: Mapping[str, Sequence[Message]]) -> None:
+        await asyncio.gather(*(handle(topic, messages) for topic, messages in batch.items()))
+
+    inputs = [app.topic(name, partitions=settings.kafka.partitions, value_serializer="raw") for name in kinds]
+    consume_batches(app, inputs, handle_fetch)
