@@ -2,8 +2,9 @@
 -- KEYS: the close index (deadlines zset) and the watermarks hash of the sessions' shard.
 -- ARGV: key head, key tail (a session's keys are head .. session_id .. tail .. suffix), now_ms,
 -- open_ttl_s, n_marks, then n_marks pairs (topic/partition, max event ms) that advance the
--- watermarks, then 7 values per event:
---   session_id, event_id, ts_ms, kind ('t' turn, 'e' session_end, 'b' other), idle_ms, max_ms, payload
+-- watermarks, then two values for the events: a msgpack array of 7 fields per event
+--   session_id, event_id, ts_ms, kind ('t' turn, 'e' session_end, 'b' other), idle_ms, max_ms, payload bytes
+-- and the events' payloads (their JSON) end to end, in the same order.
 -- Returns one character per event: '0' accepted, '1' duplicate, '2' late.
 -- Event times are at most the caller's future-skew limit ahead of now_ms: later events are
 -- dead-lettered before they get here, so they can neither hold a session open nor push a watermark.
@@ -16,10 +17,14 @@ for i = 6, 5 + 2 * n_marks, 2 do
   if current then ts = math.max(ts, tonumber(string.match(current, '^(%d+)'))) end
   redis.call('HSET', marks, ARGV[i], ts .. ':' .. now)
 end
+local fields, payloads = cmsgpack.unpack(ARGV[6 + 2 * n_marks]), ARGV[7 + 2 * n_marks]
+local at = 1
 local out = {}
-for i = 6 + 2 * n_marks, #ARGV, 7 do
-  local sid, eid, ts, kind = ARGV[i], ARGV[i + 1], tonumber(ARGV[i + 2]), ARGV[i + 3]
-  local idle, maxd, payload = tonumber(ARGV[i + 4]), tonumber(ARGV[i + 5]), ARGV[i + 6]
+for i = 1, #fields, 7 do
+  local sid, eid, ts, kind = fields[i], fields[i + 1], fields[i + 2], fields[i + 3]
+  local idle, maxd, size = fields[i + 4], fields[i + 5], fields[i + 6]
+  local payload = string.sub(payloads, at, at + size - 1)
+  at = at + size
   local base = head .. sid .. tail
   local meta, evs = base .. 'm', base .. 'e'
   if redis.call('SADD', base .. 'i', eid) == 0 then
