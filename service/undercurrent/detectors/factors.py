@@ -20,6 +20,7 @@ import msgspec
 
 from . import lexicon as lx
 from . import lexicon_i18n as i18n
+from . import shape
 from .cue import Cue
 from .model import Context
 from .text import cap
@@ -136,6 +137,7 @@ FACTORS: tuple[Factor, ...] = (
     Factor("continuation", "1", continuation),
     Factor("answer_admits_error", "1", answer_admits_error),
     Factor("user_turns", "1", user_turns),
+    Factor("last_answer_short", "1", shape.last_answer_short),
 )
 FACTOR_NAMES: tuple[str, ...] = tuple(f.name for f in FACTORS)
 
