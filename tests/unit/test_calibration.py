@@ -86,11 +86,39 @@ def test_signals_the_data_never_show_keep_their_prior_weight():
 def test_a_feature_block_is_fitted_on_its_own_sessions_and_leaves_the_others_alone():
     rows = (examples(100, failed=20) + examples(40, failed=30, feature="agent")
             + examples(20, failed=5, feature="agent", signals={"corrects": 1.0}))
-    model = fit_model(rows, PRIOR, FitOptions(feature_blocks=("agent",)), created="d").model
+    model = fit_model(rows, PRIOR, FitOptions(feature_blocks=("agent",), block_inputs={}), created="d").model
     assert set(model.by_feature) == {"agent"}
     assert score(model) == pytest.approx(0.20, abs=0.02)
     assert score(model, feature="agent") == pytest.approx(0.75, abs=0.05)
     assert score(model, "corrects", feature="agent") < score(model, feature="agent")
+
+
+@pytest.mark.parametrize(
+    ("allowed", "fitted", "kept"),
+    [
+        # the block's inputs: a shown one is fitted, an unshown one keeps its prior, any other weighs nothing
+        (frozenset({"tool_error", "thumbs_down"}), ("tool_error",), {"thumbs_down": 3.0}),
+        (frozenset({"thumbs_down"}), (), {"thumbs_down": 3.0}),
+        (frozenset(), (), {}),
+        # no restriction: every shown input is fitted and every prior kept
+        (None, ("corrects", "tool_error"), {"thumbs_down": 3.0}),
+    ],
+)
+def test_a_block_weighs_only_the_inputs_it_allows(allowed, fitted, kept):
+    rows = (examples(40, failed=20, feature="agent") + examples(20, failed=15, feature="agent", signals={
+        "corrects": 1.0}) + examples(20, failed=15, feature="agent", signals={"tool_error": 1.0}))
+    options = FitOptions(feature_blocks=("agent",), block_inputs={} if allowed is None else {"agent": allowed})
+    terms = fit_model(rows, PRIOR, options, created="d").model.by_feature["agent"]
+    assert tuple(sorted(set(terms.weights) - set(kept))) == fitted
+    assert {name: terms.weights[name] for name in kept} == kept
+    model = msgspec.structs.replace(PRIOR, by_feature={"agent": terms})
+    assert (score(model, "corrects", feature="agent") > score(model, feature="agent")) == ("corrects" in fitted)
+
+
+def test_the_agent_block_reads_events_and_steps_not_words():
+    allowed = FitOptions().block_inputs["agent"]
+    assert {"tool_error", "state_change", "premature_end", "thumbs_down", "regenerate"} <= allowed
+    assert not {"user_corrects_ai", "ai_malfunction", "answer_code", "last_answer_short"} & allowed
 
 
 def test_domain_terms_shift_only_their_domain():

@@ -25,6 +25,7 @@ from numpy.typing import NDArray
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
 
+from ..detectors.registry import EVENT_SIGNALS
 from ..detectors.risk import Provenance, RiskModel, RiskTerms, SourceSummary
 
 
@@ -46,6 +47,10 @@ class Example(msgspec.Struct, frozen=True, kw_only=True):
 
 class FitOptions(msgspec.Struct, frozen=True, kw_only=True):
     feature_blocks: tuple[str, ...] = ("agent",)
+    block_inputs: dict[str, frozenset[str]] = msgspec.field(default_factory=lambda: {"agent": EVENT_SIGNALS})
+    """The only inputs a block may weigh; any other weighs nothing in it. The agent block reads the trajectory
+    (steps, tool results, client events): fitted on a few dozen runs of a dozen tasks, the word cues and text
+    factors made for chat only added noise (grouped cross-validation on the dev tasks)."""
     min_input_examples: int = 5
     min_domain_examples: int = 25
     c_grid: tuple[float, ...] = (0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
@@ -76,8 +81,13 @@ class BlockFit(msgspec.Struct, frozen=True, kw_only=True):
     """Cross-validated probability for each example of the block, in input order."""
 
 
-def design_for(examples: Sequence[Example], options: FitOptions, *, with_domains: bool) -> Design:
-    shown = Counter(name for e in examples for name, value in e.inputs.items() if value > 0)
+def design_for(
+    examples: Sequence[Example], options: FitOptions, *, with_domains: bool, allowed: frozenset[str] | None = None
+) -> Design:
+    """The inputs enough examples show (among ``allowed``, if given) and the domains with enough examples."""
+    shown = Counter(
+        name for e in examples for name, value in e.inputs.items() if value > 0 and (allowed is None or name in allowed)
+    )
     domains = Counter(e.domain for e in examples)
     return Design(
         inputs=tuple(sorted(n for n, k in shown.items() if k >= options.min_input_examples)),
@@ -123,12 +133,18 @@ def weighted_log_loss(p: NDArray[np.float64], y: NDArray[np.int_], w: NDArray[np
     return float(-np.sum(w * (y * np.log(p) + (1 - y) * np.log(1 - p))) / np.sum(w))
 
 
-def fit_block(examples: Sequence[Example], prior: RiskTerms, options: FitOptions, *, with_domains: bool) -> BlockFit:
-    """Fit one block; the regularisation strength is the grid value with the best cross-validated log-loss."""
+def fit_block(
+    examples: Sequence[Example], prior: RiskTerms, options: FitOptions, *, with_domains: bool,
+    allowed: frozenset[str] | None = None,
+) -> BlockFit:
+    """Fit one block; the regularisation strength is the grid value with the best cross-validated log-loss.
+
+    With ``allowed``, only those inputs are fitted or keep a prior weight; every other input weighs nothing.
+    """
     y = np.array([int(e.failed) for e in examples])
     if len(set(y.tolist())) < 2:
         raise ValueError(f"cannot fit on {len(examples)} examples that all have failed={bool(y[0])}")
-    design = design_for(examples, options, with_domains=with_domains)
+    design = design_for(examples, options, with_domains=with_domains, allowed=allowed)
     x, w = design.matrix(examples), np.array([e.weight for e in examples])
     groups = [e.group for e in examples]
     folds = min(options.folds, len(set(groups)))
@@ -142,7 +158,8 @@ def fit_block(examples: Sequence[Example], prior: RiskTerms, options: FitOptions
     else:
         intercept, coefficients = float(model.intercept_[0]), model.coef_[0]
     input_part, domain_part = coefficients[: len(design.inputs)], coefficients[len(design.inputs):]
-    weights = prior.weights | dict(zip(design.inputs, input_part.tolist(), strict=True))
+    kept = prior.weights if allowed is None else {n: v for n, v in prior.weights.items() if n in allowed}
+    weights = kept | dict(zip(design.inputs, input_part.tolist(), strict=True))
     terms = RiskTerms(
         bias=round(intercept, 4),
         weights={name: round(value, 4) for name, value in sorted(weights.items())},
@@ -184,7 +201,7 @@ def fit_model(
         by_block.setdefault(block_of(example, options), []).append(example)
     blocks = {
         name: fit_block(rows, prior.terms_for(None if name == DEFAULT_BLOCK else name), options,
-                        with_domains=name == DEFAULT_BLOCK)
+                        with_domains=name == DEFAULT_BLOCK, allowed=options.block_inputs.get(name))
         for name, rows in sorted(by_block.items())
     }
     default = blocks[DEFAULT_BLOCK].terms if DEFAULT_BLOCK in blocks else prior.terms

@@ -48,3 +48,7 @@ DETECTORS: tuple[Detector, ...] = (
 )
 
 SIGNAL_NAMES: tuple[str, ...] = tuple(d.name for d in DETECTORS)
+EVENT_SIGNALS: frozenset[str] = frozenset(
+    d.name for d in DETECTORS if d.fn.__module__ in (agent.__name__, agent_policy.__name__, behaviour.__name__)
+)
+"""Signals read from agent steps and client events, not from words: what an agent trajectory is scored on."""
