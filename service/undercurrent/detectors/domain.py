@@ -91,22 +91,23 @@ def _keyword_pattern(keywords: dict[str, str]) -> tuple[re.Pattern[str], dict[st
 
     It runs case-sensitively on folded text (``text.fold``), which gives the same matches as IGNORECASE for
     these ASCII keywords at a third of the cost. Every keyword starts with a letter or digit, so the
-    verticals are tried only with their keywords that start with the character at hand (a lookahead per
-    first character), in the table's order: the same first match as trying every keyword, without
-    trying hundreds of them at every word boundary. Each group is named vertical__character.
+    keywords are grouped by that first character, written once as a literal before the group: ``re``
+    tries a branch only when the character at hand is its literal, and the branches of one character
+    keep the table's order, so the first match is the same as trying every keyword. Each group is named
+    vertical__character; the first character is outside it, which only ``lastgroup`` reads.
     """
     firsts: dict[str, list[tuple[str, list[str]]]] = {}
     for vertical, kw in keywords.items():
         by_first: dict[str, list[str]] = {}
         for alternative in _alternatives(kw):
-            if not alternative[:1].isalnum():
-                raise ValueError(f"a keyword of {vertical} does not start with a letter or digit: {alternative!r}")
-            by_first.setdefault(alternative[0], []).append(alternative)
-        for first, alternatives in by_first.items():
-            firsts.setdefault(first, []).append((vertical, alternatives))
+            if not alternative[:1].isalnum() or alternative[1:2] in ("", "?", "*", "+", "{"):
+                raise ValueError(f"a keyword of {vertical} opens with no plain letter or digit: {alternative!r}")
+            by_first.setdefault(alternative[0], []).append(alternative[1:])
+        for first, rests in by_first.items():
+            firsts.setdefault(first, []).append((vertical, rests))
     groups = {f"{v}__{ord(first)}": v for first, entries in firsts.items() for v, _ in entries}
     branches = (
-        f"(?={re.escape(first)})(?:" + "|".join(rf"(?P<{v}__{ord(first)}>{'|'.join(a)})\b" for v, a in entries) + ")"
+        re.escape(first) + "(?:" + "|".join(rf"(?P<{v}__{ord(first)}>{'|'.join(r)})\b" for v, r in entries) + ")"
         for first, entries in firsts.items()
     )
     return re.compile(r"\b(?:" + "|".join(branches) + ")"), groups

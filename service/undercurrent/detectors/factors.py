@@ -40,10 +40,19 @@ def _cue(pattern: str, flags: int = 0) -> Cue:
 
 _LINK = _cue(r"https?://|\bwww\.\w")
 """A cue, as the answer views it reads are scanned for the lexicons anyway."""
-_NUMBER = re.compile(r"(?=[$€£\d])(?<![\w.])[$€£]?\d[\d,]*(?:\.\d+)?%?(?!\w|\.\d)")
-"""The leading lookahead names the characters a figure starts with, so ``re`` skips to them."""
-_CODE = re.compile(r"(?=[`\s])(?:```|^\s{4}\S.*[;{}()=]\s*$)", re.M)
-"""Multi-line, which the scan does not take; the leading lookahead lets ``re`` skip to backticks and spaces."""
+_NUMBER = re.compile(r"[$€£\d](?<![\w.].)(?:(?<=\d)|(?<=[$€£])\d)[\d,]*(?:\.\d+)?%?(?!\w|\.\d)")
+r"""A figure: an optional currency sign, then digits, not inside a word or a number.
+
+It opens with the class of characters a figure starts with, which ``re`` skips to without trying the
+pattern elsewhere (a leading lookahead or lookbehind would be tried at every place); the lookbehinds
+after it say what ``(?<![\w.])[$€£]?\d`` says before it."""
+_CODE_LINE = re.compile(r"\n\s{4}\S.*[;{}()=]\s*$", re.M)
+"""An indented line of code, found after a line break: ``re`` skips to the literal break."""
+
+
+def _has_code(answer: str) -> bool:
+    """A fence, or an indented line that ends like code; a break before the text stands for its first line start."""
+    return "```" in answer or bool(_CODE_LINE.search("\n" + answer))
 _FACT_OR_CALC = _cue(
     r"\b(?:how (?:many|much|long|far|old)|what (?:is|was|are|were) the (?:\w+ )?(?:number|price|cost|population|date|"
     r"year|rate|value|name|capital|formula)|when (?:did|was|is|were)|who (?:is|was|wrote|invented|founded)|calculate|"
@@ -88,7 +97,7 @@ def answer_figures(ctx: Context) -> float:
 def answer_code(ctx: Context) -> float:
     """Share of answers that contain code."""
     answers = _answers(ctx)
-    return sum(bool(_CODE.search(a)) for a in answers) / len(answers) if answers else 0.0
+    return sum(_has_code(a) for a in answers) / len(answers) if answers else 0.0
 
 
 def request_fact_or_calculation(ctx: Context) -> float:

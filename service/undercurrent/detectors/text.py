@@ -189,8 +189,29 @@ def cap(text: str, limit: int = CAP) -> str:
     return text[:limit]
 
 
+_ASCII_SEPARATORS = str.maketrans({c: " " for c in map(chr, range(128)) if not (c.isalnum() or c == "'")})
+"""Every ASCII character that no word holds, mapped to a space."""
+
+
 def words(text: str, limit: int = CAP) -> list[str]:
-    return _WORD.findall(cap(text, limit).lower())
+    """Lower-cased words (letters and digits, one apostrophe inside): ``_WORD``'s matches.
+
+    An ASCII text is split on the characters no word holds instead, several times faster than the
+    regex: each piece is a word unless it holds an apostrophe, and only such pieces go to the regex.
+    """
+    low = cap(text, limit).lower()
+    if not low.isascii():
+        return _WORD.findall(low)
+    pieces = low.translate(_ASCII_SEPARATORS).split()
+    if "'" not in low:
+        return pieces
+    found: list[str] = []
+    for piece in pieces:
+        if "'" in piece:
+            found.extend(_WORD.findall(piece))
+        else:
+            found.append(piece)
+    return found
 
 
 def _stem(word: str) -> str:
