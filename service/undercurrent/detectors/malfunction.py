@@ -24,7 +24,8 @@ from .turns import chat_turns
 
 _LOOP_MIN_WORDS = 5
 _LOOP_REPEATS = 3
-_WORD_RUN = re.compile(r"\b(\w{2,}+)(?:\W+\1\b){5,}", re.IGNORECASE)
+_LOOP_WORDS = 6
+_WORD_RUN = re.compile(rf"\b(\w{{2,}}+)(?:\W+\1\b){{{_LOOP_WORDS - 1},}}", re.IGNORECASE)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")  # category Cc except \t \n \r
 _MOJIBAKE = re.compile(r"Ã[\x80-\xbf©¨§ ]|â€[™œ\x9d“”˜]|ï¿½")
 _LIST_OR_HEADING = re.compile(r"^\s*(?:[-*+#>|]|\d+[.)]|\w[.)]\s)")
@@ -121,18 +122,19 @@ def _looped_sentence(text: str) -> str | None:
     return next(repeated, None)
 
 
+_SAME_AS_NEXT = b"\x01"
 _NON_WORD = str.maketrans({c: " " for c in map(chr, range(128)) if not (c.isalnum() or c == "_")})
 
 
 def _word_run(text: str) -> re.Match[str] | None:
-    r"""``_WORD_RUN.search``; an ASCII text goes to the regex only if two of its words in a row are the same.
+    r"""``_WORD_RUN.search``; an ASCII text goes to the regex only if six of its words in a row are the same.
 
-    A run is a word followed by itself, so an ASCII text whose lower-cased words (``\w`` runs) never repeat
-    back to back has none; splitting it on the other characters costs a fraction of the search.
+    A loop is a word followed five times by itself, so an ASCII text without six equal lower-cased words
+    (``\w`` runs) in a row has none; splitting it on the other characters costs a fraction of the search.
     """
     if text.isascii():
         runs = text.lower().translate(_NON_WORD).split()
-        if not any(map(operator.eq, runs, islice(runs, 1, None))):
+        if _SAME_AS_NEXT * (_LOOP_WORDS - 1) not in bytes(map(operator.eq, runs, islice(runs, 1, None))):
             return None
     return _WORD_RUN.search(text)
 

@@ -13,6 +13,7 @@ detector may read less than the view (an opening apology), never more.
 from __future__ import annotations
 
 import re
+from itertools import repeat
 
 from rapidfuzz import fuzz
 
@@ -225,6 +226,8 @@ _CACHED_WORD_CHARS = 32  # longer "words" (ids, base64, hostile input) are token
 _MAX_CACHED_WORDS = 65536
 _TOKENS: dict[str, str] = {}
 """Each word's topic token, "" for a stopword or a single letter; emptied when full."""
+_UNSEEN = "\x00"
+"""What a word not yet in ``_TOKENS`` looks up to: no word holds a control character."""
 
 
 def _token(word: str) -> str:
@@ -240,7 +243,11 @@ def _token(word: str) -> str:
 def content_tokens(text: str) -> frozenset[str]:
     """Stemmed words that carry topic: stopwords and one-letter tokens removed."""
     known = _TOKENS
-    tokens = {known[w] if w in known else _token(w) for w in set(words(text))}
+    unique = set(words(text))
+    tokens = set(map(known.get, unique, repeat(_UNSEEN)))
+    if _UNSEEN in tokens:
+        tokens.discard(_UNSEEN)
+        tokens.update(_token(w) for w in unique if w not in known)
     tokens.discard("")
     return frozenset(tokens)
 
