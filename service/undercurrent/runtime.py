@@ -15,7 +15,6 @@ import faust
 from faust.types import TP
 from prometheus_client import REGISTRY, CollectorRegistry, disable_created_metrics, make_wsgi_app
 from prometheus_client.exposition import ThreadingWSGIServer
-from redis.asyncio import Redis, RedisCluster
 
 from .config import Settings
 from .health import WorkerHealth
@@ -68,7 +67,9 @@ def serve_probes(health: WorkerHealth, host: str, port: int, registry: Collector
     threading.Thread(target=server.serve_forever, name="probes", daemon=True).start()
 
 
-def watch_health(app: faust.App, health: WorkerHealth, *, redis: Redis | RedisCluster, probe_topic: str) -> None:
+def watch_health(
+    app: faust.App, health: WorkerHealth, *, ping: Callable[[], Awaitable[object]], probe_topic: str
+) -> None:
     """A timer that ticks the health state and asks Redis and the broker for an answer.
 
     faust starts timers once the app is up, so the first tick also marks the end of start-up.
@@ -77,7 +78,7 @@ def watch_health(app: faust.App, health: WorkerHealth, *, redis: Redis | RedisCl
     """
     probe_tp = TP(probe_topic, 0)
     checks: dict[str, Callable[[], Awaitable[Any]]] = {
-        "redis": redis.ping,
+        "redis": ping,
         "kafka": lambda: app.consumer.highwaters(probe_tp),
     }
 

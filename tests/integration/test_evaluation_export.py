@@ -15,7 +15,7 @@ from undercurrent.metrics.definitions import JudgeMetrics
 from undercurrent.otlp.evaluations import EvaluationEvent
 from undercurrent.otlp.export import EvaluationExporter
 from undercurrent.sessions.model import TraceLink
-from undercurrent.workers.judge import evaluation_exporter
+from undercurrent.wiring.connections import evaluation_exporter
 
 TRACE, SPAN = "0af7651916cd43dd8448eb211c80319c", "b7ad6b7169203331"
 
@@ -40,7 +40,7 @@ def counts(registry: CollectorRegistry) -> dict[str, float]:
 def test_nothing_is_exported_without_an_endpoint() -> None:
     settings = Settings()
     assert settings.evaluation_export.endpoint is None
-    assert evaluation_exporter(settings, JudgeMetrics(CollectorRegistry())) is None
+    assert evaluation_exporter(settings, JudgeMetrics(CollectorRegistry()).evaluation_events) is None
 
 
 async def test_events_reach_the_receiver_parented_to_their_span_or_unparented(receiver: OtlpLogReceiver) -> None:
@@ -48,7 +48,7 @@ async def test_events_reach_the_receiver_parented_to_their_span_or_unparented(re
     metrics = JudgeMetrics(registry)
     settings = Settings(app_id="acme", evaluation_export=EvaluationExportSettings(
         endpoint=receiver.endpoint, schedule_delay_s=0.05))
-    exporter = evaluation_exporter(settings, metrics)
+    exporter = evaluation_exporter(settings, metrics.evaluation_events)
     assert exporter is not None
     exporter.emit([event("drift", TraceLink(trace_id=TRACE, span_id=SPAN, response_id="msg_1")),
                    event("walkaway", TraceLink(response_id="msg_2")), event("none", None)])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -39,15 +40,14 @@ def web_config(
     """The view's configuration: the same redaction patterns as the published records.
 
     Raises ValueError for a trusted proxy that is not an address or CIDR range."""
-    from ..metrics.labels import LabelBounds
-    from ..privacy.redact import Redactor
     from ..web.app import WebConfig
     from ..web.clients import parse_networks
+    from ..wiring.values import label_bounds, redactor
 
     return WebConfig(
         token=token,
-        bounds=LabelBounds(settings.labels.features, settings.labels.domains),
-        redact=Redactor(extra_patterns=settings.redaction.extra_patterns),
+        bounds=label_bounds(settings),
+        redact=redactor(settings),
         scan_limit=scan_limit,
         judge_tier=judge_tier,
         trusted_proxies=parse_networks(trusted_proxies),
@@ -92,8 +92,8 @@ def web(
 
     from ..config import Settings
     from ..logs import configure_logging
-    from ..sessions.store import RedisSessionStore
     from ..web.app import create_app
+    from ..wiring.connections import session_store
 
     try:
         required = resolve_token(token, insecure_no_auth)
@@ -119,15 +119,11 @@ def web(
         typer.echo(f"error: --trusted-proxies: {error}", err=True)
         raise typer.Exit(2) from None
 
-    def open_store() -> RedisSessionStore:
-        return RedisSessionStore.from_settings(settings)
-
     # No access log: a link may carry ?token= on its first request.
     # log_config=None: uvicorn's loggers go through the handler configure_logging installed.
     # proxy_headers=False: forwarded headers are judged by the view itself (--trusted-proxies).
-    uvicorn.run(
-        create_app(open_store, config), host=host, port=port, access_log=False, log_config=None, proxy_headers=False
-    )
+    app = create_app(partial(session_store, settings), config)
+    uvicorn.run(app, host=host, port=port, access_log=False, log_config=None, proxy_headers=False)
 
 
 def register(app: typer.Typer) -> None:

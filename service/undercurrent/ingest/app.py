@@ -35,13 +35,12 @@ from ..kafka.options import faust_app
 from ..kafka.retry import tolerant
 from ..kafka.sink import FaustProducerSink
 from ..metrics.definitions import IngestMetrics, PredictionMetrics, SamplingMetrics, SessionMetrics
-from ..metrics.labels import LabelBounds
 from ..privacy.pseudonym import user_id_key
 from ..runtime import every, watch_health
 from ..sampling.budget_view import BudgetView
-from ..sampling.usage_log import UsageLog
-from ..sessions.store import RedisSessionStore
 from ..sessions.sweeper import Sweeper
+from ..wiring.connections import Stores
+from ..wiring.values import label_bounds
 from .build import InlineBuilder, RecordBuilder
 from .close_pool import ClosePool
 from .closer import SessionCloser
@@ -63,14 +62,14 @@ def create_app(
         # shutdown need not wait for a batch stuck on an outage: its offsets stay uncommitted.
         stream_wait_empty=False,
     )
-    bounds = LabelBounds(settings.labels.features, settings.labels.domains)
-    store = RedisSessionStore.from_settings(settings)
+    bounds = label_bounds(settings)
+    stores = Stores(settings)
+    store = stores.sessions
     sink = FaustProducerSink(app.producer)
     ingest_metrics = IngestMetrics(registry)
     session_metrics = SessionMetrics(registry)
     pipeline = IngestPipeline(settings, store, sink, ingest_metrics)
-    budget = BudgetView(settings, UsageLog(store.redis, key=f"{settings.redis_key_prefix}:judge:usage"),
-                        SamplingMetrics(registry))
+    budget = BudgetView(settings, stores.usage_log, SamplingMetrics(registry))
     stage_metrics = StageMetrics.registered(settings, registry, budget.metrics)
     pseudonym_key = user_id_key(settings.redaction.user_id_key)  # one key for the worker and its close processes
     # These stages set up the metric series; with close processes, those run copies of them.
@@ -141,7 +140,7 @@ def create_app(
 
     background: set[asyncio.Future[None]] = set()
 
-    watch_health(app, health or WorkerHealth(), redis=store.redis, probe_topic=topics.chat)
+    watch_health(app, health or WorkerHealth(), ping=stores.ping, probe_topic=topics.chat)
 
     # mode types a receiver as taking any positional arguments; this signal sends none.
     @app.on_before_shutdown.connect  # type: ignore[arg-type]
@@ -149,7 +148,7 @@ def create_app(
         # The batch in flight is published and finalised before the producer and Redis go away.
         await sweeper.stop()
         await builder.close()
-        await store.close()
+        await stores.close()
 
     return app
 

@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 import msgspec
 
 from ..config import Settings
-from ..metrics.labels import LabelBounds
 from ..sessions.claimed import ClaimedSession
+from ..wiring.values import label_bounds
 from .build import Built, build_all
 from .stages import StageMetrics, close_stages
 
@@ -91,7 +91,7 @@ class _CloseProcess:
 
     def __post_init__(self) -> None:
         groups = (_Group(self.updates, name) for name in ("language", "detectors", "sampling"))
-        bounds = LabelBounds(self.settings.labels.features, self.settings.labels.domains)
+        bounds = label_bounds(self.settings)
         self.stages = close_stages(self.settings, bounds, StageMetrics(*groups), self.budget, self.user_id_key)
         self.updates.clear()  # series set up at zero: the worker's own stages did that
 

@@ -10,10 +10,10 @@ from prometheus_client import CollectorRegistry
 from ..config import Settings
 from ..metrics.definitions import DetectorMetrics, LanguageMetrics, SamplingMetrics
 from ..metrics.labels import LabelBounds, LanguageBounds, ReleaseBounds
-from ..privacy.redact import Redactor
 from ..records.session import SessionRecord
 from ..sampling.budget_view import BudgetScale
 from ..sessions.model import SessionSnapshot
+from ..wiring.values import redactor
 from .build import CloseStage
 from .detect import DetectorStage, LanguageStage
 from .predict import PredictionStage
@@ -60,6 +60,5 @@ def close_stages(
         stages.append(DetectorStage(settings, metrics.detectors, bounds, languages))
     stages.append(PredictionStage())
     stages.append(SamplingStage(settings, metrics.sampling, bounds, budget))
-    redaction = settings.redaction
-    stages.append(RedactionStage(Redactor(extra_patterns=redaction.extra_patterns), user_id_key))
+    stages.append(RedactionStage(redactor(settings), user_id_key))
     return stages

@@ -8,7 +8,7 @@ replica count.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Protocol
 
 import msgspec
 
@@ -24,6 +24,12 @@ class UsageEntry(msgspec.Struct, frozen=True, kw_only=True):
     pi: float
     pi_unscaled: float
     batch: bool = False  # judged through the Message Batches API, billed at the batch price
+
+
+class UsageRecorder(Protocol):
+    """Where a judge worker appends what each judged session cost."""
+
+    async def record(self, entry: UsageEntry) -> None: ...
 
 
 class UsageLog:

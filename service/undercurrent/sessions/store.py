@@ -28,7 +28,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from importlib import resources
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar, cast
 
 import msgspec
 import redis.asyncio as aioredis
@@ -39,9 +39,6 @@ from .claimed import ClaimedSession, decode_entries
 from .keys import KeyLayout
 from .model import CloseReason, build_snapshot
 from .protocol import Claim, EventTiming, Mark, Outcome, StoredSession, watermark
-
-if TYPE_CHECKING:
-    from ..config import Settings
 
 OUTCOMES: dict[str, Outcome] = {"0": "accepted", "1": "duplicate", "2": "late"}
 _KINDS = {"turn": "t", "session_end": "e"}  # the script's event kinds; every other type is "b"
@@ -75,12 +72,6 @@ class RedisSessionStore:
         if cluster_shards is None:
             return cls(aioredis.from_url(url, **kwargs), prefix=prefix)
         return cls(RedisCluster.from_url(url, **kwargs), prefix=prefix, shards=cluster_shards)
-
-    @classmethod
-    def from_settings(cls, settings: Settings) -> RedisSessionStore:
-        shards = settings.kafka.partitions if settings.redis_cluster else None
-        url = settings.redis_url.get_secret_value()
-        return cls.from_url(url, prefix=settings.redis_key_prefix, cluster_shards=shards)
 
     async def close(self) -> None:
         await self.redis.aclose()

@@ -47,7 +47,7 @@ from ..estimate.trajectories import TRAJECTORY_OUTCOMES, trajectory_increment
 from ..estimate.weights import ANY, failing_archetypes, failure_weight_increments
 from ..health import WorkerHealth
 from ..judge.batch_ledger import BatchLedger
-from ..judge.client import JudgeClient, JudgeConfig
+from ..judge.client import JudgeClient
 from ..judge.cost import UNPRICED, Usage, is_priced, price_table, spend_usd
 from ..judge.incoherence import weighted_terms
 from ..judge.outcome import FAILURE_REASONS, RETRYABLE, GiveUp, Publish, RetryPolicy, TryAgain, decide
@@ -65,29 +65,20 @@ from ..metrics.labels import OTHER, UNKNOWN_DOMAIN, LabelBounds
 from ..otlp.evaluations import evaluation_events
 from ..otlp.export import OUTCOMES as EXPORT_OUTCOMES
 from ..otlp.export import EvaluationExporter
-from ..privacy.redact import Redactor
 from ..records.session import SessionRecord
 from ..runtime import every, noack_batches, watch_health
-from ..sampling.usage_log import UsageEntry, UsageLog
+from ..sampling.usage_log import UsageEntry, UsageRecorder
 from ..sessions.model import SessionSnapshot, TranscriptTurn
-from ..sessions.store import RedisSessionStore
+from ..sessions.protocol import SessionStore
 from ..vocabulary import ARCHETYPES
+from ..wiring.connections import Stores, evaluation_exporter, judge_client
+from ..wiring.values import label_bounds, redactor
 
 log = structlog.get_logger(__name__)
 T = TypeVar("T")
 FAILURE_VISIBILITIES = ("visible", "invisible", "mixed")
 ATTEMPT = "undercurrent-attempt"
 DUE_MS = "undercurrent-due-ms"
-
-
-def judge_config(settings: Settings) -> JudgeConfig:
-    j = settings.judge
-    return JudgeConfig(
-        model=j.model, base_url=j.base_url, max_tokens=j.max_tokens, temperature=j.temperature,
-        timeout_s=j.timeout_s, max_retries=j.max_retries, concurrency=j.concurrency,
-        requests_per_minute=j.requests_per_minute, breaker_threshold=j.breaker_threshold,
-        breaker_ttl_s=j.breaker_ttl_s,
-    )
 
 
 def preinitialise(metrics: JudgeMetrics, bounds: LabelBounds, releases: Sequence[str] = ()) -> None:
@@ -129,14 +120,6 @@ def preinitialise(metrics: JudgeMetrics, bounds: LabelBounds, releases: Sequence
 
 def _no_predictions() -> FailurePredictions:
     return FailurePredictions(version=NO_PREDICTIONS)
-
-
-def evaluation_exporter(settings: Settings, metrics: JudgeMetrics) -> EvaluationExporter | None:
-    """Where verdicts go as ``gen_ai.evaluation.result`` events: nowhere unless an endpoint is configured."""
-    if settings.evaluation_export.endpoint is None:
-        return None
-    return EvaluationExporter(settings.evaluation_export, metrics.evaluation_events,
-                              service_name=f"{settings.app_id}-judge")
 
 
 class RequestFacts(msgspec.Struct, frozen=True, kw_only=True):
@@ -240,7 +223,8 @@ class Judge:
         self,
         settings: Settings,
         client: JudgeClient,
-        store: RedisSessionStore,
+        store: SessionStore,
+        usage_log: UsageRecorder,
         sink: RecordSink,
         metrics: JudgeMetrics,
         residual_metrics: ResidualMetrics,
@@ -252,11 +236,11 @@ class Judge:
         self.store = store
         self.sink = sink
         self.metrics = metrics
-        self.bounds = LabelBounds(settings.labels.features, settings.labels.domains)
+        self.bounds = label_bounds(settings)
         self.residuals = ResidualCounter(residual_metrics, self.bounds)
-        self.redact = Redactor(extra_patterns=settings.redaction.extra_patterns)
+        self.redact = redactor(settings)
         self.prices = price_table(settings.judge.price_overrides)
-        self.usage_log = UsageLog(store.redis, key=f"{settings.redis_key_prefix}:judge:usage")
+        self.usage_log = usage_log
         j = settings.judge
         self.policy = RetryPolicy(
             max_attempts=j.retry_max_attempts, backoff_s=j.retry_backoff_s, backoff_max_s=j.retry_backoff_max_s
@@ -480,9 +464,9 @@ def create_judge_app(
     # minutes): their requests stay unacknowledged and are read again by whichever worker takes over.
     app = faust_app(f"{settings.app_id}-judge", settings, stream_wait_empty=False)
     metrics = JudgeMetrics(registry)
-    store = RedisSessionStore.from_settings(settings)
-    evaluations = evaluation_exporter(settings, metrics)
-    judge = Judge(settings, client or JudgeClient(judge_config(settings)), store,
+    stores = Stores(settings)
+    evaluations = evaluation_exporter(settings, metrics.evaluation_events)
+    judge = Judge(settings, client or judge_client(settings), stores.sessions, stores.usage_log,
                   FaustProducerSink(app.producer), metrics, ResidualMetrics(registry), evaluations)
     preinitialise(metrics, judge.bounds, settings.releases.names())
     topics = settings.topics
@@ -507,8 +491,8 @@ def create_judge_app(
                 await stream.ack(e)
                 processed[e.message.tp] = e.message.offset
 
-    body = batched_consumer(app, judge, processed, JudgeBatchMetrics(registry)) if settings.judge.mode == "batch" \
-        else consume
+    body = batched_consumer(app, judge, stores.batches, processed, JudgeBatchMetrics(registry)) \
+        if settings.judge.mode == "batch" else consume
     for name, agent in ((topics.judge_requests, "judge"), (topics.judge_retry, "judge-retry")):
         topic = app.topic(name, partitions=settings.kafka.partitions, value_serializer="raw")
         app.agent(topic, name=agent)(body)
@@ -519,15 +503,15 @@ def create_judge_app(
         for p in await partition_progress(app.consumer, (topics.judge_requests,), processed):
             metrics.consumer_lag.labels(str(p.tp.partition)).set(p.lag)
 
-    watch_health(app, health or WorkerHealth(), redis=store.redis, probe_topic=topics.judge_requests)
+    watch_health(app, health or WorkerHealth(), ping=stores.ping, probe_topic=topics.judge_requests)
 
-    # Only the store is closed here. This signal comes before the agents are cancelled, and closing the
+    # Only the stores are closed here. This signal comes before the agents are cancelled, and closing the
     # API client would fail the calls in flight as if the API were down, sending their requests to the
     # retry topic while they are still unacknowledged on the requests topic; the client ends with the process.
     # mode types a receiver as taking any positional arguments; this signal sends none.
     @app.on_before_shutdown.connect  # type: ignore[arg-type]
     async def close(sender: faust.App, **_: Any) -> None:
-        await store.close()
+        await stores.close()
         if evaluations is not None:  # exports what is queued, within its timeout, off the event loop
             await asyncio.to_thread(evaluations.shutdown)
 
@@ -535,14 +519,13 @@ def create_judge_app(
 
 
 def batched_consumer(
-    app: faust.App, judge: Judge, processed: dict[Any, int], metrics: JudgeBatchMetrics
+    app: faust.App, judge: Judge, ledger: BatchLedger, processed: dict[Any, int], metrics: JudgeBatchMetrics
 ) -> Callable[[faust.StreamT[Any]], Coroutine[Any, Any, None]]:
     """The agent body of ``judge.mode=batch``: messages join the open batch and are acknowledged
     once their batch is submitted and recorded (:mod:`.judge_batch`)."""
     from .judge_batch import BatchMode  # judge_batch builds on this module
 
     settings = judge.settings
-    ledger = BatchLedger(judge.store.redis, prefix=settings.redis_key_prefix, cluster=settings.redis_cluster)
     batches = BatchMode(judge, ledger, metrics)
     every(app, min(1.0, settings.judge.batch_max_age_s))(tolerant("batch_submit", judge.metrics.retries)(
         batches.submit_if_due))
