@@ -14,31 +14,34 @@ from .cue import AnyCue, Cue
 
 CORRECTION: dict[str, tuple[str, ...]] = {
     "es": (
-        r"^\W*no\s+(?:es|era|quiero|quise|te\s+ped[ií]|me\s+refer[ií]a|pero)\b",
-        r"\bno\s+(?:me\s+|lo\s+|la\s+|se\s+)?(?:funciona|funcion[oó]|sirve|sirvi[oó]|anda|existe|aparece|sale|compila|"
+        r"^\W*no\s+(?:(?:es|era)\s+(?:eso|esto|as[ií]|correcto|cierto|lo\s+que)|quiero\s+(?:que|eso|esto)|quise|te\s+ped[ií]|"
+        r"me\s+refer[ií]a|pero)\b",
+        r"(?<!\bsi\s)(?<!\bque\s)\bno\s+(?:me\s+|lo\s+|la\s+|se\s+)?(?:funciona|funcion[oó]|sirve|sirvi[oó]|anda|existe|aparece|sale|compila|"
         r"carga|cambia|cambi[oó]|muestra|hace\s+nada|es\s+(?:correcto|cierto|verdad|as[ií]|eso|lo\s+que))\b",
-        r"\b(?:sigue|contin[uú]a|todav[ií]a|a[uú]n)\s+(?:sin|no|igual|sale|da(?:ndo)?|aparece|con\s+el\s+(?:mismo\s+)?error)\b",
-        r"\b(?:tampoco|nada)\s+(?:existe|funciona|aparece|sale|est[aá]|cambia|cambi[oó])\b",
-        r"\b(?:est[aá]\s+(?:mal|equivocad[oa])|incorrect[oa]|te\s+equivocas(?:te)?|es\s+falso)\b",
+        r"\b(?:sigue|contin[uú]a)\s+(?:sin|igual|saliendo|dando|apareciendo|con\s+el\s+(?:mismo\s+)?error)\b",
+        r"\b(?:todav[ií]a|a[uú]n)\s+(?:sale|da\s+(?:un\s+|el\s+)?error|aparece|igual|con\s+el\s+(?:mismo\s+)?error|el\s+mismo)\b",
+        r"\b(?:tampoco|nada)\s+(?:existe|funciona|aparece|sale|cambia|cambi[oó])\b",
+        r"(?<!\bno\s)\best[aá]\s+(?:mal|equivocad[oa])\b|\b(?:es|est[aá]|eso\s+es)\s+incorrect[oa]\b|\b(?:te\s+equivocas(?:te)?|es\s+falso)\b",
         r"\b(?:me\s+refer[ií]a|te\s+(?:dije|ped[ií])|(?:ya\s+)?(?:dije|ped[ií])\s+que|lo\s+que\s+(?:ped[ií]|quer[ií]a)\s+(?:es|era))\b",
-        r"\bno\s+hay\s+(?:ning[uú]n|ninguna|la\s+opci[oó]n|el\s+bot[oó]n|tal)\b|\bno\s+(?:veo|encuentro)\b",
+        r"\bno\s+(?:hay|veo|encuentro)\s+(?:ning[uú]n|ninguna|la|el|tal|esa|ese|dich[oa])\s+(?:opci[oó]n|bot[oó]n|men[uú]|pesta[nñ]a|"
+        r"archivo|carpeta|enlace|campo|comando|funci[oó]n|m[eé]todo|columna|tabla|p[aá]gina|icono|paquete|librer[ií]a|clase|"
+        r"ajuste|configuraci[oó]n)\b",
         r"\b(?:(?:el\s+)?mismo\s+error|da\s+(?:un\s+|el\s+)?error|me\s+sale\s+(?:un\s+|el\s+)?error)\b",
         r"\bolvidaste\b|\bno\s+(?:incluiste|pusiste|tuviste\s+en\s+cuenta)\b",
-        r"^\W*correg(?:ir|ime|ilo|ila)\b|\bcorregir\s+(?:el|la|los|las)\b",
     ),
     "it": (
         r"^\W*no\s+(?:ma|non|volevo|intendevo)\b",
-        r"\bnon\s+(?:funziona|ha\s+funzionato|esiste|compila|cambia|appare|[eè]\s+(?:corretto|giusto|vero|quello))\b",
-        r"\b(?:sbagliato|errato|intendevo|ti\s+ho\s+(?:chiesto|detto)|ancora\s+non|stesso\s+errore)\b",
+        r"\bnon\s+(?:funziona|ha\s+funzionato|esiste|compila|cambia|appare|[eè]\s+(?:corretto|vero|quello))\b",
+        r"\b(?:[eè]|hai)\s+(?:sbagliat[oa]|errat[oa])\b|\b(?:intendevo|ti\s+ho\s+(?:chiesto|detto)|stesso\s+errore)\b",
         r"\bsei\s+sicur[oa]\b",
     ),
     "pt": (
         r"\bn[ãa]o\s+(?:funciona|funcionou|existe|aparece|compila|mudou|[ée]\s+(?:isso|correto|verdade))\b",
-        r"\b(?:est[áa]\s+errado|incorreto|eu\s+(?:disse|pedi)|continua\s+(?:sem|n[ãa]o|dando)|mesmo\s+erro)\b",
+        r"\b(?:est[áa]\s+errado|(?:[ée]|est[áa])\s+incorret[oa]|eu\s+(?:disse|pedi)\s+(?:que|para|pra)|continua\s+(?:sem|n[ãa]o|dando)|mesmo\s+erro)\b",
     ),
     "fr": (
         r"\b(?:ne|n')\s*(?:le\s+|la\s+|les\s+)?(?:marche|fonctionne|existe|compile|change|s'affiche|appara[iî]t|"
-        r"trouve|vois|correspond)\s+(?:toujours\s+|plus\s+|m[êe]me\s+)?pas\b",
+        r"trouve|vois|correspond)\s+(?:toujours\s+|plus\s+|m[êe]me\s+)?pas\b(?!\s+(?:pourquoi|comment|en\s+quoi|d'inconv|le\s+rapport))",
         r"\b(?:c'est|ce\s+n'est|ça\s+n'est)\s+pas\s+(?:[çc]a|correct|juste|vrai|ce\s+que|la\s+bonne)\b",
         r"\bc'est\s+(?:faux|incorrect|inexact)\b",
         r"\btoujours\s+(?:pas|la\s+m[êe]me|le\s+m[êe]me|une\s+erreur|rien)\b",
@@ -49,36 +52,42 @@ CORRECTION: dict[str, tuple[str, ...]] = {
     ),
     "de": (
         r"\b(?:funktioniert|klappt|geht|l[äa]uft|kompiliert|passt)\s+(?:(?:immer|leider|so|auch)\s+)*(?:noch\s+)?"
-        r"(?:immer\s+)?nicht\b",
+        r"(?:immer\s+)?nicht\b(?!\s+um\b)",
         r"\b(?:das\s+)?stimmt\s+(?:so\s+|leider\s+)?nicht\b",
         r"\b(?:das\s+ist|ist)\s+(?:leider\s+)?(?:falsch|nicht\s+(?:richtig|korrekt|das,?\s+was))\b",
         r"\bich\s+(?:meinte|sagte|habe\s+(?:doch\s+)?(?:gesagt|geschrieben|gefragt)|wollte\s+(?:doch|eigentlich))\b",
-        r"\bgibt\s+es\s+(?:nicht|kein\w*)\b|\bich\s+(?:sehe|finde)\s+(?:kein\w*|\w+\s+nicht)\b",
+        r"(?<=\w\s)gibt\s+es\s+(?:nicht|kein\w*)\b|\bich\s+(?:sehe|finde)\s+(?:kein\w*|\w+\s+nicht)\b",
         r"\b(?:immer\s+noch|noch\s+immer)\s+(?:nicht|falsch|der\s+gleiche|dasselbe|derselbe|die\s+gleiche|kein\w*|fehler)\b",
         r"\bdu\s+hast\s+(?:\w+\s+){0,3}(?:vergessen|ignoriert|übersehen|weggelassen)\b|\bgleiche[rn]?\s+fehler\b",
     ),
     "ko": (
         r"(?:그게|이게|그건|이건|그런\s?게|그런\s?뜻이|제\s?말은|내\s?말은)\s?아니",
-        r"(?:작동|동작|실행|적용)(?:이|을|하지|되지)?\s?(?:안|않|못)",
-        r"안\s?(?:돼|되네|되요|되는데|됩니다|나와|나오|보여|보이)",
-        r"(?:틀렸|틀린\s?(?:답|내용)|잘못\s?(?:됐|되었|했|하셨|이해|나왔)|오류가\s?(?:나|발생|있)|에러가\s?(?:나|발생|떠))",
-        r"(?:똑같|아까랑\s?같|그대로(?:잖아|인데|네)|여전히|아직도)",
-        r"(?:말고|라고\s?했|라니까|말했잖|했잖아|없는데요?|없어요|없습니다)",
+        r"(?:작동|동작|실행|적용)(?:이|을|하지|되지)?\s?(?:안\s?(?:돼|되|됨)|않(?:아(?!도)|네|습니다|는데|음)|못\s?하(?:네|는데|고\s?있))",
+        r"(?<!면)(?<!면\s)안\s?(?:돼|되네|되요|되는데|됩니다|나와|나오|보여|보이)",
+        r"(?:틀렸|틀린\s?(?:답|내용)|잘못\s?(?:됐|되었|했|하셨|이해|나왔)|(?:오류|에러)가\s?(?:나(?:요|네|는데|와|옵니다)|났|떠요|떴|"
+        r"발생(?:했|합니다|해요|하네|하는데)|있(?:어요|습니다|네요|는데)))",
+        r"(?:똑같(?!이)|아까랑\s?같|그대로(?:잖아|인데|네)|(?:여전히|아직도)\s?(?:[가-힣]+\s?){0,2}?(?:안\s?[되돼나보]|않|못\s|오류|에러|같|그대로))",
+        r"(?:말고(?!도)|라고\s?했|라니까|말했잖|했잖아)",
+        r"(?:옵션|메뉴|버튼|탭|설정|파일|폴더|항목|기능|링크|명령어?|함수|메[서소]드|모듈|속성|[칼컬]럼|테이블|페이지|아이콘|패키지|"
+        r"라이브러리|클래스)(?:이|가|은|는)?\s?(?:없|안\s?보|보이지\s?않)",
     ),
     "zh": (
-        r"(?:不对|不對|错了|錯了|不正确|不正確|有误|有誤|搞错|搞錯|不准确|不準確)",
-        r"(?:不是(?:这样|這樣|这个|這個|我要|我想|我说|我說|我问|我問))",
-        r"(?:不行|没用|沒用|不能用|无法(?:运行|使用)|無法(?:運行|使用)|运行不了|運行不了|报错|報錯|出错|出錯|没有(?:效果|反应|變化|变化))",
-        r"(?:还是|還是|依然|仍然|仍旧|仍舊)(?:不|没|沒|一样|一樣|报错|報錯|有|是)",
+        r"(?:(?<!对)(?<!對)不对|不對|错了|錯了|不正确|不正確|(?<!是否)(?<!有无)有误|(?<!是否)有誤|搞错|搞錯|不准确|不準確)",
+        r"(?:(?<!是)不是(?:这样|這樣|这个|這個|我要|我想|我说|我說|我问|我問))",
+        r"(?:(?<!行)不行|没用(?![过過到])|沒用(?![过過到])|不能用|无法(?:运行|使用)|無法(?:運行|使用)|运行不了|運行不了|"
+        r"没有(?:效果|反应|變化|变化))",
+        r"(?:还是|還是|依然|仍然|仍旧|仍舊)(?:不(?:行|对|對|能|会|會|显示|顯示|工作|起作用)|没(?:有|用|变|反应)|沒(?:有|用|變|反應)|"
+        r"一样|一樣|报错|報錯|出错|出錯|有(?:问题|問題|错|錯|bug))",
         r"(?:我是说|我是說|我的意思是|我说的是|我說的是|我要的是|我问的是|我問的是)",
-        r"(?:找不到|看不到|没有这个|沒有這個|不存在)",
+        r"(?:找不到|看不到|没有这个|沒有這個|不存在)(?!的话|的話|时|時|，?则|，?則|就)",
     ),
     "ja": (
-        r"(?:違います|違う|ちがう|ちがいます|間違(?:い|って|えて)|誤りです|正しくない|正しくありません)",
-        r"(?:ではなく|じゃなくて|ではありません(?:。|$))",
-        r"(?:動きません|動かない|うまくいきません|うまくいかない|機能しません|エラーが(?:出|発生)|表示されません|見つかりません|存在しません)",
+        r"(?:違います|(?:違う|ちがう)(?=[よねぞ。！!、,？?\s]|$)|ちがいます|間違(?:って|えて|いです|いでした)|誤りです|正しくない|正しくありません)",
+        r"(?:ではなく|じゃなくて)",
+        r"(?:動きません|動かない|うまくいきません|うまくいかない|機能しません|エラーが(?:出(?:ます|ました|る(?!場合)|て)|発生(?:します|しました|して))|"
+        r"表示されません|見つかりません|存在しません)",
         r"(?:まだ|やはり|やっぱり|相変わらず)(?:動|エラー|同じ|表示され)",
-        r"(?:と言(?:いました|った)|と書(?:きました|いた)|と頼(?:みました|んだ))",
+        r"(?:と|って)(?:言いました|書きました|頼みました|お願いしました)(?:よね|が|けど)|(?:と|って)(?:言った|書いた|頼んだ|お願いした)(?:のに|でしょ|よね|じゃん)",
     ),
 }
 
@@ -95,7 +104,7 @@ ARE_YOU_SURE: dict[str, tuple[str, ...]] = {
     "es": (
         r"\b(?:est[aá]s|est[aá])\s+segur[oa]\b",
         r"\bseguro\s+que\b[^?]{0,80}\?",
-        r"\b¿?es\s+(?:eso\s+)?(?:correcto|cierto|verdad)\?",
+        r"(?:\bes\s+eso|\beso\s+es)\s+(?:correcto|cierto|verdad)\?",
     ),
     "it": (r"\bsei\s+sicur[oa]\b",),
     "pt": (r"\b(?:tem|voc[êe]\s+tem)\s+certeza\b",),
@@ -105,13 +114,16 @@ ARE_YOU_SURE: dict[str, tuple[str, ...]] = {
         r"\b(?:stimmt|ist)\s+das\s+(?:wirklich|so)\s*\?",
     ),
     "ko": (
-        r"(?:확실해|확실합니까|확실한가요|확실하니|정말(?:요|이야|이에요)?\s?\?|맞아\?|맞나요\?|맞습니까\?|맞아요\?)",
+        r"(?:확실해|확실합니까|확실한가요|확실하니|정말(?:요|이야|이에요)?\s?\?|(?:그게|이게|그거|이거|그것이|이것이|정말|진짜)\s?맞(?:아|나요|습니까|아요)\?)",
     ),
-    "zh": (r"(?:你确定|你確定|确定吗|確定嗎|真的吗|真的嗎|对吗\?|對嗎\?|对吗？|對嗎？|是真的吗|是真的嗎)",),
-    "ja": (r"(?:本当ですか|本当に\?|確かですか|正しいですか|本当？|合っていますか|合ってますか)",),
+    "zh": (r"(?:你确定|你確定|确定吗|確定嗎|真的吗|真的嗎|(?:这样|這樣|这个|這個|那个|那個)(?:是)?(?:对|對)(?:的)?(?:吗|嗎)[?？]|是真的吗|是真的嗎)",),
+    "ja": (r"(?:本当ですか|本当に\?|確かですか|(?:それ|これ|本当に)(?:は|で)?正しいですか|本当？|(?:それ|これ)(?:で|は)?合って(?:い)?ますか)",),
 }
 
-ERROR_WORDS = r"(?:오류|에러|错误|錯誤|报错|報錯|エラー|\bfehler(?:meldung)?\b|\berreur\b|\berrore\b|\berro\b)"
+ERROR_WORDS = (
+    r"(?:오류|에러|错误|錯誤|报错|報錯|エラー|\bfehler(?:meldung)?\b|\berreur\b|\berrore\b|\berro\b)"
+    r"(?!\s?(?:처리|핸들링|处理|處理|処理|ハンドリング|を処理))"
+)
 """Error output named in the six languages (English in ``lexicon.ERROR_TEXT``); read only after an answer with code."""
 
 REFUSAL: dict[str, tuple[str, ...]] = {
