@@ -95,6 +95,12 @@ def _correction_turns(answer: str, reply: str) -> list[int]:
         "我说的是录屏软件",
         "표시가 안 보여요",
         "ボタンが表示されません",
+        "여전히 안 돼요",
+        "그런 옵션이 없는데요",
+        "바꾸면 안 된다고 했잖아",
+        "还是不行",
+        "Pythonで書いてと言ったのに",
+        "間違っています",
     ],
 )
 def test_corrections_are_found_after_an_answer(reply: str) -> None:
@@ -120,6 +126,62 @@ def test_an_error_pasted_after_code_is_a_correction(reply: str) -> None:
 @pytest.mark.parametrize(
     "reply",
     [
+        "/Users/me/App/BlackHole.swift:106:59 Binary operator '-' cannot be applied to two operands",
+        'When I ran it:\n  File "main.py", line 21\n    urls = [https://example.com]',
+        "Cannot convert undefined or null to object\n    at App (App.js:42:1)\n    at render (react-dom.js:16305:1)",
+        "this.build = window['BUILD'] results in error TS7015: Element implicitly has an 'any' type",
+        "src/main.rs:12:5: mismatched types",
+    ],
+)
+def test_compiler_and_runtime_output_after_code_is_a_correction(reply: str) -> None:
+    assert _correction_turns(CODE_ANSWER, reply) == [2]
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "np.random.seed(42)\nmask = np.random.rand(10) < 0.1\nwhy is the mask empty?",
+        "See section 2.3:4 of the manual, then summarise it.",
+        "Add an error handler for the case where the file is missing.",
+        "Here is the version 1.2:3 changelog, summarise it.",
+    ],
+)
+def test_text_shaped_like_output_is_not_a_correction(reply: str) -> None:
+    assert _correction_turns(CODE_ANSWER, reply) == []
+
+
+def _later_reply_turns(reply: str, first_answer: str = CODE_ANSWER) -> list[int]:
+    ctx = _context(
+        ("user", "Write the script."),
+        ("assistant", first_answer),
+        ("user", "How do I run it?"),
+        ("assistant", "Save it as app.py and run it with python from a terminal."),
+        ("user", reply),
+    )
+    return [hit.turn for hit in corrects_ai(ctx)]
+
+
+@pytest.mark.parametrize(
+    ("reply", "turns"),
+    [
+        ("TypeError: pptx.addImageSlide is not a function\n at Object. (app.js:11:6)", [4]),
+        ("Traceback (most recent call last):\n  File \"app.py\", line 3\nKeyError: 'name'", [4]),
+        ("-bash: getpage: command not found", [4]),
+        ("Here is my own helper:\nif not ok:\n    raise ValueError: bad input\nwhat does it do?", []),
+        ("In routes.js add three endpoints.\nOn a missing token, log 'AuthError: no token' and stop.", []),
+    ],
+)
+def test_error_output_opening_a_reply_after_earlier_code_is_a_correction(reply: str, turns: list[int]) -> None:
+    assert _later_reply_turns(reply) == turns
+
+
+def test_error_output_without_any_code_answer_is_not_a_correction() -> None:
+    assert _later_reply_turns("TypeError: x is not a function", first_answer=PROSE_ANSWER) == []
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
         "No problem, thanks!",
         "Thanks, now write a poem about the sea.",
         "So the landing plan didn't work out, how did they get home?",
@@ -131,6 +193,36 @@ def test_an_error_pasted_after_code_is_a_correction(reply: str) -> None:
         "谢谢，很有帮助！",
         "Merci, c'est parfait.",
         "Danke, das hilft sehr.",
+        # common words of the cue languages that are not corrections
+        "Corregir el texto: la agua esta fria.",
+        "No es necesario que sea largo, escribe otro.",
+        "No hay ningún problema, sigue así.",
+        "Todavía no lo he probado, explícame el segundo paso.",
+        "No está mal, ahora escribe la conclusión.",
+        "¿Es correcto decir 'la agua'?",
+        "Non è giusto che finisca così, scrivi un altro finale.",
+        "Es geht nicht um Geld, sondern um Zeit. Schreib weiter.",
+        "Gibt es keine einfachere Lösung?",
+        "Je ne vois pas pourquoi il part. Continue l'histoire.",
+        "번역할 때 고유명사를 바꾸면 안 돼",
+        "오류가 있는지 확인해 줘",
+        "여전히 중요한 문제입니다. 더 설명해 줘",
+        "똑같이 만들어 줘",
+        "질문이 없습니다",
+        "영어 말고도 일본어로 번역해 줘",
+        "이 문장이 문법적으로 맞나요?",
+        "这个是不是这样写的？再解释一下",
+        "如果文件不存在的话，就创建一个",
+        "我没用过这个软件，请详细介绍",
+        "还是有很多人喜欢这个城市，请继续写",
+        "太阳是恒星，对吗？",
+        "違う方法も教えてください",
+        "彼は「行く」と言った。続きを書いて",
+        "この文は文法的に正しいですか？",
+        "Nein, danke.",
+        "Non, merci.",
+        "아니요, 괜찮아요",
+        "不用了，谢谢",
     ],
 )
 def test_other_replies_are_not_corrections(reply: str) -> None:
@@ -156,6 +248,9 @@ def test_a_leading_no_answers_a_question_but_corrects_an_answer(question: str, r
         "Can you add error handling to this script?",
         "Is it better to log an error message and return null?",
         "Do not translate the code comments, please.",
+        "请添加错误处理",
+        "에러 처리를 추가해 줘",
+        "エラー処理を追加してください",
     ],
 )
 def test_mentioning_errors_after_code_is_not_a_correction(reply: str) -> None:

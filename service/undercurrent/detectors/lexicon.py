@@ -112,6 +112,14 @@ ERROR_TEXT = _rx(
     r"see|seeing|receiv\w+|there\s+(?:is|are|was))\s+(?:\w+\s+){0,2}(?:errors?|exception)\b",
 )
 """Error output; counts as a correction only after an answer that had code."""
+DIAGNOSTIC = _rx(
+    r'(?:^|\n)[ \t]*File\s+"[^"\n]+",\s+line\s+\d+',
+    r"(?:^|\n)[ \t]*at\s+[^\n]*[(\s][^()\s]+:\d+(?::\d+)?\)?[ \t]*(?=\n|$)",
+    r"(?:^|\n)[ \t]*\S*[\w-]\.[a-z]{1,5}:\d+(?::\d+)?:?\s",
+    r"\berror\s*\[?[A-Z]{1,4}\d{3,5}\]?\s*:",
+)
+"""The shape of compiler or runtime output in any language: a stack frame, ``file:line[:col]`` at the start
+of a line, a numbered error code. Like ``ERROR_TEXT``, read only in a coding exchange."""
 FRUSTRATION = _rx(
     r"\b(?:wtf|ffs|fuck\w*|shit\w*|damn\s+it|dammit|crap)\b",
     r"\b(?:you(?:'re|\s+are)?|this|that|it|your\s+\w+)\s+(?:is\s+|are\s+|was\s+)?(?:so\s+|"

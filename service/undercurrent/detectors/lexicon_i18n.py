@@ -100,6 +100,18 @@ BARE_NO: dict[str, tuple[str, ...]] = {
 }
 """A reply opening with "no" (Spanish, Italian and Portuguese "no"/"não" as in ``lexicon.BARE_NO``): gated like it."""
 
+NOT_A_CORRECTION: dict[str, tuple[str, ...]] = {
+    "es": (r"^\W*no,?\s+(?:gracias|hace\s+falta|es\s+necesario)\b",),
+    "it": (r"^\W*no,?\s+grazie\b",),
+    "pt": (r"^\W*n[ãa]o,?\s+obrigad[oa]\b",),
+    "fr": (r"^\W*non,?\s+merci\b",),
+    "de": (r"^\W*nein\W+(?:danke|vielen\s+dank)\b",),
+    "ko": (r"^\W*아니(?:요|오)?[\s,.!]*(?:감사|고맙|괜찮)",),
+    "zh": (r"^\W*(?:不用了|不用[，,]?\s?(?:谢谢|謝謝)|不(?:[，,]\s?)?(?:谢谢|謝謝))",),
+    "ja": (r"^\W*いいえ[、,]?\s?(?:大丈夫|結構|ありがとう)",),
+}
+"""A "no" that declines an offer ("No, thanks"), as ``lexicon.NOT_A_CORRECTION`` in English."""
+
 ARE_YOU_SURE: dict[str, tuple[str, ...]] = {
     "es": (
         r"\b(?:est[aá]s|est[aá])\s+segur[oa]\b",
@@ -114,10 +126,17 @@ ARE_YOU_SURE: dict[str, tuple[str, ...]] = {
         r"\b(?:stimmt|ist)\s+das\s+(?:wirklich|so)\s*\?",
     ),
     "ko": (
-        r"(?:확실해|확실합니까|확실한가요|확실하니|정말(?:요|이야|이에요)?\s?\?|(?:그게|이게|그거|이거|그것이|이것이|정말|진짜)\s?맞(?:아|나요|습니까|아요)\?)",
+        r"(?:확실해|확실합니까|확실한가요|확실하니|정말(?:요|이야|이에요)?\s?\?)",
+        r"(?:그게|이게|그거|이거|그것이|이것이|정말|진짜)\s?맞(?:아|나요|습니까|아요)\?",
     ),
-    "zh": (r"(?:你确定|你確定|确定吗|確定嗎|真的吗|真的嗎|(?:这样|這樣|这个|這個|那个|那個)(?:是)?(?:对|對)(?:的)?(?:吗|嗎)[?？]|是真的吗|是真的嗎)",),
-    "ja": (r"(?:本当ですか|本当に\?|確かですか|(?:それ|これ|本当に)(?:は|で)?正しいですか|本当？|(?:それ|これ)(?:で|は)?合って(?:い)?ますか)",),
+    "zh": (
+        r"(?:你确定|你確定|确定吗|確定嗎|真的吗|真的嗎|是真的吗|是真的嗎)",
+        r"(?:这样|這樣|这个|這個|那个|那個)(?:是)?(?:对|對)(?:的)?(?:吗|嗎)[?？]",
+    ),
+    "ja": (
+        r"(?:本当ですか|本当に\?|確かですか|本当？)",
+        r"(?:(?:それ|これ|本当に)(?:は|で)?正しいですか|(?:それ|これ)(?:で|は)?合って(?:い)?ますか)",
+    ),
 }
 
 ERROR_WORDS = (
@@ -220,6 +239,7 @@ def merged(lexicon: dict[str, tuple[str, ...]]) -> AnyCue:
 
 CORRECTION_CUES = merged(CORRECTION)
 BARE_NO_CUES = merged(BARE_NO)
+NOT_A_CORRECTION_CUES = merged(NOT_A_CORRECTION)
 ARE_YOU_SURE_CUES = merged(ARE_YOU_SURE)
 REFUSAL_CUES = merged(REFUSAL)
 APPROVAL_CUES = merged(APPROVAL)

@@ -17,6 +17,7 @@ from .turns import chat_turns, replies
 
 _HEAD = 600
 _OPENING = 300
+_FIRST_LINE = 200
 
 
 def _cue(match_text: str) -> str:
@@ -26,16 +27,18 @@ def _cue(match_text: str) -> str:
 def corrects_ai(ctx: Context) -> Iterator[Hit]:
     """Explicit corrections, implicit ones ("did not work", "are you sure", a restated "I meant") in
     any of the cue languages, and an error pasted back after an answer with code."""
+    earlier_code = False
     for r in replies(ctx.snapshot):
+        code = has_code(ctx.config.answer(r.answered.text))
         head = cap(r.user.text, _HEAD)
-        if lx.NOT_A_CORRECTION.search(head):
-            continue
-        if m := _explicit_correction(head, r.answered.text):
-            yield Hit(r.user.index, 0.8, _cue(m.group(0)))
-        elif m := _implicit_correction(cap(head, _OPENING)):
-            yield Hit(r.user.index, 0.7, _cue(m.group(0)))
-        elif has_code(ctx.config.answer(r.answered.text)) and (m := _error_text(head)):
-            yield Hit(r.user.index, 0.7, f"error after code: {_cue(m.group(0))}")
+        if not (lx.NOT_A_CORRECTION.search(head) or i18n.NOT_A_CORRECTION_CUES.search(head)):
+            if m := _explicit_correction(head, r.answered.text):
+                yield Hit(r.user.index, 0.8, _cue(m.group(0)))
+            elif m := _implicit_correction(cap(head, _OPENING)):
+                yield Hit(r.user.index, 0.7, _cue(m.group(0)))
+            elif (code and (m := _error_text(head))) or (earlier_code and (m := _error_text(_first_line(head)))):
+                yield Hit(r.user.index, 0.7, f"error after code: {_cue(m.group(0))}")
+        earlier_code = earlier_code or code
 
 
 def _explicit_correction(head: str, answer: str | None) -> re.Match[str] | None:
@@ -53,8 +56,14 @@ def _asks_user(answer: str) -> bool:
     return tail.endswith("?") and not agent_lx.CONFIRMATION_REQUEST.search(tail)
 
 
+def _first_line(text: str) -> str:
+    """Where a reply that pastes error output back puts it; an error named further down is more often
+    part of the user's own code or a new specification."""
+    return text.lstrip().split("\n", 1)[0][:_FIRST_LINE]
+
+
 def _error_text(head: str) -> re.Match[str] | None:
-    return lx.ERROR_TEXT.search(head) or i18n.ERROR_CUES.search(head)
+    return lx.ERROR_TEXT.search(head) or lx.DIAGNOSTIC.search(head) or i18n.ERROR_CUES.search(head)
 
 
 def _implicit_correction(head: str) -> re.Match[str] | None:
