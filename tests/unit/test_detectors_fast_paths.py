@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from undercurrent.detectors.domain import _KEYWORD, _VERTICAL_OF_GROUP, _keyword_pattern
 from undercurrent.detectors.factors import _NUMBER, _has_code
 from undercurrent.detectors.malfunction import _word_run
-from undercurrent.detectors.text import _WORD, cap, words
+from undercurrent.detectors.text import _WORD, SENTENCE_BREAK, cap, words
 
 
 @pytest.mark.parametrize(
@@ -139,3 +139,27 @@ def test_domain_keywords_name_their_vertical(text: str, found: list[tuple[str, s
 def test_domain_keywords_open_with_a_plain_letter_or_digit(keyword: str) -> None:
     with pytest.raises(ValueError, match="opens with no plain letter or digit"):
         _keyword_pattern({"v": keyword})
+
+
+OLD_SENTENCE_BREAK = re.compile(r"(?=\s)(?:(?<=[.!?。！？])\s+|\n+)")
+
+
+@pytest.mark.parametrize(
+    ("text", "pieces"),
+    [
+        ("One. Two! Three? Four", ["One.", "Two!", "Three?", "Four"]),
+        ("line\n\nnext line", ["line", "next line"]),
+        ("e.g.this stays", ["e.g.this stays"]),
+        ("日本。 次\t行", ["日本。", "次\t行"]),
+        ("end.  \n  more", ["end.", "more"]),
+        ("a \nb", ["a ", "b"]),
+    ],
+)
+def test_sentence_breaks_split_where_the_lookahead_pattern_did(text: str, pieces: list[str]) -> None:
+    assert SENTENCE_BREAK.split(text) == pieces == OLD_SENTENCE_BREAK.split(text)
+
+
+@settings(max_examples=500)
+@given(st.text(alphabet=st.sampled_from("a.!?。 \n\t\u2028\x1c")))
+def test_sentence_breaks_match_the_lookahead_pattern_on_any_text(text: str) -> None:
+    assert SENTENCE_BREAK.split(text) == OLD_SENTENCE_BREAK.split(text)

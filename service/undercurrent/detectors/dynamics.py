@@ -11,7 +11,7 @@ from ..sessions.model import TranscriptTurn
 from . import lexicon as lx
 from .memo import text_memo
 from .model import Context, Hit
-from .text import cap, content_tokens, excerpt, jaccard, sentences, similarity, words
+from .text import cap, content_tokens, excerpt, jaccard, sentences, similarity, topic_tokens, words
 from .turns import answers, chat_turns
 from .user_reactions import is_negative_reaction
 
@@ -125,7 +125,7 @@ def _claim(sentence: str, negated: bool) -> _Claim:
     """
     head = sentence[:_SENTENCE_CHARS]
     cut = len(head) < len(sentence)
-    return _Claim(sentence, negated, content_tokens(lx.NEGATION.sub(" ", head) if negated or cut else head))
+    return _Claim(sentence, negated, topic_tokens(lx.NEGATION.sub(" ", head) if negated or cut else head))
 
 
 def _flipped(earlier: _Claim, later: _Claim) -> bool:

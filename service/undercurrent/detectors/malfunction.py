@@ -19,7 +19,7 @@ from itertools import islice
 
 from .behaviour import stopped_turns
 from .model import Context, Hit
-from .text import SENTENCE_BREAK, excerpt, strip_code
+from .text import SENTENCE_BREAK, excerpt, separators_to_spaces, strip_code
 from .turns import chat_turns
 
 _LOOP_MIN_WORDS = 5
@@ -123,7 +123,7 @@ def _looped_sentence(text: str) -> str | None:
 
 
 _SAME_AS_NEXT = b"\x01"
-_NON_WORD = str.maketrans({c: " " for c in map(chr, range(128)) if not (c.isalnum() or c == "_")})
+_WORD_CHAR_BYTES = separators_to_spaces("_")
 
 
 def _word_run(text: str) -> re.Match[str] | None:
@@ -133,7 +133,7 @@ def _word_run(text: str) -> re.Match[str] | None:
     (``\w`` runs) in a row has none; splitting it on the other characters costs a fraction of the search.
     """
     if text.isascii():
-        runs = text.lower().translate(_NON_WORD).split()
+        runs = text.lower().encode().translate(_WORD_CHAR_BYTES).split()
         if _SAME_AS_NEXT * (_LOOP_WORDS - 1) not in bytes(map(operator.eq, runs, islice(runs, 1, None))):
             return None
     return _WORD_RUN.search(text)
