@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from undercurrent.detectors.domain import _KEYWORD, _VERTICAL_OF_GROUP, _keyword_pattern
 from undercurrent.detectors.factors import _NUMBER, _has_code
 from undercurrent.detectors.malfunction import _word_run
-from undercurrent.detectors.text import _WORD, SENTENCE_BREAK, cap, words
+from undercurrent.detectors.text import _WORD, SENTENCE_BREAK, cap, iter_sentences, sentences, words
 
 
 @pytest.mark.parametrize(
@@ -163,3 +163,17 @@ def test_sentence_breaks_split_where_the_lookahead_pattern_did(text: str, pieces
 @given(st.text(alphabet=st.sampled_from("a.!?。 \n\t\u2028\x1c")))
 def test_sentence_breaks_match_the_lookahead_pattern_on_any_text(text: str) -> None:
     assert SENTENCE_BREAK.split(text) == OLD_SENTENCE_BREAK.split(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", "   ", "One. Two!  Three?\n\nFour", "no break at all", " lead. trail \n", "a.\n\n\n b. \t c"],
+)
+def test_sentences_one_at_a_time_are_the_split_sentences(text: str) -> None:
+    assert list(iter_sentences(text)) == sentences(text, len(text))
+
+
+@settings(max_examples=500)
+@given(st.text(alphabet=st.sampled_from("a b.!?。\n\t\u2028")))
+def test_sentences_one_at_a_time_match_on_any_text(text: str) -> None:
+    assert list(iter_sentences(text)) == sentences(text, len(text))

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from itertools import combinations
+from itertools import combinations, islice
 from typing import NamedTuple
 
 from ..sessions.model import TranscriptTurn
 from . import lexicon as lx
 from .memo import text_memo
 from .model import Context, Hit
-from .text import cap, content_tokens, excerpt, jaccard, sentences, similarity, topic_tokens, words
+from .text import cap, content_tokens, excerpt, iter_sentences, jaccard, similarity, topic_tokens, words
 from .turns import answers, chat_turns
 from .user_reactions import is_negative_reaction
 
@@ -99,7 +99,7 @@ class _Claim(NamedTuple):
 @text_memo(max_entries=256)
 def _compared(body: str) -> tuple[tuple[str, bool], ...]:
     """The short sentences of an answer that may be claims, each with whether it holds a negation."""
-    found = [c for c in sentences(body, len(body)) if 4 <= len(c.split()) <= 40][:_MAX_SENTENCES]
+    found = list(islice((c for c in iter_sentences(body) if 4 <= len(c.split()) <= 40), _MAX_SENTENCES))
     return tuple((c, bool(lx.NEGATION.search(c))) for c in found)
 
 

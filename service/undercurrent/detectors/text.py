@@ -13,6 +13,7 @@ detector may read less than the view (an opening apology), never more.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from itertools import repeat
 
 from rapidfuzz import fuzz
@@ -312,6 +313,17 @@ def prose(text: str, head: int, tail: int) -> str:
 
 def sentences(text: str, limit: int = CAP) -> list[str]:
     return [s.strip() for s in SENTENCE_BREAK.split(cap(text, limit)) if s.strip()]
+
+
+def iter_sentences(text: str) -> Iterator[str]:
+    """``sentences(text, len(text))`` one at a time, for a reader that may stop early."""
+    start = 0
+    for brk in SENTENCE_BREAK.finditer(text):
+        if sentence := text[start : brk.start()].strip():
+            yield sentence
+        start = brk.end()
+    if sentence := text[start:].strip():
+        yield sentence
 
 
 def first_sentence(text: str) -> str:
