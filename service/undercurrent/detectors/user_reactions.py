@@ -71,12 +71,12 @@ def _implicit_correction(head: str) -> re.Match[str] | None:
 
 
 def _shouting(text: str) -> str | None:
+    """A shouted negative word, unless the whole text is in capitals (the cue first: it rarely matches)."""
+    if not (m := lx.SHOUTED_NEGATIVE.search(text)):
+        return None
     letters = [c for c in text if c.isalpha()]
     upper_share = sum(c.isupper() for c in letters) / len(letters) if letters else 0.0
-    if upper_share > 0.6:
-        return None
-    m = lx.SHOUTED_NEGATIVE.search(text)
-    return m.group(0) if m else None
+    return None if upper_share > 0.6 else m.group(0)
 
 
 def expresses_frustration(ctx: Context) -> Iterator[Hit]:
@@ -206,16 +206,16 @@ def abandons_thread(ctx: Context) -> Iterator[Hit]:
             continue
         if not (lx.NEW_REQUEST.search(head) or head.rstrip().endswith(("?", "please", "please."))):
             continue
-        context = [t for t in chat_turns(ctx.snapshot) if t.index < r.user.index][-_CONTEXT_TURNS:]
-        previous = frozenset().union(*(content_tokens(_bounded(t, ctx)) for t in context))
-        if tokens & previous:
-            continue
         unresolved = _open_question(r.answered.text) or (
             r.previous_user is not None
             and r.previous_user.index in reply_indices
             and is_negative_reaction(r.previous_user.text)
         )
-        if unresolved:
+        if not unresolved:
+            continue  # before the topic of the context, which costs more to find
+        context = [t for t in chat_turns(ctx.snapshot) if t.index < r.user.index][-_CONTEXT_TURNS:]
+        previous = frozenset().union(*(content_tokens(_bounded(t, ctx)) for t in context))
+        if not tokens & previous:
             yield Hit(r.user.index, 0.6, f"new topic {_cue(r.user.text)} leaves turn {r.answered.index} open")
 
 
