@@ -113,7 +113,8 @@ def _defect(text: str, body: str, finish_reason: str | None, stopped: bool = Fal
 
 
 def _looped_sentence(text: str) -> str | None:
-    counts = Counter(" ".join(p.split()) for p in SENTENCE_BREAK.split(strip_code(text).lower()))
+    pieces = SENTENCE_BREAK.split(strip_code(text).lower())
+    counts = Counter(map(" ".join, map(str.split, pieces)))  # whitespace collapsed, without a loop in Python
     repeated = (
         p
         for p, n in counts.items()
