@@ -6,6 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from undercurrent.detectors.cue import Cue, Scanner
 from undercurrent.detectors.domain import _KEYWORD, _VERTICAL_OF_GROUP, _keyword_pattern
 from undercurrent.detectors.factors import _NUMBER, _has_code
 from undercurrent.detectors.malfunction import _word_run
@@ -177,3 +178,18 @@ def test_sentences_one_at_a_time_are_the_split_sentences(text: str) -> None:
 @given(st.text(alphabet=st.sampled_from("a b.!?。\n\t\u2028")))
 def test_sentences_one_at_a_time_match_on_any_text(text: str) -> None:
     assert list(iter_sentences(text)) == sentences(text, len(text))
+
+
+@pytest.mark.parametrize(
+    ("pattern", "text"),
+    [
+        ("OK", "\u00e9 OK"),  # a capital K in a text that is not ASCII stays a capital for a case-sensitive cue
+        ("(?i)ok", "\u00e9 o\u212a"),  # the Kelvin sign folds to k for a caseless one
+    ],
+)
+def test_the_scan_of_a_text_with_folded_letters_finds_what_re_finds(pattern: str, text: str) -> None:
+    compiled = re.compile(pattern.removeprefix("(?i)"), re.IGNORECASE if pattern.startswith("(?i)") else 0)
+    cue = Cue(compiled, scanner=Scanner())
+    found = cue.search(text)
+    assert found is not None
+    assert found.span() == compiled.search(text).span()  # type: ignore[union-attr]

@@ -33,7 +33,7 @@ _ASSERTIONS = frozenset("bBAZ")
 _LOOKAROUNDS = ("(?=", "(?!", "(?<=", "(?<!")
 _BOUND = re.compile(r"\{(\d*)(,\d*)?\}(?<!\{\})")
 """A bounded repeat as ``re`` reads it: ``{,n}`` is ``{0,n}``, ``{}`` is literal text."""
-ASCII_FOLDS = str.maketrans({"ſ": "s", "K": "k", "ı": "i", "İ": "i"})
+ASCII_FOLDS = str.maketrans({"ſ": "s", "\u212a": "k", "ı": "i", "İ": "i"})  # long s, Kelvin sign, dotless i, dotted I
 """The non-ASCII letters ``re``'s ``IGNORECASE`` matches to ASCII letters; the scanned text maps them."""
 _ASCII_LETTERS = [chr(c) for c in range(ord("A"), ord("Z") + 1)] + [chr(c) for c in range(ord("a"), ord("z") + 1)]
 
