@@ -1,7 +1,7 @@
 """Closed sessions for the evidence-view tests, written through the real session store.
 
 Stage results are built from the producers' own structs (CloseResults with its
-DetectorReport and SamplingDecision, and the judge worker's Judged and JudgeFailed records), so
+DetectorReport and SamplingDecision, and the judge worker's VerdictRecord and JudgeFailed records), so
 the view reads here exactly what the workers store, and a change to their shape
 shows up here.
 """
@@ -17,7 +17,7 @@ from undercurrent.detectors.model import ArchetypeFlag, DetectorReport, Signal
 from undercurrent.events import Copy, Regenerate, SessionEnd, Turn
 from undercurrent.events.model import Event, Step
 from undercurrent.judge.cost import Usage
-from undercurrent.judge.record import Judged, JudgeFailed, JudgeRecord
+from undercurrent.judge.record import JudgeFailed, JudgeRecord, VerdictRecord
 from undercurrent.judge.steps import StepVerdict, Trajectory
 from undercurrent.judge.verdict import ArchetypeFinding, Verdict
 from undercurrent.records.session import CloseResults
@@ -101,8 +101,8 @@ class Seed:
 
 
 def judged(v: Verdict, session_id: str = "s", feature: str = "default", domain: str | None = None,
-           at_ms: int = BASE_MS, *, votes: int = 1, split: tuple[str, ...] = ()) -> Judged:
-    return Judged(
+           at_ms: int = BASE_MS, *, votes: int = 1, split: tuple[str, ...] = ()) -> VerdictRecord:
+    return VerdictRecord(
         session_id=session_id, feature=feature, domain=domain, pi=PI, model="claude-sonnet-4-6", verdict=v,
         votes=votes, disagreement={name: name in split for name in ARCHETYPES} if votes > 1 else {},
         usage=Usage(input_tokens=1200, output_tokens=150), judged_at_ms=at_ms,

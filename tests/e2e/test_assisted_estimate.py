@@ -34,7 +34,7 @@ from tests.integration.harness import collect
 from tests.simulation.promql_mirror import Counters, estimates
 from undercurrent.estimate.assisted import closed_increments, judged_increments
 from undercurrent.estimate.predictions import CELLS, FailurePredictions
-from undercurrent.judge.record import Judged
+from undercurrent.judge.record import VerdictRecord
 
 from .conftest import Run
 from .corpus import DOMAIN, FEATURE
@@ -54,7 +54,7 @@ def _settled(run: Run) -> float | None:
     return judged if settled >= ingest.sample("undercurrent_judge_sampled_sessions_total") else None
 
 
-def _records(run: Run, judged: float) -> tuple[list[dict], list[Judged]]:
+def _records(run: Run, judged: float) -> tuple[list[dict], list[VerdictRecord]]:
     """The run's session records in its one stratum (each once) and their verdicts."""
     d = run.deployment
     sessions = asyncio.run(collect(d.bootstrap, d.topic("sessions"), until=run.sessions, settle_s=1))
@@ -64,15 +64,15 @@ def _records(run: Run, judged: float) -> tuple[list[dict], list[Judged]]:
         if (record["feature"], record["domain"]) == (FEATURE, DOMAIN):
             first.setdefault(record["session_id"], record)
     verdicts = asyncio.run(collect(d.bootstrap, d.topic("judge.verdicts"), until=int(judged), settle_s=1))
-    found: dict[str, Judged] = {}
+    found: dict[str, VerdictRecord] = {}
     for message in verdicts:
-        verdict = msgspec.json.decode(message.value, type=Judged)
+        verdict = msgspec.json.decode(message.value, type=VerdictRecord)
         if verdict.session_id in first:
             found.setdefault(verdict.session_id, verdict)
     return list(first.values()), list(found.values())
 
 
-def _sums(records: list[dict], verdicts: list[Judged]) -> dict[str, np.ndarray]:
+def _sums(records: list[dict], verdicts: list[VerdictRecord]) -> dict[str, np.ndarray]:
     """Every counter's total in the run's one stratum, from the records alone."""
     cell = {c: i for i, c in enumerate(CELLS)}
     sums: dict[str, np.ndarray] = defaultdict(lambda: np.zeros(len(CELLS)))

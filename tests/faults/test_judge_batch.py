@@ -2,7 +2,7 @@
 sessions as a Message Batch to the local Messages API stand-in, is SIGKILLed while the batch is in progress,
 and its successor resumes polling from Redis and collects it.
 
-Invariants: every session is submitted once and judged once (one verdict each, one ``Judged`` record each,
+Invariants: every session is submitted once and judged once (one verdict each, one ``VerdictRecord`` each,
 ``undercurrent_judged_sessions_total`` counts them once); a request the batch could not process goes through
 the retry topic into a later batch; a session whose request the API refuses at submission is found by
 submitting halves and dead-lettered alone, without holding back the others; spend is counted at the batch

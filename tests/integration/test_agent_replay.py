@@ -14,9 +14,12 @@ import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
 
+import msgspec
 import pytest
 
 from tests.support.fake_anthropic import FakeAnthropic
+from undercurrent.judge.record import VerdictRecord
+from undercurrent.judge.steps import Trajectory
 from undercurrent.sessions.store import RedisSessionStore
 
 from .harness import ROOT, Deployment, collect
@@ -97,7 +100,8 @@ async def test_tau_bench_runs_become_judged_trajectories_with_step_verdicts_and_
         first = next(k for k, v in verdicts.items() if v["verdict"]["trajectory"] is not None)
         stored = await store.get(first)
         assert stored is not None and stored.results is not None
-        assert stored.results["judge"]["verdict"]["trajectory"] == verdicts[first]["verdict"]["trajectory"]
+        kept = msgspec.json.decode(stored.results["judge"], type=VerdictRecord).verdict.trajectory
+        assert kept == msgspec.convert(verdicts[first]["verdict"]["trajectory"], Trajectory)
     finally:
         await store.close()
 

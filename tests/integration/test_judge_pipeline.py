@@ -6,12 +6,15 @@ import json
 import time
 from collections.abc import AsyncIterator
 
+import msgspec
 import pytest
 from starlette.testclient import TestClient
 
 from tests.support.fake_anthropic import FakeAnthropic, Reply
+from undercurrent.judge.record import VerdictRecord
 from undercurrent.metrics.labels import LabelBounds
 from undercurrent.privacy.redact import Redactor
+from undercurrent.records.session import CloseResults
 from undercurrent.sessions.store import RedisSessionStore
 from undercurrent.web.app import WebConfig, create_app
 
@@ -112,8 +115,10 @@ async def test_sampled_sessions_are_judged_weighted_and_never_leak_pii(
         judged = json.loads(verdicts[0].value)["session_id"]
         stored = await store.get(judged)
         assert stored is not None and stored.results is not None
-        assert stored.results["judge"]["verdict"] == json.loads(verdicts[0].value)["verdict"]
-        assert stored.results["close"]["sampling"]["sampled"] is True
+        kept = msgspec.json.decode(stored.results["judge"], type=VerdictRecord)
+        assert kept.verdict == msgspec.json.decode(verdicts[0].value, type=VerdictRecord).verdict
+        sampling = msgspec.json.decode(stored.results["close"], type=CloseResults).sampling
+        assert sampling is not None and sampling.sampled is True
     finally:
         await store.close()
 

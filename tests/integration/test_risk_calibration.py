@@ -15,7 +15,7 @@ import pytest
 from undercurrent.detectors import run_session_detectors
 from undercurrent.detectors.risk import RiskModel, RiskTerms, encode_model, load_model
 from undercurrent.judge.cost import Usage
-from undercurrent.judge.record import Judged
+from undercurrent.judge.record import VerdictRecord
 from undercurrent.judge.verdict import ArchetypeFinding, Verdict
 from undercurrent.records.session import session_record
 from undercurrent.sampling.inclusion import SamplingDecision
@@ -82,7 +82,7 @@ def judged(session_id: str, failed: bool, pi: float) -> tuple[bytes, bytes]:
     record = session_record(snapshot, closed_at_ms=3000)
     record.sampling = SamplingDecision(sampled=True, pi=pi, pi_unscaled=pi, floor_binding=False, budget_scale=1.0,
                                        policy_version="v1")
-    verdict = Judged(
+    verdict = VerdictRecord(
         session_id=session_id, feature="chat", domain=None, pi=pi, model="stand-in", votes=1, disagreement={},
         usage=Usage(input_tokens=900, output_tokens=120), judged_at_ms=3000,
         verdict=Verdict(

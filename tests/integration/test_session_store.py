@@ -122,7 +122,7 @@ async def test_a_closed_session_expires_after_its_retention_and_a_later_verdict_
     await store.finalize([("a", b'{"risk": 0.5}')], now_ms=NOW, retention_s=1)
     await store.attach("a", "judge", b'{"quality": "good"}', retention_s=100)
     stored = await store.get("a")
-    assert stored is not None and stored.results == {"close": {"risk": 0.5}, "judge": {"quality": "good"}}
+    assert stored is not None and stored.results == {"close": b'{"risk": 0.5}', "judge": b'{"quality": "good"}'}
     assert (stored.state, stored.closed_at_ms, stored.last_wall_ms) == ("closed", NOW, NOW)
     assert await store.recent_closed() == [("a", NOW)]
     await pass_time(1.1)

@@ -10,7 +10,7 @@ from undercurrent.calibration.reliability import ece, reliability
 from undercurrent.calibration.sources import join_verdicts
 from undercurrent.detectors.risk import RiskModel, RiskTerms
 from undercurrent.judge.cost import Usage
-from undercurrent.judge.record import Judged
+from undercurrent.judge.record import VerdictRecord
 from undercurrent.judge.verdict import ArchetypeFinding, Verdict
 from undercurrent.records.session import session_record
 from undercurrent.sampling.inclusion import SamplingDecision
@@ -154,7 +154,7 @@ def record(session_id: str, *texts: str) -> bytes:
 def verdict(session_id: str, visibility: str, pi: float) -> bytes:
     """A verdict as the judge worker publishes it."""
     failed = visibility != "none"
-    return msgspec.json.encode(Judged(
+    return msgspec.json.encode(VerdictRecord(
         session_id=session_id, feature="chat", domain=None, pi=pi, model="m", votes=1, disagreement={},
         usage=Usage(), judged_at_ms=0,
         verdict=Verdict(

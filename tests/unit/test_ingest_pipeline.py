@@ -13,6 +13,7 @@ import json
 import time
 from typing import Any
 
+import msgspec
 import pytest
 from prometheus_client import CollectorRegistry
 
@@ -24,6 +25,7 @@ from undercurrent.ingest.stages import StageMetrics, close_stages
 from undercurrent.kafka.message import Headers, Message
 from undercurrent.metrics.definitions import IngestMetrics, SamplingMetrics, SessionMetrics
 from undercurrent.metrics.labels import LabelBounds
+from undercurrent.records.session import CloseResults
 from undercurrent.sessions.memory import MemorySessionStore
 
 KEY = b"pseudonym-key-for-tests-0123456789"
@@ -124,4 +126,5 @@ async def test_a_session_ended_on_one_topic_closes_once_the_other_caught_up_and_
     assert await worker.store.open_count() == 1  # "b" stays open
     stored = await worker.store.get("a")
     assert stored is not None and stored.state == "closed" and stored.results is not None
-    assert set(stored.results["close"]) >= {"detectors", "sampling"}
+    close = msgspec.json.decode(stored.results["close"], type=CloseResults)
+    assert close.detectors is not None and close.sampling is not None

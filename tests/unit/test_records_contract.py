@@ -10,6 +10,7 @@ import msgspec
 import pytest
 
 from undercurrent.events.schema import render
+from undercurrent.judge.record import JudgeFailed, VerdictRecord
 from undercurrent.records.schema import SCHEMA_DIR, schemas
 from undercurrent.records.session import CloseResults, SessionRecord
 
@@ -18,6 +19,10 @@ DATA = Path(__file__).resolve().parents[1] / "data" / "records"
 # a sampled session with every close stage's result, a session cut to fit one Kafka record, and the
 # close results kept with the first in Redis.
 PUBLISHED = ["session-record-v1.json", "session-record-v1-truncated.json"]
+# Written by the judge worker's record structs before the verdict struct took its present name: an
+# ensemble verdict on an agent session (published and kept) and a session the judge gave up on (kept).
+JUDGE_RECORDS = [("verdict-v1.json", VerdictRecord, "verdict.json"), ("judge-failure-v1.json", JudgeFailed,
+                                                                       "judge-failure.json")]
 
 
 def test_committed_schemas_match_the_structs() -> None:
@@ -31,6 +36,13 @@ def test_records_on_the_topics_decode_and_encode_to_the_same_bytes(name: str) ->
     record = msgspec.json.decode(data, type=SessionRecord)
     assert msgspec.json.encode(record) == data
     jsonschema.Draft202012Validator(schemas()["session.json"]).validate(json.loads(data))
+
+
+@pytest.mark.parametrize(("name", "kind", "schema"), JUDGE_RECORDS)
+def test_judge_records_decode_and_encode_to_the_same_bytes(name: str, kind: type, schema: str) -> None:
+    data = (DATA / name).read_bytes().strip()
+    assert msgspec.json.encode(msgspec.json.decode(data, type=kind)) == data
+    jsonschema.Draft202012Validator(schemas()[schema]).validate(json.loads(data))
 
 
 def test_kept_close_results_decode_and_encode_to_the_same_bytes() -> None:

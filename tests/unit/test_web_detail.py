@@ -25,8 +25,8 @@ def decision(sampled: bool, pi: float = 0.1) -> SamplingDecision:
 
 def stored(events: list[Event], results: dict[str, object] | None = None) -> StoredSession:
     snapshot = build_snapshot("s", [(e, False) for e in events], close_reason="end")
-    plain = msgspec.json.decode(msgspec.json.encode(results)) if results else None
-    return StoredSession(snapshot=snapshot, state="closed", last_wall_ms=0, closed_at_ms=9_000, results=plain)
+    kept = {stage: msgspec.json.encode(result) for stage, result in results.items()} if results else None
+    return StoredSession(snapshot=snapshot, state="closed", last_wall_ms=0, closed_at_ms=9_000, results=kept)
 
 
 def turn(i: int, ts: int, text: str = "hi", role: str = "user", **extra: object) -> Turn:

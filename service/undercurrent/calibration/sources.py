@@ -18,7 +18,7 @@ import msgspec
 
 from ..detectors.risk import risk_inputs
 from ..detectors.run import run_session_detectors
-from ..judge.record import Judged
+from ..judge.record import VerdictRecord
 from ..records.session import SessionRecord
 from ..replay.offline import trace_snapshots
 from ..replay.synth import SynthOptions
@@ -75,10 +75,10 @@ _record_decoder = msgspec.json.Decoder(SessionRecord)
 def join_verdicts(verdict_values: Iterable[bytes], record_values: Iterable[bytes]) -> VerdictJoin:
     """One example per judged session (its latest verdict), features from its request record."""
     unreadable = 0
-    verdicts: dict[str, Judged] = {}
+    verdicts: dict[str, VerdictRecord] = {}
     for value in verdict_values:
         try:
-            message = msgspec.json.decode(value, type=Judged)
+            message = msgspec.json.decode(value, type=VerdictRecord)
         except msgspec.DecodeError:  # not JSON, another schema, or a verdict that breaks the format
             unreadable += 1
             continue

@@ -13,11 +13,11 @@ import msgspec
 from .cost import Usage
 from .verdict import Verdict
 
-JUDGED_SCHEMA = "undercurrent.verdict/v1"
+VERDICT_SCHEMA = "undercurrent.verdict/v1"
 FAILED_SCHEMA = "undercurrent.judge-failure/v1"
 
 
-class Judged(msgspec.Struct, frozen=True, kw_only=True, tag_field="schema", tag=JUDGED_SCHEMA):
+class VerdictRecord(msgspec.Struct, frozen=True, kw_only=True, tag_field="schema", tag=VERDICT_SCHEMA):
     """A verdict on one sampled session (``undercurrent.judge.verdicts`` and the session's ``judge`` result)."""
 
     session_id: str
@@ -45,4 +45,4 @@ class JudgeFailed(msgspec.Struct, frozen=True, kw_only=True, tag_field="schema",
     failed_at_ms: int
 
 
-JudgeRecord = Judged | JudgeFailed
+JudgeRecord = VerdictRecord | JudgeFailed

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from ..events.schema import json_schema, write
-from ..judge.record import Judged, JudgeFailed
+from ..judge.record import JudgeFailed, VerdictRecord
 from .session import CloseResults, SessionRecord
 
 SCHEMA_DIR = Path(__file__).parent / "schemas"
@@ -18,7 +18,7 @@ BASE_ID = "https://undercurrent.dev/schemas/records/v1/"
 RECORDS: dict[str, Any] = {
     "session.json": SessionRecord,
     "close-results.json": CloseResults,
-    "verdict.json": Judged,
+    "verdict.json": VerdictRecord,
     "judge-failure.json": JudgeFailed,
 }
 """File name → record: published sessions and judge requests, the close results kept in Redis,

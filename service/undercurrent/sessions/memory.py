@@ -203,7 +203,7 @@ class MemorySessionStore:
             state=session.state,
             last_wall_ms=session.wall_ms,
             closed_at_ms=session.closed_at_ms,
-            results={k: msgspec.json.decode(v) for k, v in stages.items()} or None,
+            results=dict(stages) or None,
         )
 
     async def recent_closed(self, *, limit: int = 200, before_ms: int | None = None) -> list[tuple[str, int]]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal, NamedTuple, Protocol
+from typing import Literal, NamedTuple, Protocol
 
 from ..events.model import Event
 from .claimed import ClaimedSession
@@ -44,7 +44,8 @@ class StoredSession:
     state: str
     last_wall_ms: int
     closed_at_ms: int | None
-    results: dict[str, Any] | None
+    results: dict[str, bytes] | None
+    """Each stage's result as the stage stored it (JSON), for its reader to decode with the writer's struct."""
 
 
 class Mark(NamedTuple):

@@ -257,7 +257,7 @@ class RedisSessionStore:
             state=fields["state"],
             last_wall_ms=int(fields.get("wall", 0)),
             closed_at_ms=int(fields["closed_at"]) if "closed_at" in fields else None,
-            results={k.decode(): msgspec.json.decode(v) for k, v in results.items()} or None,
+            results={k.decode(): v for k, v in results.items()} or None,
         )
 
     async def recent_closed(self, *, limit: int = 200, before_ms: int | None = None) -> list[tuple[str, int]]:

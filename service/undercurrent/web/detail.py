@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from ..detectors import ArchetypeFlag, Signal, run_turn_detectors
 from ..events.model import Step
-from ..judge.record import Judged
+from ..judge.record import VerdictRecord
 from ..judge.steps import BRANCH_OF, Trajectory, final_score, first_error_position, running_scores, succeeded
 from ..judge.verdict import Verdict
 from ..privacy.redact import Redact
@@ -118,7 +118,7 @@ def detail(stored: StoredSession, redact: Redact) -> SessionDetail:
     live = report is None and stored.state == "open"
     found = run_turn_detectors(stored.snapshot) if live else (report.signals if report else [])
     signals = [_signal_view(s, redact) for s in found]
-    verdict = _verdict_view(results.judge.verdict, redact) if isinstance(results.judge, Judged) else None
+    verdict = _verdict_view(results.judge.verdict, redact) if isinstance(results.judge, VerdictRecord) else None
     turns = stored.snapshot.turns
     known = {t.index for t in turns}
     return SessionDetail(

@@ -25,16 +25,16 @@ class Results(msgspec.Struct, frozen=True, kw_only=True):
 
 def read_results(stored: StoredSession) -> Results:
     raw = stored.results or {}
-    close, bad_close = _convert(raw.get("close"), CloseResults)
-    judge, bad_judge = _convert(raw.get("judge"), JudgeRecord)
+    close, bad_close = _decode(raw.get("close"), CloseResults)
+    judge, bad_judge = _decode(raw.get("judge"), JudgeRecord)
     unreadable = tuple(name for name, bad in (("close", bad_close), ("judge", bad_judge)) if bad)
     return Results(close=close, judge=judge, unreadable=unreadable)
 
 
-def _convert(value: Any, kind: Any) -> tuple[Any, bool]:
+def _decode(value: bytes | None, kind: Any) -> tuple[Any, bool]:
     if value is None:
         return None, False
     try:
-        return msgspec.convert(value, kind), False
-    except msgspec.ValidationError:
+        return msgspec.json.decode(value, type=kind), False
+    except msgspec.DecodeError:  # not JSON, or not a record of the writer's schema
         return None, True

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from ..judge.record import Judged, JudgeFailed
+from ..judge.record import JudgeFailed, VerdictRecord
 from ..judge.verdict import Verdict
 from ..metrics.labels import UNKNOWN_DOMAIN
 from ..privacy.redact import Redact
@@ -43,7 +43,7 @@ class SessionSummary:
 
 
 def judge_status(results: Results) -> JudgeStatus:
-    if isinstance(results.judge, Judged):
+    if isinstance(results.judge, VerdictRecord):
         return "judged"
     if isinstance(results.judge, JudgeFailed):
         return "failed"
@@ -62,7 +62,7 @@ def summarize(stored: StoredSession, redact: Redact) -> SessionSummary:
     results = read_results(stored)
     close = results.close
     report = close.detectors if close else None
-    judged = results.judge if isinstance(results.judge, Judged) else None
+    judged = results.judge if isinstance(results.judge, VerdictRecord) else None
     verdict = judged.verdict if judged else None
     failure = results.judge.reason if isinstance(results.judge, JudgeFailed) else None
     return SessionSummary(

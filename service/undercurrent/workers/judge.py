@@ -52,7 +52,7 @@ from ..judge.cost import UNPRICED, Usage, is_priced, price_table, spend_usd
 from ..judge.incoherence import weighted_terms
 from ..judge.outcome import FAILURE_REASONS, RETRYABLE, GiveUp, Publish, RetryPolicy, TryAgain, decide
 from ..judge.prompt import Signal
-from ..judge.record import Judged, JudgeFailed, JudgeRecord
+from ..judge.record import JudgeFailed, JudgeRecord, VerdictRecord
 from ..judge.runner import SessionJudgement, judge_session
 from ..judge.steps import BRANCH_OF, SEVERITIES, Trajectory, final_score, first_error_position
 from ..judge.verdict import Quality, Verdict
@@ -303,7 +303,7 @@ class Judge:
         if stored is None:
             return False
         try:
-            return isinstance(msgspec.json.decode(stored, type=JudgeRecord), Judged)
+            return isinstance(msgspec.json.decode(stored, type=JudgeRecord), VerdictRecord)
         except msgspec.ValidationError:  # a record of another schema: judge again
             return False
 
@@ -335,7 +335,7 @@ class Judge:
         verdict = ensemble.verdict
         feature, domain = self.bounds.feature(request.feature), self.bounds.domain(request.domain)
         judged_at_ms = int(time.time() * 1000)
-        payload = msgspec.json.encode(Judged(
+        payload = msgspec.json.encode(VerdictRecord(
             session_id=request.session_id,
             feature=request.feature,
             domain=request.domain,
