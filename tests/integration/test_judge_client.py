@@ -13,6 +13,7 @@ import pytest
 
 from tests.support import make_snapshot
 from tests.support.fake_anthropic import FakeAnthropic, Reply, rule_verdict
+from undercurrent.detectors.model import Signal
 from undercurrent.judge.client import JudgeClient, JudgeConfig
 from undercurrent.judge.errors import JudgeInvalidOutput, JudgeRateLimited, JudgeTimeout, JudgeUnavailable
 from undercurrent.judge.evaluate import agreement_report, incoherence_report, load_cases, run_evaluation
@@ -24,7 +25,7 @@ SESSION = make_snapshot(
     ("assistant", "You were charged once."),
     behaviours=(("abandon", 5, 1),),
 )
-SIGNALS = [{"name": "walkaway", "turns": [1], "score": 0.8, "evidence": "bob.smith@example.com left"}]
+SIGNALS = [Signal(name="walkaway", turns=[1], score=0.8, evidence="bob.smith@example.com left", detector="walkaway")]
 
 
 def request() -> dict:

@@ -5,6 +5,7 @@ import msgspec
 import pytest
 
 from tests.support.fake_anthropic import rule_verdict
+from undercurrent.detectors.model import Signal
 from undercurrent.estimate.trajectories import trajectory_increment
 from undercurrent.events.model import Step
 from undercurrent.judge.errors import JudgeInvalidOutput
@@ -117,7 +118,8 @@ def test_agent_steps_are_assistant_and_step_turns_of_sessions_with_steps() -> No
 
 
 def agent_request() -> dict:
-    signals = [{"name": "action_without_confirmation", "turns": [6]}]
+    signals = [Signal(name="action_without_confirmation", turns=[6], score=0.7, evidence="",
+                      detector="action_without_confirmation")]
     return build_request(AGENT, signals, model="m", redact=Redactor())
 
 

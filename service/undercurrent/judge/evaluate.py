@@ -26,6 +26,7 @@ from scipy.stats import binomtest
 from sklearn.metrics import cohen_kappa_score
 
 from ..detectors.bootstrap import REPLICATES, SEED, Interval, ratio_interval, replicate_weights
+from ..detectors.model import Signal
 from ..privacy.redact import Redact
 from ..sessions.model import SessionSnapshot
 from ..vocabulary import ARCHETYPES, Visibility
@@ -47,9 +48,22 @@ class Labels(msgspec.Struct, frozen=True, kw_only=True):
         return cls(archetypes=verdict.archetype_names, visibility=verdict.failure_visibility)
 
 
+class CaseSignal(msgspec.Struct, frozen=True, kw_only=True):
+    """A signal as a labelled case lists it: the evidence may be left out, and the detector is the one
+    named after the signal, as every detector is."""
+
+    name: str
+    turns: list[int]
+    score: float
+    evidence: str = ""
+
+    def signal(self) -> Signal:
+        return Signal(name=self.name, turns=self.turns, score=self.score, evidence=self.evidence, detector=self.name)
+
+
 class EvalCase(msgspec.Struct, frozen=True, kw_only=True):
     session: SessionSnapshot
-    signals: list[dict[str, Any]] = []
+    signals: list[CaseSignal] = []
     labels: Labels
 
 
@@ -88,7 +102,7 @@ async def run_evaluation(
     client: JudgeClient, cases: Sequence[EvalCase], *, redact: Redact, k: int = 1
 ) -> EvalRun:
     judgements = await asyncio.gather(
-        *(judge_session(client, c.session, c.signals, redact=redact, k=k) for c in cases)
+        *(judge_session(client, c.session, [s.signal() for s in c.signals], redact=redact, k=k) for c in cases)
     )
     pairs, judged, votes, failures, usage = [], [], [], Counter[str](), Usage()
     for index, (case, judgement) in enumerate(zip(cases, judgements, strict=True)):

@@ -6,6 +6,9 @@ carries a per-request key. Every transcript string is JSON-escaped and ``<``,
 ``>`` and ``&`` are written as ``\\u003c``-style escapes, so no content can
 close the tag or pose as a new section. All free text is redacted first.
 
+The session and its signals arrive as the record's structs: the snapshot of its transcript and
+behaviour events, and the detectors' :class:`~undercurrent.detectors.model.Signal`\ s.
+
 ``variant`` makes the requests of an ensemble differ without changing their
 meaning: it changes the key and, for ``variant > 0``, the order of signals.
 """
@@ -18,13 +21,12 @@ import random
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+from ..detectors.model import Signal
 from ..privacy.redact import Redact
 from ..sessions.model import Behaviour, SessionSnapshot, TranscriptTurn
 from .instructions import INSTRUCTIONS, TOOL_NAME
 from .steps import agent_steps
 from .verdict import verdict_schema
-
-Signal = Mapping[str, Any]
 
 _ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"}
 
@@ -102,7 +104,7 @@ def _user_text(key: str, document: Mapping[str, Any]) -> str:
 
 
 def _ordered(signals: Sequence[Signal], session_id: str, variant: int) -> list[Signal]:
-    ordered = sorted(signals, key=lambda s: (min(s.get("turns") or [0]), str(s.get("name"))))
+    ordered = sorted(signals, key=lambda s: (min(s.turns or [0]), s.name))
     if variant:
         random.Random(f"{session_id}:{variant}").shuffle(ordered)
     return ordered
@@ -164,14 +166,9 @@ def _behaviour(b: Behaviour, text: Redact, at: Callable[[int], float]) -> dict[s
 
 
 def _signal(signal: Signal, text: Redact) -> dict[str, Any]:
-    entry: dict[str, Any] = {
-        "name": str(signal.get("name")),
-        "turns": [int(t) for t in signal.get("turns") or []],
-    }
-    if signal.get("score") is not None:
-        entry["score"] = round(float(signal["score"]), 3)
-    if signal.get("evidence"):
-        entry["evidence"] = text(str(signal["evidence"]))
+    entry: dict[str, Any] = {"name": signal.name, "turns": list(signal.turns), "score": round(signal.score, 3)}
+    if signal.evidence:
+        entry["evidence"] = text(signal.evidence)
     return entry
 
 

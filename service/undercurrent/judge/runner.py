@@ -8,11 +8,12 @@ from typing import Any
 
 import msgspec
 
+from ..detectors.model import Signal
 from ..privacy.redact import Redact
 from ..sessions.model import SessionSnapshot
 from .client import JudgeClient, JudgeConfig, JudgeResult
 from .ensemble import EnsembleOutcome, combine
-from .prompt import Signal, build_request
+from .prompt import build_request
 from .steps import agent_steps
 
 

@@ -40,6 +40,7 @@ import structlog
 from prometheus_client import REGISTRY, CollectorRegistry
 
 from ..config import Settings
+from ..detectors.model import Signal
 from ..estimate.agreement import FLAGS, OUTCOMES, agreement_increments
 from ..estimate.predictions import NO_PREDICTIONS, FailurePredictions
 from ..estimate.residuals import ResidualCounter
@@ -51,7 +52,6 @@ from ..judge.client import JudgeClient
 from ..judge.cost import UNPRICED, Usage, is_priced, price_table, spend_usd
 from ..judge.incoherence import weighted_terms
 from ..judge.outcome import FAILURE_REASONS, RETRYABLE, GiveUp, Publish, RetryPolicy, TryAgain, decide
-from ..judge.prompt import Signal
 from ..judge.record import JudgeFailed, JudgeRecord, VerdictRecord
 from ..judge.runner import SessionJudgement, judge_session
 from ..judge.steps import BRANCH_OF, SEVERITIES, Trajectory, final_score, first_error_position
@@ -184,10 +184,10 @@ class Prepared:
     request: RequestFacts
 
     @property
-    def signals(self) -> list[Signal]:
-        """The detectors' signals as the prompt lists them."""
+    def signals(self) -> Sequence[Signal]:
+        """The detectors' signals, which the prompt lists."""
         report = self.record.detectors
-        return [] if report is None else msgspec.to_builtins(report.signals)
+        return () if report is None else report.signals
 
 
 _request_decoder = msgspec.json.Decoder(SessionRecord)
