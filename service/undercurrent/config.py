@@ -82,6 +82,9 @@ class IngestSettings(BaseModel):
         1_048_576, gt=0, description="larger input messages are dead-lettered (oversized), their body cut to fit"
     )
     batch_max_messages: int = Field(500, ge=1, description="Kafka messages per fetch, handled as one batch")
+    fetch_max_wait_ms: int = Field(
+        100, ge=0, description="how long the broker may hold a fetch of the input topics for new records"
+    )
 
 
 class OtlpSettings(BaseModel):

@@ -172,4 +172,4 @@ def _consume_inputs(
         await asyncio.gather(*(handle(topic, messages) for topic, messages in batch.items()))
 
     inputs = [app.topic(name, partitions=settings.kafka.partitions, value_serializer="raw") for name in kinds]
-    consume_batches(app, inputs, handle_fetch)
+    consume_batches(app, inputs, handle_fetch, fetch_max_wait_ms=settings.ingest.fetch_max_wait_ms)
