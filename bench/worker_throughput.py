@@ -423,21 +423,27 @@ def args_before(results: Results) -> bool:
 
 
 def before_table(results: Results) -> Table:
-    """Per pass, median events per CPU-second over the rounds, as a ratio to raw, now against before."""
-    table = Table(title="this checkout against --before (medians over rounds; events/CPU-s ÷ raw)")
-    for column in ("layout", "detectors", "close procs", "rounds", "before ÷ raw", "now ÷ raw", "now ÷ before"):
+    """Per pass, medians over the rounds of events per CPU-second and of events/s, as ratios to raw, now against
+    before."""
+    table = Table(title="this checkout against --before (medians over rounds, ÷ raw)")
+    for column in ("layout", "detectors", "close procs", "rounds", "events/CPU-s before", "now", "now ÷ before",
+                   "events/s before", "now", "now ÷ before"):
         table.add_column(column, justify="left" if column in ("layout", "detectors") else "right")
-    passes: dict[tuple[str, bool, int], dict[str, list[float]]] = {}
+    passes: dict[tuple[str, bool, int], dict[str, list[WorkerRun]]] = {}
     for w in results.workers:
-        runs = passes.setdefault((w.layout, w.detectors, w.close_workers), {"now": [], "before": []})
-        runs[w.code].append(ratio(w.ingest.events_per_cpu_s, results.raw[w.layout].events_per_cpu_s))
+        passes.setdefault((w.layout, w.detectors, w.close_workers), {"now": [], "before": []})[w.code].append(w)
     for (layout, detectors, close_workers), runs in passes.items():
         if not runs["now"] or not runs["before"]:
             continue
-        now, before = statistics.median(runs["now"]), statistics.median(runs["before"])
+        raw = results.raw[layout]
+        cells = []
+        for rate, raw_rate in ((lambda w: w.ingest.events_per_cpu_s, raw.events_per_cpu_s),
+                               (lambda w: w.ingest.events_per_s, raw.events_per_s)):
+            now, before = (statistics.median(ratio(rate(w), raw_rate) for w in runs[code])
+                           for code in ("now", "before"))
+            cells += [_f(before, 3), _f(now, 3), _f(ratio(now, before), 2)]
         table.add_row(layout, "on" if detectors else "off", str(close_workers),
-                      f"{len(runs['now'])} / {len(runs['before'])}", _f(before, 3), _f(now, 3),
-                      _f(ratio(now, before), 2))
+                      f"{len(runs['now'])} / {len(runs['before'])}", *cells)
     return table
 
 
