@@ -13,6 +13,7 @@ same alternation, close processes importing the service from another checkout (a
 from __future__ import annotations
 
 import argparse
+import importlib
 import multiprocessing
 import resource
 import statistics
@@ -20,7 +21,7 @@ import sys
 import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 
 class Cost(NamedTuple):
@@ -40,6 +41,26 @@ def bare() -> Cost:
     return _own_cost()
 
 
+# Where a close process starts and runs a job, in this checkout and in older ones: before the worker's
+# closing moved to workers/, and before close processes had their own module.
+_ENTRIES = (
+    ("undercurrent.workers.close_process", "start", "run"),
+    ("undercurrent.ingest.close_process", "start", "run"),
+    ("undercurrent.ingest.close_pool", "_start", "_run"),
+)
+
+
+def _close_process_entry() -> tuple[Any, Callable[..., Any], Callable[..., Any]]:
+    for name, start, run in _ENTRIES:
+        try:
+            entry = importlib.import_module(name)
+        except ModuleNotFoundError:
+            continue
+        if hasattr(entry, start):
+            return entry, getattr(entry, start), getattr(entry, run)
+    raise ModuleNotFoundError("no close process entry point in this checkout")
+
+
 def close_process(service_dir: str | None) -> Cost:
     if service_dir is not None:
         sys.path.insert(0, service_dir)
@@ -47,12 +68,7 @@ def close_process(service_dir: str | None) -> Cost:
 
     from undercurrent.config import Settings
 
-    try:
-        from undercurrent.ingest import close_process as entry
-        start, run = entry.start, entry.run
-    except ImportError:  # a checkout from before close processes had their own module
-        from undercurrent.ingest import close_pool as entry  # type: ignore[no-redef]
-        start, run = entry._start, entry._run  # type: ignore[attr-defined]
+    entry, start, run = _close_process_entry()
     start(Settings(_env_file=None), b"k" * 32)  # type: ignore[call-arg]
     run(msgspec.msgpack.encode(entry.CloseJob(0, 1.0, [])))
     return _own_cost()

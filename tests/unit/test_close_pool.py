@@ -12,14 +12,14 @@ import msgspec
 from prometheus_client import CollectorRegistry
 
 from undercurrent.config import Settings
-from undercurrent.ingest.build import BuildFailure, ClosedRecord, InlineBuilder
-from undercurrent.ingest.close_pool import ClosePool
-from undercurrent.ingest.close_route import PoolState
 from undercurrent.ingest.stages import StageMetrics, close_stages
 from undercurrent.metrics.definitions import SamplingMetrics, SessionMetrics
 from undercurrent.metrics.labels import LabelBounds
 from undercurrent.sampling.budget_view import BudgetView
 from undercurrent.sessions.claimed import ClaimedSession
+from undercurrent.workers.build import BuildFailure, ClosedRecord, InlineBuilder
+from undercurrent.workers.close_pool import ClosePool
+from undercurrent.workers.close_route import PoolState
 
 KEY = b"pseudonym-key-for-tests-0123456789"
 NOW_MS = 1_790_000_000_000

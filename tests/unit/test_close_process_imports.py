@@ -13,7 +13,7 @@ NOT_IN_A_CLOSE_PROCESS = ("anthropic", "faust", "aiokafka", "redis", "structlog"
 _STARTED_CLOSE_PROCESS = """
 import json, sys
 from undercurrent.config import Settings
-from undercurrent.ingest import close_process
+from undercurrent.workers import close_process
 close_process.start(Settings(), b"k" * 32)
 close_process.warm()
 print(json.dumps(sorted({name.split(".")[0] for name in sys.modules})))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from undercurrent.ingest.close_route import MAX_RESTART_DELAY_S, Decision, PoolState, PoolView, decide, restart_delay_s
+from undercurrent.workers.close_route import MAX_RESTART_DELAY_S, Decision, PoolState, PoolView, decide, restart_delay_s
 
 WARMING, READY, BROKEN = PoolState.WARMING, PoolState.READY, PoolState.BROKEN
 

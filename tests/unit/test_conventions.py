@@ -18,7 +18,7 @@ from prometheus_client import CollectorRegistry
 
 from undercurrent import conventions
 from undercurrent.config import Settings
-from undercurrent.ingest.app import create_app
+from undercurrent.workers.ingest import create_ingest_app
 from undercurrent.workers.judge import create_judge_app
 
 ROOT = Path(__file__).parents[2]
@@ -32,7 +32,7 @@ def _exported() -> dict[str, str]:
     """Every metric the ingest and judge workers declare → its type (batch mode declares the batch metrics too)."""
     families: dict[str, str] = {}
     settings = Settings(_env_file=None, judge={"mode": "batch"})  # type: ignore[call-arg]
-    for create in (create_app, create_judge_app):
+    for create in (create_ingest_app, create_judge_app):
         registry = CollectorRegistry()
         create(settings, registry=registry)
         families |= {family.name: family.type for family in registry.collect()}

@@ -64,7 +64,7 @@ def runs() -> dict:
 
 def test_the_service_imports_and_runs_its_help_without_any_extra(runs: dict) -> None:
     # An import of a module marked absent raises, so a clean exit proves none of them is needed.
-    code = "import undercurrent.ingest.app, undercurrent.workers.judge, undercurrent.web.app, undercurrent.cli.main"
+    code = "import undercurrent.workers.ingest, undercurrent.workers.judge, undercurrent.web.app, undercurrent.cli.main"
     result = without_extras(code)
     assert result.returncode == 0, result.stderr
     assert runs["help"]["code"] == 0

@@ -18,8 +18,6 @@ import pytest
 from prometheus_client import CollectorRegistry
 
 from undercurrent.config import Settings
-from undercurrent.ingest.build import InlineBuilder
-from undercurrent.ingest.closer import SessionCloser
 from undercurrent.ingest.pipeline import IngestPipeline
 from undercurrent.ingest.stages import StageMetrics, close_stages
 from undercurrent.kafka.message import Headers, Message
@@ -27,6 +25,8 @@ from undercurrent.metrics.definitions import IngestMetrics, SamplingMetrics, Ses
 from undercurrent.metrics.labels import LabelBounds
 from undercurrent.records.session import CloseResults
 from undercurrent.sessions.memory import MemorySessionStore
+from undercurrent.workers.build import InlineBuilder
+from undercurrent.workers.closer import SessionCloser
 
 KEY = b"pseudonym-key-for-tests-0123456789"
 

@@ -17,8 +17,8 @@ import pytest
 from prometheus_client import CollectorRegistry
 
 from undercurrent.config import Settings
-from undercurrent.ingest.app import create_app
 from undercurrent.metrics.labels import LabelBounds
+from undercurrent.workers.ingest import create_ingest_app
 from undercurrent.workers.judge import create_judge_app
 
 RULES = Path(__file__).parents[2] / "deploy" / "prometheus" / "rules"
@@ -33,7 +33,7 @@ def _counters_read_by_rules() -> set[str]:
 def _series_at_start(settings: Settings) -> dict[str, set[tuple[str, str]]]:
     """Counter labelled by stratum -> the (feature, domain) pairs it has a zero series for, in either worker."""
     pairs: dict[str, set[tuple[str, str]]] = defaultdict(set)
-    for create in (create_app, create_judge_app):
+    for create in (create_ingest_app, create_judge_app):
         registry = CollectorRegistry()
         create(settings, registry=registry)
         # A labelled metric with no series yet collects as an empty family: its label names are

@@ -20,13 +20,13 @@ def register(app: typer.Typer) -> None:
     def worker() -> None:
         """Run an ingest worker: consume, sessionise, detect, sample, publish; /metrics, /healthz, /readyz beside it."""
         from ..health import WorkerHealth
-        from ..ingest.app import create_app
         from ..runtime import run_faust_worker
+        from ..workers.ingest import create_ingest_app
 
         settings = Settings()
         configure_logging(settings.log_format, settings.log_level)
         health = WorkerHealth()
-        run_faust_worker(create_app(settings, health=health), settings, health)
+        run_faust_worker(create_ingest_app(settings, health=health), settings, health)
 
     @app.command("judge-worker", epilog=CONFIGURED)
     def judge_worker() -> None:

@@ -1,1 +1,1 @@
-"""ingest stage."""
+"""ingest: the stages the ingest worker runs, the batch pipeline and the close stages."""

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from prometheus_client import CollectorRegistry
 
@@ -14,11 +15,22 @@ from ..records.session import SessionRecord
 from ..sampling.budget_view import BudgetScale
 from ..sessions.model import SessionSnapshot
 from ..wiring.values import redactor
-from .build import CloseStage
 from .detect import DetectorStage, LanguageStage
 from .predict import PredictionStage
 from .redact import RedactionStage
 from .sample import SamplingStage
+
+
+class CloseStage(Protocol):
+    """Adds its results to a closing session's record.
+
+    Returns the names of further topics the finished record must also go to
+    (the sampler routes sampled sessions to the judge this way). Stages are pure
+    functions of the snapshot apart from their metrics, so they can run in
+    another process (see :mod:`..workers.close_pool`).
+    """
+
+    def __call__(self, snapshot: SessionSnapshot, record: SessionRecord) -> Sequence[str]: ...
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,10 +19,10 @@ from dataclasses import dataclass, field
 import msgspec
 
 from ..config import Settings
+from ..ingest.stages import StageMetrics, close_stages
 from ..sessions.claimed import ClaimedSession
 from ..wiring.values import label_bounds
 from .build import Built, build_all
-from .stages import StageMetrics, close_stages
 
 
 class MetricUpdate(msgspec.Struct, frozen=True, array_like=True):

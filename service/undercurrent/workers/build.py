@@ -1,7 +1,7 @@
 """Building a claimed session's record: the close stages over its snapshot, then the encoded record.
 
 Pure apart from the stages' metrics, and free of I/O imports: a close process imports this module
-(see :mod:`..ingest.close_pool`), and so does the worker when it builds on its event loop.
+(see :mod:`.close_pool`), and so does the worker when it builds on its event loop.
 """
 
 from __future__ import annotations
@@ -15,26 +15,14 @@ import msgspec
 
 from ..config import Settings
 from ..estimate.assisted import ClosedIncrements, closed_increments
+from ..ingest.stages import CloseStage
 from ..kafka.message import value_budget
 from ..metrics.labels import OTHER
 from ..records.fit import encode_within
 from ..records.session import SessionRecord, session_record
 from ..sessions.claimed import ClaimedSession
-from ..sessions.model import SessionSnapshot
 
 YIELD_EVERY = 16
-
-
-class CloseStage(Protocol):
-    """Adds its results to a closing session's record.
-
-    Returns the names of further topics the finished record must also go to
-    (the sampler routes sampled sessions to the judge this way). Stages are pure
-    functions of the snapshot apart from their metrics, so they can run in
-    another process (see :mod:`.close_pool`).
-    """
-
-    def __call__(self, snapshot: SessionSnapshot, record: SessionRecord) -> Sequence[str]: ...
 
 
 class ClosedRecord(msgspec.Struct, frozen=True, tag=True):

@@ -1,4 +1,5 @@
-"""The faust application: three input topics (chat, client, OTLP traces), a close sweeper and a lag probe.
+"""The ingest worker, a faust application: three input topics (chat, client, OTLP traces), a close
+sweeper and a lag probe.
 
 The consumer hands every fetch from the input topics to the pipeline as one
 batch (:mod:`..kafka.batches`) and acknowledges its messages only after the
@@ -28,6 +29,8 @@ from ..config import Settings
 from ..estimate.counting import PredictionCounter
 from ..events.decode import TopicKind
 from ..health import WorkerHealth
+from ..ingest.pipeline import IngestPipeline
+from ..ingest.stages import StageMetrics, close_stages
 from ..kafka.batches import consume_batches
 from ..kafka.lag import partition_progress
 from ..kafka.message import Message
@@ -44,13 +47,11 @@ from ..wiring.values import label_bounds
 from .build import InlineBuilder, RecordBuilder
 from .close_pool import ClosePool
 from .closer import SessionCloser
-from .pipeline import IngestPipeline
-from .stages import StageMetrics, close_stages
 
 log = structlog.get_logger(__name__)
 
 
-def create_app(
+def create_ingest_app(
     settings: Settings, *, registry: CollectorRegistry = REGISTRY, health: WorkerHealth | None = None
 ) -> faust.App:
     app = faust_app(

@@ -27,6 +27,7 @@ from multiprocessing.process import BaseProcess
 import structlog
 
 from ..config import Settings
+from ..ingest.stages import StageMetrics
 from ..metrics.definitions import SessionMetrics
 from ..sampling.budget_view import BudgetScale
 from ..sessions.claimed import ClaimedSession
@@ -34,7 +35,6 @@ from . import close_process
 from .build import Built, InlineBuilder
 from .close_process import CloseJob, MetricUpdate
 from .close_route import PoolState, PoolView, decide, restart_delay_s
-from .stages import StageMetrics
 
 log = structlog.get_logger(__name__)
 
