@@ -7,7 +7,7 @@ carries a per-request key. Every transcript string is JSON-escaped and ``<``,
 close the tag or pose as a new section. All free text is redacted first.
 
 The session and its signals arrive as the record's structs: the snapshot of its transcript and
-behaviour events, and the detectors' :class:`~undercurrent.detectors.model.Signal`\ s.
+behaviour events, and the detectors' signals (:class:`~undercurrent.detectors.model.Signal`).
 
 ``variant`` makes the requests of an ensemble differ without changing their
 meaning: it changes the key and, for ``variant > 0``, the order of signals.
