@@ -153,7 +153,9 @@ async def test_no_raw_pii_reaches_the_server(fake: FakeAnthropic) -> None:
 async def test_base_url_and_key_come_from_the_environment(fake: FakeAnthropic, monkeypatch) -> None:
     monkeypatch.setenv("ANTHROPIC_BASE_URL", fake.base_url)
     monkeypatch.setenv("ANTHROPIC_API_KEY", "env-key")
-    result = await JudgeClient(JudgeConfig(max_retries=0)).judge(request())
+    judge = JudgeClient(JudgeConfig(max_retries=0))
+    _opened.append(judge)
+    result = await judge.judge(request())
     assert result.ok
     headers = fake.received[0].headers
     assert "env-key" in headers.get("x-api-key", "") + headers.get("authorization", "")
