@@ -34,7 +34,7 @@ from undercurrent.otlp.wire import parse_request
 from .harness import Deployment, collect, encode, produce
 from .test_judge_pipeline import judging
 
-MODEL = "claude-sonnet-4-5"
+MODEL = "claude-sonnet-4-6"
 TOOLS = [{"name": "book_table", "description": "Book a restaurant table.",
           "input_schema": {"type": "object", "properties": {"city": {"type": "string"}}}}]
 EXPORT_TOKEN = "Bearer evaluation-export-secret-0042"
