@@ -20,4 +20,8 @@ async def test_the_group_consumer_fetches_with_the_configured_wait() -> None:
     thread = app.consumer._thread
     assert isinstance(thread, BatchConsumerThread) and isinstance(app.transport, BatchTransport)
     consumer = thread._create_worker_consumer(app.transport)  # built, not started: no broker needed
-    assert consumer._fetch_max_wait_ms == 100
+    try:
+        assert consumer._fetch_max_wait_ms == 100
+    finally:
+        await consumer.stop()
+        thread.thread_loop.close()
